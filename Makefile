@@ -1,0 +1,47 @@
+# The two commands: `make run` (server on the embedded SQLite default) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LRS_HOST ?= 127.0.0.1
+LRS_PORT ?= 8080
+LRS_WORKERS ?= 2
+# The PostgreSQL half of the test suite; conftest skips it loudly when unreachable (fails under CI=true).
+LRS_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+PYTEST_WORKERS ?= 2
+export LRS_HOST LRS_PORT LRS_TEST_POSTGRES_URL
+
+.PHONY: run test migrate bench lock npm clean help
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
+
+$(STAMP): requirements.lock setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+npm:  ## Install npm dependencies from package-lock.json (when the project has any)
+	@if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; fi
+
+migrate: $(STAMP)  ## Apply database migrations to LRS_DATABASE_URL (default: ./var/lrs.sqlite3)
+	$(BIN)/lrs db upgrade
+
+run: $(STAMP) npm migrate  ## Serve the LRS under gunicorn on LRS_HOST:LRS_PORT (default 127.0.0.1:8080)
+	$(BIN)/gunicorn --workers $(LRS_WORKERS) --bind $(LRS_HOST):$(LRS_PORT) --access-logfile - lrs.wsgi:app
+
+test: $(STAMP) npm  ## Run the whole test suite on SQLite and PostgreSQL
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+bench: $(STAMP)  ## Run the benchmarks (bench/README.md); BENCH_ARGS passes options
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+lock:  ## Re-resolve requirements.lock from setup.cfg
+	$(BIN)/pip-compile --quiet --extra test --extra bench --strip-extras --no-emit-index-url \
+		--no-emit-find-links -o requirements.lock setup.cfg
+
+clean:  ## Remove the virtual environment and local data
+	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -1,0 +1,75 @@
+"""Statement Resource (xAPI-Communication 2.1): PUT, POST, GET and HEAD on /xapi/statements."""
+from __future__ import annotations
+
+from flask import current_app, request
+from flask.views import MethodView
+
+from lrs.api.responses import json_response, json_text_response
+from lrs.api.xapi import XapiBlueprint, current_principal, read_json_body, request_version
+from lrs.xapi.errors import BadRequest
+from lrs.xapi.statement_query import SingleStatementRequest, parse_uuid
+from lrs.xapi.timestamps import format_http_date
+
+blueprint = XapiBlueprint("statements", __name__, url_prefix="/xapi",
+                          description="xAPI Statement Resource (xAPI-Communication 2.1)")
+
+
+def _service():
+    return current_app.extensions["lrs"].statements
+
+
+def _more_url(token: str) -> str:
+    return f"{request.script_root}/xapi/statements?more={token}"
+
+
+def _statement_result(result) -> str:
+    more = _more_url(result.more) if result.more else ""
+    return '{"statements":[' + ",".join(result.bodies) + '],"more":"' + more + '"}'
+
+
+@blueprint.route("/statements")
+class Statements(MethodView):
+    def put(self):
+        """Store one statement with the id given as statementId (xAPI-Communication 2.1.1)."""
+        parameters = request.args.to_dict()
+        unknown = set(parameters) - {"statementId"}
+        if "statementId" not in parameters:
+            raise BadRequest("PUT needs the statementId parameter", path="statementId",
+                             section="xAPI-Communication 2.1.1")
+        if unknown:
+            name = sorted(unknown)[0]
+            raise BadRequest(f"unknown parameter '{name}'", path=name, section="xAPI-Communication 2.1.1")
+        statement_id = parse_uuid(parameters["statementId"], "statementId")
+        statement = read_json_body()
+        if not isinstance(statement, dict):
+            raise BadRequest("PUT takes one statement object", path="", section="xAPI-Communication 2.1.1")
+        _service().store(current_principal(), statement, version=request_version(),
+                         statement_id=statement_id)
+        return "", 204
+
+    def post(self):
+        """Store a statement or an array of statements; returns their ids (xAPI-Communication 2.1.2)."""
+        if request.args:
+            name = sorted(request.args)[0]
+            raise BadRequest(f"unknown parameter '{name}'", path=name, section="xAPI-Communication 2.1.2")
+        ids = _service().store(current_principal(), read_json_body(), version=request_version())
+        return json_response(ids)
+
+    def get(self):
+        """One statement by statementId/voidedStatementId, or a StatementResult (xAPI-Communication 2.1.3)."""
+        service = _service()
+        parameters = request.args.to_dict()
+        accept_language = request.headers.get("Accept-Language")
+        if "more" in parameters:
+            if len(parameters) > 1:
+                raise BadRequest("'more' cannot be combined with other parameters", path="more",
+                                 section="xAPI-Data 2.5")
+            result = service.query_more(current_principal(), parameters["more"], accept_language)
+            return json_text_response(_statement_result(result))
+        parsed = service.parse_request(parameters)
+        if isinstance(parsed, SingleStatementRequest):
+            found = service.get_one(current_principal(), parsed, accept_language)
+            return json_text_response(found.body,
+                                      headers={"Last-Modified": format_http_date(found.stored_ms)})
+        result = service.query(current_principal(), parsed, accept_language=accept_language)
+        return json_text_response(_statement_result(result))

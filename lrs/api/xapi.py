@@ -1,0 +1,73 @@
+"""What every xAPI request shares: version negotiation, authentication, headers and errors."""
+from __future__ import annotations
+
+import time
+
+import orjson
+from flask import current_app, g, request
+from flask_smorest import Blueprint
+
+from lrs.api.responses import error_response
+from lrs.auth.principal import Principal
+from lrs.xapi.errors import BadRequest, XapiError
+from lrs.xapi.timestamps import format_ms
+from lrs.xapi.versions import V2_0_0, VERSION_HEADER, negotiate
+
+XAPI_PREFIX = "/xapi"
+
+
+class XapiBlueprint(Blueprint):
+    """A blueprint whose routes need an X-Experience-API-Version header and authentication
+    unless registered with `public=True` (the About resource)."""
+
+    def __init__(self, *args, public: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not public:
+            self.before_request(self._negotiate_version)
+            self.before_request(self._authenticate)
+
+    @staticmethod
+    def _negotiate_version():
+        g.xapi_version = negotiate(request.headers.get(VERSION_HEADER))
+
+    @staticmethod
+    def _authenticate():
+        services = current_app.extensions["lrs"]
+        g.principal = services.authenticator.authenticate(request.headers.get("Authorization"))
+
+
+def current_principal() -> Principal:
+    return g.principal
+
+
+def request_version() -> str:
+    return g.get("xapi_version", "1.0.3")
+
+
+def read_json_body():
+    """The request body as JSON; malformed JSON is a 400 naming the position (xAPI-Communication 1.5.1)."""
+    mimetype = request.mimetype
+    if mimetype != "application/json":
+        raise BadRequest(f"Content-Type must be application/json, not '{request.content_type or ''}'",
+                         path="Content-Type", section="xAPI-Communication 1.5.1")
+    data = request.get_data(cache=False)
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        raise BadRequest(f"the body is not valid JSON: {error}", path="",
+                         section="xAPI-Communication 1.5.1") from None
+
+
+def add_xapi_headers(response):
+    """Every xAPI response carries the version header (xAPI-Communication 3.3.s3.b1)."""
+    if request.path.startswith(XAPI_PREFIX):
+        response.headers[VERSION_HEADER] = V2_0_0 if g.get("xapi_version") == V2_0_0 else "1.0.3"
+        if request.path.rstrip("/").endswith("/statements"):
+            now_ms = int(time.time() * 1000)
+            # xAPI-Communication 2.1.3.s2.b5; our writes are visible when acknowledged.
+            response.headers["X-Experience-API-Consistent-Through"] = format_ms(now_ms)
+    return response
+
+
+def handle_xapi_error(error: XapiError):
+    return error_response(error)

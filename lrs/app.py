@@ -1,0 +1,60 @@
+"""create_app(settings): settings -> services -> blueprints. No work at import time."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, request
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+
+from lrs.api.about.routes import blueprint as about_blueprint
+from lrs.api.responses import error_response, json_response
+from lrs.api.statements.routes import blueprint as statements_blueprint
+from lrs.api.xapi import XAPI_PREFIX, add_xapi_headers, handle_xapi_error
+from lrs.services.container import build_services
+from lrs.settings import Settings
+from lrs.xapi.errors import PayloadTooLarge, XapiError
+
+log = logging.getLogger(__name__)
+
+
+def _openapi_config(app: Flask) -> None:
+    app.config.update(
+        API_TITLE="xAPI Learning Record Store",
+        API_VERSION="0.1.0",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/docs",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="/",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+    )
+
+
+def _handle_http_error(error: HTTPException):
+    if request.path.startswith(XAPI_PREFIX):
+        if error.code == 413:
+            return error_response(PayloadTooLarge("the request body is larger than this LRS accepts"))
+        return json_response({"error": error.name, "message": error.description}, status=error.code or 500)
+    return error
+
+
+def _handle_unexpected(error: Exception):
+    log.exception("unexpected error on %s %s", request.method, request.path)
+    return json_response({"error": "InternalServerError", "message": "unexpected error"}, status=500)
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    _openapi_config(app)
+    app.extensions["lrs"] = build_services(settings)
+    app.extensions["lrs_settings"] = settings
+    api = Api(app)
+    api.register_blueprint(about_blueprint)
+    api.register_blueprint(statements_blueprint)
+    app.register_error_handler(XapiError, handle_xapi_error)
+    app.register_error_handler(HTTPException, _handle_http_error)
+    app.register_error_handler(Exception, _handle_unexpected)
+    app.after_request(add_xapi_headers)
+    return app

@@ -1,0 +1,205 @@
+"""Use cases of the Statement Resource: store, fetch one, query (xAPI-Communication 2.1)."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import orjson
+
+from lrs.auth.principal import Principal
+from lrs.services.cursors import CursorCodec
+from lrs.storage.activities import ActivityDefinitionStorage
+from lrs.storage.errors import ConcurrentInsert, TransientStorageError
+from lrs.storage.statements import StatementRecord, StatementStorage
+from lrs.xapi.activity_definitions import activities_in, definitions_in, merge_definition
+from lrs.xapi.comparison import statements_match
+from lrs.xapi.errors import BadRequest, Conflict, NotFound, ServiceUnavailable
+from lrs.xapi.filter_terms import filter_terms, statement_ref_target, voided_target
+from lrs.xapi.formats import parse_accept_language, to_canonical, to_ids
+from lrs.xapi.preparation import prepare_for_storage
+from lrs.xapi.statement_query import (SingleStatementRequest, StatementsQuery,
+                                      parse_statements_request)
+from lrs.xapi.timestamps import format_ms
+from lrs.xapi.validation import validate_statement
+
+_WRITE_ATTEMPTS = 6
+
+
+@dataclass(frozen=True)
+class StatementResult:
+    bodies: list[str]
+    more: str | None
+
+
+@dataclass(frozen=True)
+class SingleStatement:
+    body: str
+    stored_ms: int
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class StatementService:
+    def __init__(self, storage: StatementStorage, definitions: ActivityDefinitionStorage,
+                 cursors: CursorCodec, *, authority_home_page: str, page_max: int):
+        self._storage = storage
+        self._definitions = definitions
+        self._cursors = cursors
+        self._authority_home_page = authority_home_page
+        self._page_max = page_max
+
+    # --- store -----------------------------------------------------------------------------
+
+    def store(self, principal: Principal, payload, *, version: str,
+              statement_id: str | None = None) -> list[str]:
+        """Validates and stores one statement or a batch, all or nothing; returns ids in order."""
+        batch = payload if isinstance(payload, list) else [payload]
+        if statement_id is not None and not isinstance(payload, dict):
+            raise BadRequest("PUT takes exactly one statement object", path="",
+                             section="xAPI-Communication 2.1.1")
+        if not batch:
+            raise BadRequest("the batch holds no statements", path="", section="xAPI-Communication 2.1.2")
+        for position, statement in enumerate(batch):
+            self._validate(statement, version, position if isinstance(payload, list) else None)
+        if statement_id is not None:
+            self._check_put_id(batch[0], statement_id)
+        stored_ms = _now_ms()
+        authority = principal.authority(self._authority_home_page)
+        prepared = [prepare_for_storage(statement, stored=format_ms(stored_ms), authority=authority,
+                                        request_version=version) for statement in batch]
+        ids = [statement["id"] for statement in prepared]
+        if len(set(ids)) != len(ids):
+            raise BadRequest("the batch holds two statements with the same id", path="",
+                             section="xAPI-Communication 2.1.2.s2.b6")
+        for attempt in range(_WRITE_ATTEMPTS):
+            try:
+                self._store_new(principal, prepared, stored_ms)
+                break
+            except (ConcurrentInsert, TransientStorageError):
+                if attempt == _WRITE_ATTEMPTS - 1:
+                    raise ServiceUnavailable("the store is busy; retry the request") from None
+                time.sleep(0.01 * (attempt + 1))
+        return ids
+
+    def _validate(self, statement, version: str, position: int | None) -> None:
+        try:
+            validate_statement(statement, version)
+        except BadRequest as error:
+            if position is not None:
+                error.path = f"[{position}]" + ("." + error.path if error.path else "")
+            raise
+
+    @staticmethod
+    def _check_put_id(statement: dict, statement_id: str) -> None:
+        if "id" in statement and statement["id"].lower() != statement_id.lower():
+            raise BadRequest("the statement's id does not match the statementId parameter", path="id",
+                             section="xAPI-Communication 2.1.1.s3.b3")
+        statement["id"] = statement_id.lower()
+
+    def _store_new(self, principal: Principal, prepared: list[dict], stored_ms: int) -> None:
+        existing = self._storage.find(principal.store_id, [s["id"] for s in prepared])
+        self._check_voiding(principal.store_id, prepared, existing)
+        new = []
+        for statement in prepared:
+            known = existing.get(statement["id"])
+            if known is None:
+                new.append(statement)
+            elif not statements_match(orjson.loads(known.body), statement):
+                raise Conflict(f"a different statement with id {statement['id']} is already stored",
+                               path="id", section="xAPI-Communication 2.1.2.s2.b5")
+        if not new:
+            return
+        records = [StatementRecord(statement_id=statement["id"], body=orjson.dumps(statement).decode(),
+                                   terms=frozenset(filter_terms(statement)),
+                                   ref_target=statement_ref_target(statement),
+                                   voids=voided_target(statement))
+                   for statement in new]
+        self._storage.insert(principal.store_id, records, stored_ms=stored_ms,
+                             credential_id=principal.credential_id)
+        self._update_definitions(principal.store_id, new, stored_ms)
+
+    def _check_voiding(self, store_id: int, prepared: list[dict], existing: dict) -> None:
+        """A voiding statement cannot itself be voided (xAPI-Data 2.3.2)."""
+        targets = {voided_target(statement) for statement in prepared} - {None}
+        if not targets:
+            return
+        voiding_in_batch = {s["id"] for s in prepared if voided_target(s) is not None}
+        stored_targets = self._storage.find(store_id, sorted(targets - voiding_in_batch))
+        for statement in prepared:
+            target = voided_target(statement)
+            if target is None or statement["id"] in existing:
+                continue
+            known = stored_targets.get(target)
+            if target in voiding_in_batch or (known is not None and known.voids is not None):
+                raise BadRequest(f"statement {target} is a voiding statement and cannot be voided",
+                                 path="object.id", section="xAPI-Data 2.3.2")
+
+    def _update_definitions(self, store_id: int, statements: list[dict], stored_ms: int) -> None:
+        incoming: dict[str, list[dict]] = {}
+        for statement in statements:
+            for activity_id, definition in definitions_in(statement):
+                incoming.setdefault(activity_id, []).append(definition)
+        if not incoming:
+            return
+        current = self._definitions.get_many(store_id, incoming)
+        changed = {}
+        for activity_id, definitions in incoming.items():
+            merged = current.get(activity_id)
+            for definition in definitions:
+                merged = merge_definition(merged, definition)
+            if merged != current.get(activity_id):
+                changed[activity_id] = merged
+        for attempt in range(_WRITE_ATTEMPTS):
+            try:
+                self._definitions.put_many(store_id, changed, updated_ms=stored_ms)
+                return
+            except TransientStorageError:
+                time.sleep(0.01 * (attempt + 1))
+
+    # --- read ------------------------------------------------------------------------------
+
+    def parse_request(self, parameters: dict):
+        return parse_statements_request(parameters, page_max=self._page_max)
+
+    def get_one(self, principal: Principal, request: SingleStatementRequest,
+                accept_language: str | None = None) -> SingleStatement:
+        found = self._storage.find(principal.store_id, [request.statement_id]).get(request.statement_id)
+        if found is None or found.voided != request.voided:
+            name = "voidedStatementId" if request.voided else "statementId"
+            raise NotFound(f"no statement matches {name}={request.statement_id}", path=name,
+                           section="xAPI-Communication 2.1.4")
+        body = self._render(principal.store_id, [found.body], request.format, accept_language)[0]
+        return SingleStatement(body, found.stored_ms)
+
+    def query(self, principal: Principal, query: StatementsQuery, *, after=None,
+              accept_language: str | None = None) -> StatementResult:
+        page = self._storage.page(principal.store_id, terms=query.terms, since_ms=query.since_ms,
+                                  until_ms=query.until_ms, ascending=query.ascending,
+                                  limit=query.limit, after=after)
+        more = None
+        if page.next_position is not None:
+            more = self._cursors.encode(principal.store_id, query.parameters, page.next_position)
+        return StatementResult(self._render(principal.store_id, page.bodies, query.format, accept_language),
+                               more)
+
+    def query_more(self, principal: Principal, token: str, accept_language: str | None = None):
+        parameters, position = self._cursors.decode(principal.store_id, token)
+        query = self.parse_request(parameters)
+        return self.query(principal, query, after=position, accept_language=accept_language)
+
+    def _render(self, store_id: int, bodies: list[str], format_name: str,
+                accept_language: str | None) -> list[str]:
+        """Stored JSON text is returned as it is for `exact`; other formats rebuild each statement."""
+        if format_name == "exact" or not bodies:
+            return bodies
+        statements = [orjson.loads(body) for body in bodies]
+        if format_name == "ids":
+            return [orjson.dumps(to_ids(statement)).decode() for statement in statements]
+        activity_ids = {activity["id"] for statement in statements for activity in activities_in(statement)}
+        canonical = self._definitions.get_many(store_id, activity_ids)
+        preferences = parse_accept_language(accept_language)
+        return [orjson.dumps(to_canonical(statement, canonical.get, preferences)).decode()
+                for statement in statements]
+

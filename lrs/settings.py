@@ -1,0 +1,45 @@
+"""Every setting comes from an LRS_* environment variable; the defaults run on SQLite with no set-up."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_SQLITE_PATH = Path("var") / "lrs.sqlite3"
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(default_factory=lambda: f"sqlite:///{DEFAULT_SQLITE_PATH}")
+    host: str = "127.0.0.1"
+    port: int = 8080
+    # Secret that signs `more` cursors; set LRS_SECRET_KEY in production so cursors survive restarts.
+    secret_key: str = "dev-only-secret-change-me"
+    statement_page_max: int = 500
+    max_request_bytes: int = 20 * 1024 * 1024
+    db_pool_size: int = 5
+    auth_cache_seconds: float = 30.0
+    # Base URL clients use to reach this LRS; credential authorities use it as their account homePage.
+    public_url: str = "http://127.0.0.1:8080"
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        defaults = cls()
+        return cls(
+            database_url=_env("LRS_DATABASE_URL", defaults.database_url),
+            host=_env("LRS_HOST", defaults.host),
+            port=int(_env("LRS_PORT", str(defaults.port))),
+            secret_key=_env("LRS_SECRET_KEY", defaults.secret_key),
+            statement_page_max=int(_env("LRS_STATEMENT_PAGE_MAX", str(defaults.statement_page_max))),
+            max_request_bytes=int(_env("LRS_MAX_REQUEST_BYTES", str(defaults.max_request_bytes))),
+            db_pool_size=int(_env("LRS_DB_POOL_SIZE", str(defaults.db_pool_size))),
+            auth_cache_seconds=float(_env("LRS_AUTH_CACHE_SECONDS", str(defaults.auth_cache_seconds))),
+            public_url=_env("LRS_PUBLIC_URL", defaults.public_url),
+        )
+
+    def with_overrides(self, **changes) -> "Settings":
+        return replace(self, **changes)

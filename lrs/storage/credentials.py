@@ -1,0 +1,55 @@
+"""Stores (tenants) and the credentials that open them."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from lrs.storage.engines import Engines
+from lrs.storage.tables import credentials, stores
+
+
+@dataclass(frozen=True)
+class CredentialRecord:
+    id: int
+    store_id: int
+    name: str
+    key: str
+    secret_hash: str
+    scopes: str
+    revoked: bool
+    store_enabled: bool
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class CredentialStorage:
+    def __init__(self, engines: Engines):
+        self._engines = engines
+
+    def ensure_store(self, name: str) -> int:
+        with self._engines.write.begin() as connection:
+            store_id = connection.execute(select(stores.c.id).where(stores.c.name == name)).scalar()
+            if store_id is None:
+                store_id = connection.execute(stores.insert().values(
+                    name=name, enabled=True, created_ms=_now_ms())).inserted_primary_key[0]
+        return store_id
+
+    def create(self, *, store_id: int, name: str, key: str, secret_hash: str, scopes: str = "all") -> int:
+        with self._engines.write.begin() as connection:
+            return connection.execute(credentials.insert().values(
+                store_id=store_id, name=name, key=key, secret_hash=secret_hash, scopes=scopes,
+                created_ms=_now_ms())).inserted_primary_key[0]
+
+    def by_key(self, key: str) -> CredentialRecord | None:
+        query = (select(credentials, stores.c.enabled.label("store_enabled"))
+                 .join(stores, stores.c.id == credentials.c.store_id).where(credentials.c.key == key))
+        with self._engines.read.connect() as connection:
+            row = connection.execute(query).first()
+        if row is None:
+            return None
+        return CredentialRecord(row.id, row.store_id, row.name, row.key, row.secret_hash, row.scopes,
+                                row.revoked_ms is not None, bool(row.store_enabled))

@@ -1,0 +1,25 @@
+"""Alembic environment: the URL comes from the caller (lrs db upgrade), never from a file."""
+from alembic import context
+from sqlalchemy import create_engine
+
+from lrs.storage.tables import metadata
+
+config = context.config
+url = config.get_main_option("sqlalchemy.url")
+connection = config.attributes.get("connection")
+
+
+def run(connection_to_use) -> None:
+    context.configure(connection=connection_to_use, target_metadata=metadata,
+                      render_as_batch=connection_to_use.dialect.name == "sqlite")
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if connection is not None:
+    run(connection)
+else:
+    engine = create_engine(url)
+    with engine.connect() as fresh_connection:
+        run(fresh_connection)
+    engine.dispose()

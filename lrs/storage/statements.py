@@ -1,0 +1,202 @@
+"""Statement storage on SQLAlchemy Core: writes in one transaction, reads as index range scans."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, exists, literal, select, tuple_, update
+
+from lrs.storage.dialect import insert_ignoring_conflicts, translated_errors
+from lrs.storage.engines import Engines
+from lrs.storage.tables import statement_index, statement_refs, statements
+from lrs.storage.terms import TermDictionary
+
+_CHUNK = 500
+# Bounds StatementRef chains followed when a targeted statement arrives after its referrers.
+_MAX_REF_PROPAGATION_STEPS = 10_000
+
+
+@dataclass(frozen=True)
+class StatementRecord:
+    """A statement ready to store: its final JSON text and what it is found by."""
+    statement_id: str
+    body: str
+    terms: frozenset  # (term value, role)
+    ref_target: str | None = None
+    voids: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredStatement:
+    statement_id: str
+    body: str
+    stored_ms: int
+    voided: bool
+    voids: str | None
+
+
+@dataclass(frozen=True)
+class PagePosition:
+    stored_ms: int
+    seq: int
+
+
+@dataclass(frozen=True)
+class StatementPage:
+    bodies: list[str]
+    next_position: PagePosition | None
+
+
+def _chunks(items: list, size: int = _CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+class StatementStorage:
+    def __init__(self, engines: Engines, term_dictionary: TermDictionary):
+        self._engines = engines
+        self._terms = term_dictionary
+
+    # --- reads -----------------------------------------------------------------------------
+
+    def find(self, store_id: int, statement_ids: list[str]) -> dict[str, StoredStatement]:
+        found = {}
+        with self._engines.read.connect() as connection:
+            for chunk in _chunks(statement_ids):
+                rows = connection.execute(
+                    select(statements.c.statement_id, statements.c.body, statements.c.stored_ms,
+                           statements.c.voided, statements.c.voids)
+                    .where(statements.c.store_id == store_id, statements.c.statement_id.in_(chunk)))
+                for row in rows:
+                    found[row.statement_id] = StoredStatement(row.statement_id, row.body, row.stored_ms,
+                                                              bool(row.voided), row.voids)
+        return found
+
+    def page(self, store_id: int, *, terms: tuple, since_ms: int | None, until_ms: int | None,
+             ascending: bool, limit: int, after: PagePosition | None) -> StatementPage:
+        """One page of non-voided statements matching every term, in stored order."""
+        term_ids = self._terms.lookup(value for value, _ in terms)
+        if len(term_ids) < len({value for value, _ in terms}):
+            return StatementPage([], None)
+        if terms:
+            driver_value, driver_role = terms[0]
+            source = statement_index
+            conditions = [source.c.store_id == store_id, source.c.term_id == term_ids[driver_value],
+                          source.c.role == int(driver_role)]
+            for value, role in terms[1:]:
+                other = statement_index.alias()
+                conditions.append(exists().where(
+                    other.c.store_id == store_id, other.c.term_id == term_ids[value],
+                    other.c.role == int(role), other.c.stored_ms == source.c.stored_ms,
+                    other.c.seq == source.c.seq))
+            query = (select(source.c.stored_ms, source.c.seq, statements.c.body)
+                     .join_from(source, statements, statements.c.seq == source.c.seq))
+            conditions.append(statements.c.voided == False)  # noqa: E712
+        else:
+            source = statements
+            conditions = [statements.c.store_id == store_id, statements.c.voided == False]  # noqa: E712
+            query = select(statements.c.stored_ms, statements.c.seq, statements.c.body)
+        if since_ms is not None:
+            conditions.append(source.c.stored_ms > since_ms)
+        if until_ms is not None:
+            conditions.append(source.c.stored_ms <= until_ms)
+        key = tuple_(source.c.stored_ms, source.c.seq)
+        if after is not None:
+            position = tuple_(literal(after.stored_ms), literal(after.seq))
+            conditions.append(key > position if ascending else key < position)
+        order = (source.c.stored_ms, source.c.seq) if ascending else (source.c.stored_ms.desc(),
+                                                                        source.c.seq.desc())
+        query = query.where(and_(*conditions)).order_by(*order).limit(limit + 1)
+        with self._engines.read.connect() as connection:
+            rows = connection.execute(query).all()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        next_position = PagePosition(rows[-1].stored_ms, rows[-1].seq) if more else None
+        return StatementPage([row.body for row in rows], next_position)
+
+    # --- writes ----------------------------------------------------------------------------
+
+    def insert(self, store_id: int, records: list[StatementRecord], *, stored_ms: int,
+               credential_id: int | None) -> None:
+        """Stores the records in one transaction, voiding and StatementRef filters included.
+
+        Raises ConcurrentInsert when another writer stored one of the ids first."""
+        term_ids = self._terms.intern({value for record in records for value, _ in record.terms})
+        insert_statement = statements.insert().returning(statements.c.seq, sort_by_parameter_order=True)
+        with translated_errors(), self._engines.write.begin() as connection:
+            seqs = [row.seq for row in connection.execute(insert_statement, [
+                {"store_id": store_id, "statement_id": record.statement_id, "stored_ms": stored_ms,
+                 "voided": False, "voids": record.voids, "credential_id": credential_id,
+                 "body": record.body}
+                for record in records])]
+            index_rows = [
+                {"store_id": store_id, "term_id": term_ids[value], "role": int(role),
+                 "stored_ms": stored_ms, "seq": seq}
+                for record, seq in zip(records, seqs) for value, role in record.terms]
+            for chunk in _chunks(index_rows, 2000):
+                connection.execute(statement_index.insert(), chunk)
+            ref_rows = [{"store_id": store_id, "target_statement_id": record.ref_target, "referrer_seq": seq}
+                        for record, seq in zip(records, seqs) if record.ref_target is not None]
+            if ref_rows:
+                connection.execute(statement_refs.insert(), ref_rows)
+            self._apply_voiding(connection, store_id, records)
+            self._propagate_statement_refs(connection, store_id, records, seqs)
+
+    def _apply_voiding(self, connection, store_id: int, records: list[StatementRecord]) -> None:
+        """A statement is voided iff it is not a voiding statement and a voiding statement targets it
+        (xAPI-Data 2.3.2.s2.b3), whichever of the two arrived first."""
+        targets = [record.voids for record in records if record.voids]
+        new_ids = [record.statement_id for record in records]
+        voiders = statements.alias("voiders")
+        for chunk in _chunks(new_ids):
+            voided_late = select(statement_refs.c.target_statement_id).join(
+                voiders, voiders.c.seq == statement_refs.c.referrer_seq).where(
+                statement_refs.c.store_id == store_id, statement_refs.c.target_statement_id.in_(chunk),
+                voiders.c.voids.is_not(None))
+            targets.extend(connection.execute(voided_late).scalars())
+        for chunk in _chunks(sorted(set(targets))):
+            connection.execute(update(statements).where(
+                statements.c.store_id == store_id, statements.c.statement_id.in_(chunk),
+                statements.c.voids.is_(None), statements.c.voided == False)  # noqa: E712
+                .values(voided=True))
+
+    def _propagate_statement_refs(self, connection, store_id: int, records: list[StatementRecord],
+                                  seqs: list[int]) -> None:
+        """Statements that target another statement also match its filters (xAPI-Communication 2.1.3.s3):
+        copy the targeted statement's index rows onto its referrers, recursively."""
+        work = []  # (source seq, source statement id)
+        for record, seq in zip(records, seqs):
+            work.append((seq, record.statement_id))
+            if record.ref_target is not None:
+                target = connection.execute(select(statements.c.seq).where(
+                    statements.c.store_id == store_id,
+                    statements.c.statement_id == record.ref_target)).scalar()
+                if target is not None:
+                    self._copy_index_rows(connection, store_id, target, seq)
+        steps = 0
+        while work and steps < _MAX_REF_PROPAGATION_STEPS:
+            source_seq, source_id = work.pop()
+            steps += 1
+            referrers = connection.execute(
+                select(statement_refs.c.referrer_seq).where(
+                    statement_refs.c.store_id == store_id,
+                    statement_refs.c.target_statement_id == source_id,
+                    statement_refs.c.referrer_seq != source_seq)).scalars().all()
+            for referrer_seq in referrers:
+                if self._copy_index_rows(connection, store_id, source_seq, referrer_seq):
+                    referrer_id = connection.execute(select(statements.c.statement_id).where(
+                        statements.c.seq == referrer_seq)).scalar()
+                    work.append((referrer_seq, referrer_id))
+
+    def _copy_index_rows(self, connection, store_id: int, source_seq: int, target_seq: int) -> bool:
+        """Adds the source statement's terms to the target statement; True if any were new."""
+        target_stored = connection.execute(
+            select(statements.c.stored_ms).where(statements.c.seq == target_seq)).scalar()
+        already = select(statement_index.c.term_id, statement_index.c.role).where(
+            statement_index.c.seq == target_seq)
+        copy = insert_ignoring_conflicts(statement_index, self._engines.dialect).from_select(
+            ["store_id", "term_id", "role", "stored_ms", "seq"],
+            select(literal(store_id), statement_index.c.term_id, statement_index.c.role,
+                   literal(target_stored), literal(target_seq))
+            .where(statement_index.c.seq == source_seq,
+                   tuple_(statement_index.c.term_id, statement_index.c.role).not_in(already)))
+        return connection.execute(copy).rowcount > 0

@@ -1,0 +1,81 @@
+"""The schema, as SQLAlchemy Core tables; Alembic migrations in migrations/ create the same."""
+from __future__ import annotations
+
+from sqlalchemy import (BigInteger, Boolean, Column, ForeignKey, Index, Integer, MetaData, SmallInteger,
+                        String, Table, Text, UniqueConstraint)
+
+metadata = MetaData()
+
+# SQLite only aliases rowid for a column declared exactly INTEGER PRIMARY KEY.
+BigIntegerKey = BigInteger().with_variant(Integer(), "sqlite")
+
+stores = Table(
+    "stores", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("enabled", Boolean, nullable=False, default=True),
+    Column("created_ms", BigInteger, nullable=False),
+)
+
+credentials = Table(
+    "credentials", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("store_id", Integer, ForeignKey("stores.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("key", String(200), nullable=False, unique=True),
+    Column("secret_hash", String(200), nullable=False),
+    Column("scopes", String(500), nullable=False, default="all"),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("revoked_ms", BigInteger, nullable=True),
+)
+
+# Interned strings: agent IFIs, activity, verb and registration ids, each with a kind prefix.
+terms = Table(
+    "terms", metadata,
+    Column("id", BigIntegerKey, primary_key=True, autoincrement=True),
+    Column("value", Text, nullable=False, unique=True),
+)
+
+statements = Table(
+    "statements", metadata,
+    # Insertion order; with stored_ms it is the sort key and the `more` cursor.
+    Column("seq", BigIntegerKey, primary_key=True, autoincrement=True),
+    Column("store_id", Integer, nullable=False),
+    Column("statement_id", String(36), nullable=False),
+    Column("stored_ms", BigInteger, nullable=False),
+    Column("voided", Boolean, nullable=False, default=False),
+    Column("voids", String(36), nullable=True),
+    Column("credential_id", Integer, nullable=True),
+    Column("body", Text, nullable=False),
+    UniqueConstraint("store_id", "statement_id", name="uq_statements_store_statement_id"),
+    Index("ix_statements_store_stored", "store_id", "stored_ms", "seq"),
+)
+
+# One row per (term, role) a statement matches, so "newest N for X" is one index range scan.
+statement_index = Table(
+    "statement_index", metadata,
+    Column("store_id", Integer, primary_key=True),
+    Column("term_id", BigInteger, primary_key=True),
+    Column("role", SmallInteger, primary_key=True),
+    Column("stored_ms", BigInteger, primary_key=True),
+    Column("seq", BigInteger, primary_key=True),
+    Index("ix_statement_index_seq", "seq"),
+    sqlite_with_rowid=False,
+)
+
+# Statements whose Object is a StatementRef, by the id they target (filter inheritance and voiding).
+statement_refs = Table(
+    "statement_refs", metadata,
+    Column("store_id", Integer, primary_key=True),
+    Column("target_statement_id", String(36), primary_key=True),
+    Column("referrer_seq", BigInteger, primary_key=True),
+    sqlite_with_rowid=False,
+)
+
+activity_definitions = Table(
+    "activity_definitions", metadata,
+    Column("store_id", Integer, primary_key=True),
+    Column("activity_id", Text, primary_key=True),
+    Column("definition", Text, nullable=False),
+    Column("updated_ms", BigInteger, nullable=False),
+)

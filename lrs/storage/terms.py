@@ -1,0 +1,62 @@
+"""Interning of filter terms (IRIs, agent IFIs, registrations) into integer ids."""
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import select
+
+from lrs.storage.dialect import insert_ignoring_conflicts, translated_errors
+from lrs.storage.engines import Engines
+from lrs.storage.tables import terms
+
+_CHUNK = 500
+_CACHE_LIMIT = 500_000
+
+
+class TermDictionary:
+    """Term value -> id. New terms are written in their own short transaction, in sorted order,
+    so concurrent writers never wait on each other's statement transactions for them."""
+
+    def __init__(self, engines: Engines):
+        self._engines = engines
+        self._cache: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def _remember(self, found: dict[str, int]) -> None:
+        with self._lock:
+            if len(self._cache) + len(found) > _CACHE_LIMIT:
+                self._cache.clear()
+            self._cache.update(found)
+
+    def _select(self, connection, values: list[str]) -> dict[str, int]:
+        found = {}
+        for start in range(0, len(values), _CHUNK):
+            chunk = values[start:start + _CHUNK]
+            rows = connection.execute(select(terms.c.value, terms.c.id).where(terms.c.value.in_(chunk)))
+            found.update({value: term_id for value, term_id in rows})
+        return found
+
+    def lookup(self, values) -> dict[str, int]:
+        """Ids of the values already known; unknown values are absent from the result."""
+        wanted = set(values)
+        found = {value: self._cache[value] for value in wanted if value in self._cache}
+        missing = sorted(wanted - found.keys())
+        if missing:
+            with self._engines.read.connect() as connection:
+                fetched = self._select(connection, missing)
+            self._remember(fetched)
+            found.update(fetched)
+        return found
+
+    def intern(self, values) -> dict[str, int]:
+        """Ids of all values, creating the missing ones."""
+        found = self.lookup(values)
+        missing = sorted(set(values) - found.keys())
+        if missing:
+            insert = insert_ignoring_conflicts(terms, self._engines.dialect)
+            with translated_errors(), self._engines.write.begin() as connection:
+                connection.execute(insert, [{"value": value} for value in missing])
+                created = self._select(connection, missing)
+            self._remember(created)
+            found.update(created)
+        return found

@@ -1,0 +1,68 @@
+"""One error type per xAPI error family; the HTTP layer maps each to its status code."""
+from __future__ import annotations
+
+
+class XapiError(Exception):
+    """Base of every error the LRS reports to a client."""
+
+    status = 500
+
+    def __init__(self, message: str, *, path: str | None = None, section: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.section = section
+
+    def to_dict(self) -> dict:
+        body = {"error": type(self).__name__, "message": self.message}
+        if self.path is not None:
+            body["path"] = self.path
+        if self.section is not None:
+            body["section"] = self.section
+        return body
+
+
+class BadRequest(XapiError):
+    """400: the request or its content breaks a rule of the specification."""
+
+    status = 400
+
+
+class InvalidStatement(BadRequest):
+    """400: a statement breaks a rule of xAPI-Data; `path` names the offending property."""
+
+
+class Unauthorized(XapiError):
+    status = 401
+
+
+class Forbidden(XapiError):
+    status = 403
+
+
+class NotFound(XapiError):
+    status = 404
+
+
+class Conflict(XapiError):
+    status = 409
+
+
+class PreconditionFailed(XapiError):
+    status = 412
+
+
+class PreconditionRequired(XapiError):
+    status = 428
+
+
+class PayloadTooLarge(XapiError):
+    status = 413
+
+
+class UnsupportedMediaType(XapiError):
+    status = 415
+
+
+class ServiceUnavailable(XapiError):
+    status = 503

@@ -1,0 +1,39 @@
+"""ISO 8601 timestamps as the LRS reads them in parameters and writes them in `stored`."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+from lrs.xapi.errors import BadRequest
+
+# xAPI-Data 4.5: ISO 8601 combined date and time; we require a full date and time, with a zone or without.
+_ISO_DATETIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$"
+)
+
+
+def parse_timestamp_ms(text: str, *, parameter: str) -> int:
+    """Milliseconds since the epoch (UTC) of an ISO 8601 timestamp; no zone means UTC."""
+    if not isinstance(text, str) or not _ISO_DATETIME.match(text):
+        raise BadRequest(f"'{parameter}' must be an ISO 8601 timestamp", path=parameter,
+                         section="xAPI-Data 4.5")
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError as error:
+        raise BadRequest(f"'{parameter}' is not a valid timestamp: {error}", path=parameter,
+                         section="xAPI-Data 4.5") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return int(moment.timestamp() * 1000)
+
+
+def format_ms(milliseconds: int) -> str:
+    """`stored` as the LRS writes it: UTC with millisecond precision."""
+    moment = datetime.fromtimestamp(milliseconds / 1000, tz=timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{milliseconds % 1000:03d}Z"
+
+
+def format_http_date(milliseconds: int) -> str:
+    """RFC 7231 date for Last-Modified."""
+    moment = datetime.fromtimestamp(milliseconds / 1000, tz=timezone.utc)
+    return moment.strftime("%a, %d %b %Y %H:%M:%S GMT")

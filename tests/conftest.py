@@ -1,0 +1,176 @@
+"""Test fixtures: every API test runs on SQLite and on a real PostgreSQL server.
+
+PostgreSQL comes from LRS_TEST_POSTGRES_URL (an admin URL; each test session makes and drops its own
+database). Without it the PostgreSQL half is skipped loudly, and under CI=true it is a failure.
+"""
+from __future__ import annotations
+
+import base64
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from lrs.app import create_app
+from lrs.settings import Settings
+from lrs.storage.migrate import upgrade
+
+POSTGRES_ADMIN_URL = os.environ.get("LRS_TEST_POSTGRES_URL", "")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+_skipped_groups: set[str] = set()
+
+
+def postgres_available() -> str | None:
+    """None when PostgreSQL can be used, else why not."""
+    if not POSTGRES_ADMIN_URL:
+        return "LRS_TEST_POSTGRES_URL is not set"
+    try:
+        engine = create_engine(_psycopg(POSTGRES_ADMIN_URL))
+        with engine.connect() as connection:
+            connection.execute(text("select 1"))
+        engine.dispose()
+    except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
+        return f"cannot reach {POSTGRES_ADMIN_URL}: {error}"
+    return None
+
+
+def _psycopg(url: str) -> str:
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def skip_group(group: str, reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{group} is required under CI=true: {reason}", pytrace=False)
+    _skipped_groups.add(f"{group}: {reason}")
+    pytest.skip(f"{group}: {reason}")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _skipped_groups:
+        terminalreporter.write_sep("!", "SKIPPED TEST GROUPS", red=True, bold=True)
+        for line in sorted(_skipped_groups):
+            terminalreporter.write_line(f"!!! {line}", red=True, bold=True)
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def postgres_database_url():
+    reason = postgres_available()
+    if reason:
+        skip_group("PostgreSQL", reason)
+    name = f"lrs_test_{_worker()}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(_psycopg(POSTGRES_ADMIN_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(_psycopg(POSTGRES_ADMIN_URL)).set(database=name).render_as_string(hide_password=False)
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_database_url(tmp_path_factory):
+    return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'lrs.sqlite3'}"
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request):
+    url = request.getfixturevalue(f"{request.param}_database_url")
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def settings(database_url) -> Settings:
+    return Settings(database_url=database_url, secret_key="test-secret", auth_cache_seconds=30.0,
+                    statement_page_max=100)
+
+
+@pytest.fixture(scope="session")
+def app(settings):
+    application = create_app(settings)
+    yield application
+    application.extensions["lrs"].close()
+
+
+class XapiClient:
+    """Flask's test client with the xAPI version header and a credential on every request."""
+
+    def __init__(self, flask_client, key: str, secret: str, version: str = "1.0.3"):
+        self.http = flask_client
+        self.version = version
+        self.key = key
+        token = base64.b64encode(f"{key}:{secret}".encode()).decode()
+        self.headers = {"Authorization": f"Basic {token}", "X-Experience-API-Version": version}
+
+    def request(self, method: str, path: str, *, headers: dict | None = None, **kwargs):
+        merged = {**self.headers, **(headers or {})}
+        return self.http.open(path, method=method, headers=merged, **kwargs)
+
+    def post_statements(self, payload, **kwargs):
+        return self.request("POST", "/xapi/statements", json=payload, **kwargs)
+
+    def put_statement(self, statement_id: str, statement, **kwargs):
+        return self.request("PUT", "/xapi/statements", query_string={"statementId": statement_id},
+                            json=statement, **kwargs)
+
+    def get_statements(self, headers: dict | None = None, **parameters):
+        return self.request("GET", "/xapi/statements", query_string=parameters, headers=headers)
+
+
+@pytest.fixture
+def store_credential(app):
+    """A fresh store and a credential for it: tests never see each other's statements."""
+    issued = app.extensions["lrs"].credentials.create(name="test client", store_name=f"test-{uuid.uuid4()}")
+    return issued
+
+
+@pytest.fixture
+def xapi(app, store_credential) -> XapiClient:
+    return XapiClient(app.test_client(), store_credential.key, store_credential.secret)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(database_url):
+    """The real server under gunicorn (2 workers) on a free loopback port."""
+    port = _free_port()
+    environment = {**os.environ, "LRS_DATABASE_URL": database_url, "LRS_SECRET_KEY": "test-secret"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+         "lrs.wsgi:app"], env=environment)
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{base_url}/xapi/about", timeout=1).status_code == 200:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        raise RuntimeError("the server did not start")
+    yield base_url
+    process.terminate()
+    process.wait(timeout=10)
