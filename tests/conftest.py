@@ -69,7 +69,7 @@ def _worker() -> str:
 
 
 @pytest.fixture(scope="session")
-def postgres_database_url():
+def postgresql_database_url():
     reason = postgres_available()
     if reason:
         skip_group("PostgreSQL", reason)

@@ -198,5 +198,7 @@ class StatementStorage:
             select(literal(store_id), statement_index.c.term_id, statement_index.c.role,
                    literal(target_stored), literal(target_seq))
             .where(statement_index.c.seq == source_seq,
-                   tuple_(statement_index.c.term_id, statement_index.c.role).not_in(already)))
-        return connection.execute(copy).rowcount > 0
+                   tuple_(statement_index.c.term_id, statement_index.c.role).not_in(already))
+        ).returning(statement_index.c.term_id)
+        # Counted through RETURNING: drivers disagree on rowcount for INSERT ... SELECT.
+        return len(connection.execute(copy).all()) > 0

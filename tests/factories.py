@@ -1,0 +1,39 @@
+"""Small statements for API tests; each call returns a fresh dict."""
+from __future__ import annotations
+
+import uuid
+
+VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+
+
+def agent(name: str = "ada") -> dict:
+    return {"objectType": "Agent", "name": name.title(), "mbox": f"mailto:{name}@example.com"}
+
+
+def statement(*, actor: dict | None = None, verb: str = "http://adlnet.gov/expapi/verbs/experienced",
+              activity: str = "http://example.com/activities/intro", statement_id: str | None = None,
+              **extra) -> dict:
+    result = {
+        "actor": actor or agent(),
+        "verb": {"id": verb, "display": {"en-US": verb.rsplit("/", 1)[-1]}},
+        "object": {"objectType": "Activity", "id": activity,
+                   "definition": {"name": {"en-US": "Intro"}}},
+    }
+    if statement_id is not None:
+        result["id"] = statement_id
+    result.update(extra)
+    return result
+
+
+def statement_ref(target_id: str, *, verb: str = "http://example.com/verbs/confirmed",
+                  actor: dict | None = None) -> dict:
+    return {"actor": actor or agent("andrew"), "verb": {"id": verb},
+            "object": {"objectType": "StatementRef", "id": target_id}}
+
+
+def voiding(target_id: str, *, actor: dict | None = None) -> dict:
+    return statement_ref(target_id, verb=VOIDED, actor=actor)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())

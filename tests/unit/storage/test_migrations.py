@@ -1,0 +1,22 @@
+"""Alembic migrations create exactly the schema lrs/storage/tables.py describes, on both dialects."""
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from lrs.storage.engines import create_engines
+from lrs.storage.migrate import current_revision
+from lrs.storage.tables import metadata
+
+
+def test_migrated_schema_matches_the_table_definitions(database_url):
+    engines = create_engines(database_url)
+    with engines.read.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        differences = compare_metadata(context, metadata)
+    engines.dispose()
+    assert differences == []
+
+
+def test_database_is_at_the_head_revision(database_url):
+    assert current_revision(database_url) == "0001"
