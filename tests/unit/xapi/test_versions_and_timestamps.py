@@ -1,0 +1,37 @@
+"""X-Experience-API-Version negotiation (xAPI-Communication 3.3) and timestamp parameters (xAPI-Data 4.5)."""
+from __future__ import annotations
+
+import pytest
+
+from lrs.xapi.errors import BadRequest
+from lrs.xapi.timestamps import format_ms, parse_timestamp_ms
+from lrs.xapi.versions import negotiate
+
+
+@pytest.mark.parametrize("header, version", [("1.0", "1.0.3"), ("1.0.0", "1.0.3"), ("1.0.3", "1.0.3"),
+                                             ("2.0.0", "2.0.0")])
+def test_accepted_versions(header, version):
+    assert negotiate(header) == version
+
+
+@pytest.mark.parametrize("header", [None, "", "0.9", "0.95", "1.1.0", "1", "1.0.x", "2.1.0"])
+def test_rejected_versions(header):
+    with pytest.raises(BadRequest):
+        negotiate(header)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1970-01-01T00:00:01Z", 1000), ("1970-01-01T01:00:01+01:00", 1000), ("1970-01-01T00:00:01.5Z", 1500),
+    ("1970-01-01T00:00:01", 1000)])
+def test_timestamps_parse_to_utc_milliseconds(text, expected):
+    assert parse_timestamp_ms(text, parameter="since") == expected
+
+
+@pytest.mark.parametrize("text", ["yesterday", "2025-13-01T00:00:00Z", "2025-02-30T00:00:00Z", "2025-01-01"])
+def test_bad_timestamps_are_rejected(text):
+    with pytest.raises(BadRequest):
+        parse_timestamp_ms(text, parameter="since")
+
+
+def test_stored_is_formatted_with_milliseconds_in_utc():
+    assert format_ms(1500) == "1970-01-01T00:00:01.500Z"
