@@ -162,30 +162,45 @@ class StatementStorage:
     def _propagate_statement_refs(self, connection, store_id: int, records: list[StatementRecord],
                                   seqs: list[int]) -> None:
         """Statements that target another statement also match its filters (xAPI-Communication 2.1.3.s3):
-        copy the targeted statement's index rows onto its referrers, recursively."""
-        work = []  # (source seq, source statement id)
-        for record, seq in zip(records, seqs):
-            work.append((seq, record.statement_id))
-            if record.ref_target is not None:
-                target = connection.execute(select(statements.c.seq).where(
-                    statements.c.store_id == store_id,
-                    statements.c.statement_id == record.ref_target)).scalar()
-                if target is not None:
-                    self._copy_index_rows(connection, store_id, target, seq)
+        copy the targeted statement's index rows onto its referrers, recursively, whichever came first."""
+        targets = sorted({record.ref_target for record in records if record.ref_target})
+        target_seqs = self._seqs_of(connection, store_id, targets) if targets else {}
+        for record, seq in zip(records, seqs):  # in batch order, so chains inside a batch resolve
+            if record.ref_target in target_seqs:
+                self._copy_index_rows(connection, store_id, target_seqs[record.ref_target], seq)
+        new_seqs = {record.statement_id: seq for record, seq in zip(records, seqs)}
+        work = [(new_seqs[target_id], referrer_seq)
+                for target_id, referrer_seq in self._referrers(connection, store_id, list(new_seqs))]
         steps = 0
         while work and steps < _MAX_REF_PROPAGATION_STEPS:
-            source_seq, source_id = work.pop()
             steps += 1
-            referrers = connection.execute(
-                select(statement_refs.c.referrer_seq).where(
+            source_seq, referrer_seq = work.pop()
+            if source_seq == referrer_seq or not self._copy_index_rows(connection, store_id, source_seq,
+                                                                         referrer_seq):
+                continue
+            referrer_id = connection.execute(
+                select(statements.c.statement_id).where(statements.c.seq == referrer_seq)).scalar()
+            work.extend((referrer_seq, next_referrer)
+                        for _, next_referrer in self._referrers(connection, store_id, [referrer_id]))
+
+    @staticmethod
+    def _seqs_of(connection, store_id: int, statement_ids: list[str]) -> dict[str, int]:
+        found = {}
+        for chunk in _chunks(statement_ids):
+            found.update(connection.execute(select(statements.c.statement_id, statements.c.seq).where(
+                statements.c.store_id == store_id, statements.c.statement_id.in_(chunk))).all())
+        return found
+
+    @staticmethod
+    def _referrers(connection, store_id: int, statement_ids: list[str]) -> list[tuple[str, int]]:
+        """(targeted statement id, referrer seq) for statements whose Object targets one of the ids."""
+        found = []
+        for chunk in _chunks(statement_ids):
+            found.extend(connection.execute(
+                select(statement_refs.c.target_statement_id, statement_refs.c.referrer_seq).where(
                     statement_refs.c.store_id == store_id,
-                    statement_refs.c.target_statement_id == source_id,
-                    statement_refs.c.referrer_seq != source_seq)).scalars().all()
-            for referrer_seq in referrers:
-                if self._copy_index_rows(connection, store_id, source_seq, referrer_seq):
-                    referrer_id = connection.execute(select(statements.c.statement_id).where(
-                        statements.c.seq == referrer_seq)).scalar()
-                    work.append((referrer_seq, referrer_id))
+                    statement_refs.c.target_statement_id.in_(chunk))).all())
+        return found
 
     def _copy_index_rows(self, connection, store_id: int, source_seq: int, target_seq: int) -> bool:
         """Adds the source statement's terms to the target statement; True if any were new."""

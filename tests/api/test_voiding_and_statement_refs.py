@@ -115,3 +115,10 @@ def test_a_statement_referring_to_itself_is_stored(xapi):  # robustness: no endl
     statement_id = new_id()
     _store(xapi, statement_ref(statement_id) | {"id": statement_id})
     assert xapi.get_statements(statementId=statement_id).status_code == 200
+
+
+def test_statement_ref_chain_inside_one_batch_in_any_order(xapi):  # xAPI-Communication 2.1.3.s3
+    a, b, c = new_id(), new_id(), new_id()
+    _store(xapi, statement_ref(b) | {"id": a}, statement_ref(c) | {"id": b},
+           statement(statement_id=c, activity="http://example.com/chain"))
+    assert sorted(_ids(xapi.get_statements(activity="http://example.com/chain"))) == sorted([a, b, c])
