@@ -8,6 +8,7 @@ from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 from lrs.api.about.routes import blueprint as about_blueprint
+from lrs.api.documents.routes import blueprints as document_blueprints
 from lrs.api.responses import error_response, json_response
 from lrs.api.statements.routes import blueprint as statements_blueprint
 from lrs.api.xapi import XAPI_PREFIX, add_xapi_headers, handle_xapi_error
@@ -53,6 +54,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     api = Api(app)
     api.register_blueprint(about_blueprint)
     api.register_blueprint(statements_blueprint)
+    for blueprint in document_blueprints:
+        api.register_blueprint(blueprint)
     app.register_error_handler(XapiError, handle_xapi_error)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(Exception, _handle_unexpected)
