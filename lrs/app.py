@@ -8,6 +8,10 @@ from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 from lrs.api.about.routes import blueprint as about_blueprint
+from lrs.api.activities.routes import blueprint as activities_blueprint
+from lrs.api.agents.routes import blueprint as agents_blueprint
+from lrs.api.alternate_syntax import AlternateRequestSyntax
+from lrs.api.cors import add_cors_headers
 from lrs.api.documents.routes import blueprints as document_blueprints
 from lrs.api.responses import error_response, json_response
 from lrs.api.statements.routes import blueprint as statements_blueprint
@@ -54,10 +58,15 @@ def create_app(settings: Settings | None = None) -> Flask:
     api = Api(app)
     api.register_blueprint(about_blueprint)
     api.register_blueprint(statements_blueprint)
+    api.register_blueprint(activities_blueprint)
+    api.register_blueprint(agents_blueprint)
     for blueprint in document_blueprints:
         api.register_blueprint(blueprint)
     app.register_error_handler(XapiError, handle_xapi_error)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(Exception, _handle_unexpected)
     app.after_request(add_xapi_headers)
+    app.after_request(lambda response: add_cors_headers(response, settings.cors_origins))
+    app.wsgi_app = AlternateRequestSyntax(app.wsgi_app, prefix=XAPI_PREFIX,
+                                          max_bytes=settings.max_request_bytes)
     return app

@@ -25,6 +25,8 @@ class Settings:
     auth_cache_seconds: float = 30.0
     # Base URL clients use to reach this LRS; credential authorities use it as their account homePage.
     public_url: str = "http://127.0.0.1:8080"
+    # Origins whose browser content may call the LRS; "*" allows any.
+    cors_origins: tuple[str, ...] = ("*",)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -39,6 +41,9 @@ class Settings:
             db_pool_size=int(_env("LRS_DB_POOL_SIZE", str(defaults.db_pool_size))),
             auth_cache_seconds=float(_env("LRS_AUTH_CACHE_SECONDS", str(defaults.auth_cache_seconds))),
             public_url=_env("LRS_PUBLIC_URL", defaults.public_url),
+            cors_origins=tuple(origin.strip() for origin in
+                               _env("LRS_CORS_ORIGINS", ",".join(defaults.cors_origins)).split(",")
+                               if origin.strip()),
         )
 
     def with_overrides(self, **changes) -> "Settings":

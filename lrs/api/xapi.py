@@ -7,6 +7,7 @@ import orjson
 from flask import current_app, g, request
 from flask_smorest import Blueprint
 
+from lrs.api.alternate_syntax import ERROR_KEY as ALTERNATE_SYNTAX_ERROR
 from lrs.api.responses import error_response
 from lrs.auth.principal import Principal
 from lrs.xapi.errors import BadRequest, XapiError
@@ -22,16 +23,27 @@ class XapiBlueprint(Blueprint):
 
     def __init__(self, *args, public: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.before_request(self._reject_bad_alternate_syntax)
         if not public:
             self.before_request(self._negotiate_version)
             self.before_request(self._authenticate)
 
     @staticmethod
+    def _reject_bad_alternate_syntax():
+        message = request.environ.get(ALTERNATE_SYNTAX_ERROR)
+        if message:
+            raise BadRequest(message, path="method", section="xAPI-Communication 1.3")
+
+    @staticmethod
     def _negotiate_version():
+        if request.method == "OPTIONS":  # CORS preflights carry no credentials or version
+            return
         g.xapi_version = negotiate(request.headers.get(VERSION_HEADER))
 
     @staticmethod
     def _authenticate():
+        if request.method == "OPTIONS":
+            return
         services = current_app.extensions["lrs"]
         g.principal = services.authenticator.authenticate(request.headers.get("Authorization"))
 

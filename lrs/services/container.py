@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lrs.auth.basic import BasicAuthenticator
+from lrs.services.activities import ActivityService
+from lrs.services.agents import AgentService
 from lrs.services.credentials import CredentialService
 from lrs.services.cursors import CursorCodec
 from lrs.services.statements import StatementService
@@ -19,6 +21,8 @@ from lrs.storage.terms import TermDictionary
 class Services:
     engines: Engines
     statements: StatementService
+    activities: ActivityService
+    agents: AgentService
     credentials: CredentialService
     authenticator: BasicAuthenticator
 
@@ -30,10 +34,12 @@ def build_services(settings: Settings) -> Services:
     engines = create_engines(settings.database_url, pool_size=settings.db_pool_size)
     credential_storage = CredentialStorage(engines)
     definitions = ActivityDefinitionStorage(engines)
+    statement_storage = StatementStorage(engines, TermDictionary(engines))
     statements = StatementService(
-        StatementStorage(engines, TermDictionary(engines)), definitions, CursorCodec(settings.secret_key),
+        statement_storage, definitions, CursorCodec(settings.secret_key),
         authority_home_page=settings.public_url.rstrip("/") + "/credentials",
         page_max=settings.statement_page_max)
-    return Services(engines=engines, statements=statements,
+    return Services(engines=engines, statements=statements, activities=ActivityService(definitions),
+                    agents=AgentService(statement_storage),
                     credentials=CredentialService(credential_storage),
                     authenticator=BasicAuthenticator(credential_storage, settings.auth_cache_seconds))

@@ -62,7 +62,7 @@ def _bad_uuid(name: str):
     raise BadRequest(f"'{name}' must be a UUID", path=name, section="xAPI-Data 4.5")
 
 
-def _parse_iri(value: str, name: str) -> str:
+def parse_iri(value: str, name: str) -> str:
     if not _IRI.match(value):
         raise BadRequest(f"'{name}' must be an IRI", path=name, section="xAPI-Data 2.2.s4.b4")
     return value
@@ -141,7 +141,7 @@ def parse_statements_request(parameters: dict, *, page_max: int):
     else:
         parse_boolean(parameters, "related_agents")
     if "activity" in parameters:
-        key = activity_term(_parse_iri(parameters["activity"], "activity"))
+        key = activity_term(parse_iri(parameters["activity"], "activity"))
         role = Role.RELATED_ACTIVITY if parse_boolean(parameters, "related_activities") else Role.ACTIVITY
         terms.append((key, role))
     else:
@@ -150,7 +150,7 @@ def parse_statements_request(parameters: dict, *, page_max: int):
         terms.append((registration_term(parse_uuid(parameters["registration"], "registration")),
                       Role.REGISTRATION))
     if "verb" in parameters:
-        terms.append((verb_term(_parse_iri(parameters["verb"], "verb")), Role.VERB))
+        terms.append((verb_term(parse_iri(parameters["verb"], "verb")), Role.VERB))
     since = parameters.get("since")
     until = parameters.get("until")
     return StatementsQuery(
