@@ -1,0 +1,92 @@
+"""Signed statements (xAPI-Data 2.6): the JWS attachment must be well formed and match the statement."""
+from __future__ import annotations
+
+import base64
+import binascii
+import copy
+
+import jwt
+import orjson
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from jwt.exceptions import PyJWTError
+
+from lrs.xapi.attachments import SIGNATURE_USAGE
+from lrs.xapi.comparison import statements_match
+from lrs.xapi.errors import BadRequest
+
+SECTION = "xAPI-Data 2.6"
+ALLOWED_ALGORITHMS = ("RS256", "RS384", "RS512")
+
+
+def signature_attachment(statement: dict) -> dict | None:
+    for attachment in statement.get("attachments") or ():
+        if attachment.get("usageType") == SIGNATURE_USAGE:
+            return attachment
+    return None
+
+
+def _unsigned(statement: dict) -> dict:
+    """The statement as it was before its signature attachment was added."""
+    unsigned = copy.deepcopy(statement)
+    remaining = [a for a in unsigned.get("attachments", []) if a.get("usageType") != SIGNATURE_USAGE]
+    if remaining:
+        unsigned["attachments"] = remaining
+    else:
+        unsigned.pop("attachments", None)
+    return unsigned
+
+
+def _fail(message: str, path: str) -> None:
+    raise BadRequest(message, path=path, section=SECTION)
+
+
+def _b64url_json(segment: str, what: str, path: str):
+    try:
+        return orjson.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    except (binascii.Error, ValueError, orjson.JSONDecodeError):
+        _fail(f"the JWS {what} is not base64url-encoded JSON", path)
+
+
+def verify_signed_statement(statement: dict, jws: bytes, position: str) -> None:
+    """Rejects with 400 a signature that is malformed, uses another algorithm, signs a different
+    statement, or does not verify against its own x5c certificate (xAPI-Data 2.6.s5)."""
+    attachment = signature_attachment(statement)
+    path = f"{position}attachments"
+    if attachment.get("contentType", "").split(";")[0].strip() != "application/octet-stream":
+        _fail("a signature attachment must have contentType application/octet-stream", path)
+    try:
+        token = jws.decode("ascii").strip()
+    except UnicodeDecodeError:
+        _fail("the signature is not a JWS compact serialization", path)
+    segments = token.split(".")
+    if len(segments) != 3:
+        _fail("the signature is not a JWS compact serialization", path)
+    header = _b64url_json(segments[0], "header", path)
+    if not isinstance(header, dict) or header.get("alg") not in ALLOWED_ALGORITHMS:
+        _fail("the JWS algorithm must be RS256, RS384 or RS512", path)
+    payload = _b64url_json(segments[1], "payload", path)
+    if not isinstance(payload, dict) or not statements_match(payload, _unsigned(statement)):
+        _fail("the JWS payload is not the signed statement", path)
+    if "x5c" in header:
+        _verify_with_certificate(token, header, path)
+
+
+def _verify_with_certificate(token: str, header: dict, path: str) -> None:
+    chain = header["x5c"]
+    if not isinstance(chain, list) or not chain or not all(isinstance(c, str) for c in chain):
+        _fail("the JWS x5c header must be a non-empty array of certificates", path)
+    try:
+        certificates = [x509.load_der_x509_certificate(base64.b64decode(c, validate=True)) for c in chain]
+    except (binascii.Error, ValueError):
+        _fail("the JWS x5c header holds a malformed certificate", path)
+    for child, parent in zip(certificates, certificates[1:]):
+        try:
+            child.verify_directly_issued_by(parent)
+        except (ValueError, TypeError, InvalidSignature):
+            _fail("the JWS x5c certificates do not form a chain", path)
+    try:
+        jwt.api_jws.PyJWS().decode_complete(token, key=certificates[0].public_key(),
+                                           algorithms=[header["alg"]])
+    except (PyJWTError, ValueError, TypeError):
+        _fail("the JWS signature does not verify against its x5c certificate", path)
