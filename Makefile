@@ -12,7 +12,7 @@ LRS_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 PYTEST_WORKERS ?= 2
 export LRS_HOST LRS_PORT LRS_TEST_POSTGRES_URL
 
-.PHONY: run test migrate bench lock npm clean help
+.PHONY: run test migrate bench conformance lock npm clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -35,6 +35,11 @@ run: $(STAMP) npm migrate  ## Serve the LRS under gunicorn on LRS_HOST:LRS_PORT 
 
 test: $(STAMP) npm  ## Run the whole test suite on SQLite and PostgreSQL
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+conformance: $(STAMP)  ## Run the tests, then report which spec requirements they prove (conformance/)
+	mkdir -p var
+	-$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q --junitxml=var/junit.xml $(PYTEST_ARGS)
+	$(BIN)/lrs conformance report --junit var/junit.xml
 
 bench: $(STAMP)  ## Run the benchmarks (bench/README.md); BENCH_ARGS passes options
 	$(BIN)/python -m bench $(BENCH_ARGS)

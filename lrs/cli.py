@@ -63,5 +63,26 @@ def credentials_create(database_url: str | None, name: str, key: str | None, sec
     click.echo(f"secret: {issued.secret}")
 
 
+@main.group()
+def conformance() -> None:
+    """Our requirement matrix: each MUST of the specs tied to the tests that prove it."""
+
+
+@conformance.command("report")
+@click.option("--junit", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="pytest --junitxml results; without it, tests citing a requirement count as 'cited'.")
+@click.option("--tests", "tests_root", type=click.Path(exists=True, file_okay=False), default="tests",
+              show_default=True, help="Folder of the test suite whose citations are read.")
+@click.option("--show", default="failing,missing", show_default=True,
+              help="Comma-separated statuses to list: covered, cited, failing, missing.")
+def conformance_report(junit: str | None, tests_root: str, show: str) -> None:
+    """Print which requirements are covered by passing tests, failing, or missing."""
+    from pathlib import Path
+
+    from conformance.report import build_report, render
+    statuses = build_report(Path(tests_root), Path(junit) if junit else None)
+    click.echo(render(statuses, show={name.strip() for name in show.split(",")}))
+
+
 if __name__ == "__main__":
     main()
