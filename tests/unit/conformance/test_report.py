@@ -10,7 +10,7 @@ def _write_tests(root: Path) -> Path:
     tests = root / "tests"
     tests.mkdir()
     (tests / "test_sample.py").write_text(
-        "def test_put_conflict():  # xAPI-Communication 2.1.1.s2.b3\n    pass\n\n"
+        "def test_put_conflict():  # xAPI-Communication 2.1.1.s2.b2\n    pass\n\n"
         "def test_range():\n    '''xAPI-Communication 1.3.s3.b1-b3'''\n\n"
         "def helper():  # xAPI-Communication 2.1.1.s2.b4\n    pass\n")
     return tests
@@ -18,7 +18,7 @@ def _write_tests(root: Path) -> Path:
 
 def test_citations_tie_tests_to_bullets_and_expand_ranges(tmp_path):
     cited = citations_in_tests(_write_tests(tmp_path))
-    assert cited["xAPI-Communication 2.1.1.s2.b3"] == ["tests/test_sample.py::test_put_conflict"]
+    assert cited["xAPI-Communication 2.1.1.s2.b2"] == ["tests/test_sample.py::test_put_conflict"]
     assert set(cited) >= {"xAPI-Communication 1.3.s3.b1", "xAPI-Communication 1.3.s3.b2",
                           "xAPI-Communication 1.3.s3.b3"}
     assert "xAPI-Communication 2.1.1.s2.b4" not in cited  # not a test function
@@ -36,7 +36,7 @@ def test_junit_outcomes_decide_covered_and_failing(tmp_path):
     assert outcomes_from_junit(junit) == {"tests/test_sample.py::test_put_conflict": True,
                                           "tests/test_sample.py::test_range": False}
     statuses = {s.requirement["id"]: s.status for s in build_report(tests, junit)}
-    assert statuses["xAPI-Communication 2.1.1.s2.b3"] == "covered"
+    assert statuses["xAPI-Communication 2.1.1.s2.b2"] == "covered"
     assert statuses["xAPI-Communication 1.3.s3.b1"] == "failing"
     assert statuses["xAPI-Communication 2.1.3.s2.b1"] == "missing"
 
