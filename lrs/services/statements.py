@@ -23,6 +23,7 @@ from lrs.xapi.timestamps import format_ms
 from lrs.xapi.validation import validate_statement
 
 _WRITE_ATTEMPTS = 6
+_DEFINITION_CACHE_SIZE = 100_000
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class StatementService:
         self._cursors = cursors
         self._authority_home_page = authority_home_page
         self._page_max = page_max
+        # (store id, activity id) -> canonical definition as this process last wrote or read it.
+        self._definition_cache: dict[tuple[int, str], dict] = {}
 
     # --- store -----------------------------------------------------------------------------
 
@@ -137,10 +140,14 @@ class StatementService:
                                  path="object.id", section="xAPI-Data 2.3.2")
 
     def _update_definitions(self, store_id: int, statements: list[dict], stored_ms: int) -> None:
+        """Merges incoming Activity definitions into the canonical ones; most statements repeat a
+        definition already merged, which the in-process cache answers without a query."""
         incoming: dict[str, list[dict]] = {}
         for statement in statements:
             for activity_id, definition in definitions_in(statement):
-                incoming.setdefault(activity_id, []).append(definition)
+                known = self._definition_cache.get((store_id, activity_id))
+                if known is None or merge_definition(known, definition) != known:
+                    incoming.setdefault(activity_id, []).append(definition)
         if not incoming:
             return
         current = self._definitions.get_many(store_id, incoming)
@@ -151,12 +158,18 @@ class StatementService:
                 merged = merge_definition(merged, definition)
             if merged != current.get(activity_id):
                 changed[activity_id] = merged
+            self._remember_definition(store_id, activity_id, merged)
         for attempt in range(_WRITE_ATTEMPTS):
             try:
                 self._definitions.put_many(store_id, changed, updated_ms=stored_ms)
                 return
             except TransientStorageError:
                 time.sleep(0.01 * (attempt + 1))
+
+    def _remember_definition(self, store_id: int, activity_id: str, definition: dict) -> None:
+        if len(self._definition_cache) >= _DEFINITION_CACHE_SIZE:
+            self._definition_cache.clear()
+        self._definition_cache[(store_id, activity_id)] = definition
 
     # --- read ------------------------------------------------------------------------------
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+import psycopg
+
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -10,6 +12,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from lrs.storage.errors import ConcurrentInsert, TransientStorageError
 
 _TRANSIENT_SQLSTATES = {"40P01", "40001", "55P03"}
+_UNIQUE_VIOLATION = "23505"
 
 
 def insert_ignoring_conflicts(table: Table, dialect_name: str):
@@ -40,3 +43,37 @@ def translated_errors():
         if sqlstate in _TRANSIENT_SQLSTATES or "database is locked" in message or "deadlock" in message:
             raise TransientStorageError(str(error.orig)) from error
         raise
+    except psycopg.Error as error:  # raised by COPY, which goes to the driver directly
+        if error.sqlstate == _UNIQUE_VIOLATION:
+            raise ConcurrentInsert(str(error)) from error
+        if error.sqlstate in _TRANSIENT_SQLSTATES:
+            raise TransientStorageError(str(error)) from error
+        raise
+
+
+def bulk_insert(connection, table: Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """executemany straight through the driver: the statement hot path skips SQLAlchemy's per-row
+    parameter processing, which costs more than the database work for small rows."""
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql":
+        # COPY runs in the same transaction, on the connection SQLAlchemy holds.
+        with connection.connection.driver_connection.cursor() as cursor:
+            with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    connection.exec_driver_sql(sql, rows)
+
+
+def allocate_statement_seqs(connection, count: int) -> list[int]:
+    """`count` new statement sequence numbers, in increasing order."""
+    if connection.dialect.name == "postgresql":
+        rows = connection.exec_driver_sql(
+            "SELECT nextval(pg_get_serial_sequence('statements', 'seq')) FROM generate_series(1, %s)",
+            (count,)).scalars().all()
+        return sorted(rows)
+    # SQLite: the write transaction began with BEGIN IMMEDIATE, so no other writer can take these.
+    highest = connection.exec_driver_sql("SELECT COALESCE(MAX(seq), 0) FROM statements").scalar()
+    return list(range(highest + 1, highest + 1 + count))

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, exists, literal, select, tuple_, update
 
-from lrs.storage.dialect import insert_ignoring_conflicts, translated_errors
+from lrs.storage.dialect import (allocate_statement_seqs, bulk_insert, insert_ignoring_conflicts,
+                                 translated_errors)
 from lrs.storage.engines import Engines
 from lrs.storage.tables import statement_index, statement_refs, statements
 from lrs.storage.terms import TermDictionary
@@ -13,6 +14,9 @@ from lrs.storage.terms import TermDictionary
 _CHUNK = 500
 # Bounds StatementRef chains followed when a targeted statement arrives after its referrers.
 _MAX_REF_PROPAGATION_STEPS = 10_000
+_STATEMENT_COLUMNS = ("seq", "store_id", "statement_id", "stored_ms", "voided", "voids", "credential_id", "body")
+_INDEX_COLUMNS = ("store_id", "term_id", "role", "stored_ms", "seq")
+_REF_COLUMNS = ("store_id", "target_statement_id", "referrer_seq")
 
 
 @dataclass(frozen=True)
@@ -121,23 +125,17 @@ class StatementStorage:
 
         Raises ConcurrentInsert when another writer stored one of the ids first."""
         term_ids = self._terms.intern({value for record in records for value, _ in record.terms})
-        insert_statement = statements.insert().returning(statements.c.seq, sort_by_parameter_order=True)
         with translated_errors(), self._engines.write.begin() as connection:
-            seqs = [row.seq for row in connection.execute(insert_statement, [
-                {"store_id": store_id, "statement_id": record.statement_id, "stored_ms": stored_ms,
-                 "voided": False, "voids": record.voids, "credential_id": credential_id,
-                 "body": record.body}
-                for record in records])]
-            index_rows = [
-                {"store_id": store_id, "term_id": term_ids[value], "role": int(role),
-                 "stored_ms": stored_ms, "seq": seq}
-                for record, seq in zip(records, seqs) for value, role in record.terms]
-            for chunk in _chunks(index_rows, 2000):
-                connection.execute(statement_index.insert(), chunk)
-            ref_rows = [{"store_id": store_id, "target_statement_id": record.ref_target, "referrer_seq": seq}
-                        for record, seq in zip(records, seqs) if record.ref_target is not None]
-            if ref_rows:
-                connection.execute(statement_refs.insert(), ref_rows)
+            seqs = allocate_statement_seqs(connection, len(records))
+            bulk_insert(connection, statements, _STATEMENT_COLUMNS, [
+                (seq, store_id, record.statement_id, stored_ms, False, record.voids, credential_id, record.body)
+                for record, seq in zip(records, seqs)])
+            bulk_insert(connection, statement_index, _INDEX_COLUMNS, [
+                (store_id, term_ids[value], int(role), stored_ms, seq)
+                for record, seq in zip(records, seqs) for value, role in record.terms])
+            bulk_insert(connection, statement_refs, _REF_COLUMNS, [
+                (store_id, record.ref_target, seq)
+                for record, seq in zip(records, seqs) if record.ref_target is not None])
             self._apply_voiding(connection, store_id, records)
             self._propagate_statement_refs(connection, store_id, records, seqs)
 

@@ -49,14 +49,26 @@ class TermDictionary:
         return found
 
     def intern(self, values) -> dict[str, int]:
-        """Ids of all values, creating the missing ones."""
-        found = self.lookup(values)
-        missing = sorted(set(values) - found.keys())
+        """Ids of all values, creating the missing ones (one write transaction for all cache misses)."""
+        wanted = set(values)
+        found = {value: self._cache[value] for value in wanted if value in self._cache}
+        missing = sorted(wanted - found.keys())
         if missing:
-            insert = insert_ignoring_conflicts(terms, self._engines.dialect)
             with translated_errors(), self._engines.write.begin() as connection:
-                connection.execute(insert, [{"value": value} for value in missing])
-                created = self._select(connection, missing)
+                created = self._insert_missing(connection, missing)
             self._remember(created)
             found.update(created)
         return found
+
+    def _insert_missing(self, connection, missing: list[str]) -> dict[str, int]:
+        if connection.dialect.name == "postgresql":
+            # One statement for the whole batch; RETURNING yields the rows it created.
+            created = dict(connection.exec_driver_sql(
+                "INSERT INTO terms (value) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING "
+                "RETURNING value, id", (missing,)).all())
+            others = [value for value in missing if value not in created]
+            if others:
+                created.update(self._select(connection, others))
+            return created
+        connection.execute(insert_ignoring_conflicts(terms, "sqlite"), [{"value": value} for value in missing])
+        return self._select(connection, missing)
