@@ -83,3 +83,17 @@ def add_xapi_headers(response):
 
 def handle_xapi_error(error: XapiError):
     return error_response(error)
+
+
+def read_parameters(*, required: tuple[str, ...] = (), optional: tuple[str, ...] = (),
+                    section: str) -> dict[str, str]:
+    """The query parameters of a request, with every required one present and no unknown one
+    (xAPI-Data 2.2.s4.b4: parameters are validated like statement values)."""
+    parameters = request.args.to_dict()
+    for name in required:
+        if name not in parameters:
+            raise BadRequest(f"the {name} parameter is required", path=name, section=section)
+    unknown = sorted(set(parameters) - set(required) - set(optional))
+    if unknown:
+        raise BadRequest(f"unknown parameter '{unknown[0]}'", path=unknown[0], section=section)
+    return parameters

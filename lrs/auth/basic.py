@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import threading
 import time
 
@@ -57,6 +56,3 @@ class BasicAuthenticator:
         return Principal(credential_id=record.id, store_id=record.store_id, name=record.name, key=record.key,
                          scopes=frozenset(record.scopes.split()))
 
-
-def constant_time_equal(first: str, second: str) -> bool:
-    return hmac.compare_digest(first.encode(), second.encode())

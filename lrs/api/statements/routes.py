@@ -5,7 +5,8 @@ from flask import current_app, request
 from flask.views import MethodView
 
 from lrs.api.responses import json_response, json_text_response
-from lrs.api.xapi import XapiBlueprint, current_principal, read_json_body, request_version
+from lrs.api.xapi import (XapiBlueprint, current_principal, read_json_body, read_parameters,
+                          request_version)
 from lrs.xapi.errors import BadRequest
 from lrs.xapi.statement_query import SingleStatementRequest, parse_uuid
 from lrs.xapi.timestamps import format_http_date
@@ -31,14 +32,7 @@ def _statement_result(result) -> str:
 class Statements(MethodView):
     def put(self):
         """Store one statement with the id given as statementId (xAPI-Communication 2.1.1)."""
-        parameters = request.args.to_dict()
-        unknown = set(parameters) - {"statementId"}
-        if "statementId" not in parameters:
-            raise BadRequest("PUT needs the statementId parameter", path="statementId",
-                             section="xAPI-Communication 2.1.1")
-        if unknown:
-            name = sorted(unknown)[0]
-            raise BadRequest(f"unknown parameter '{name}'", path=name, section="xAPI-Communication 2.1.1")
+        parameters = read_parameters(required=("statementId",), section="xAPI-Communication 2.1.1")
         statement_id = parse_uuid(parameters["statementId"], "statementId")
         statement = read_json_body()
         if not isinstance(statement, dict):
@@ -49,9 +43,7 @@ class Statements(MethodView):
 
     def post(self):
         """Store a statement or an array of statements; returns their ids (xAPI-Communication 2.1.2)."""
-        if request.args:
-            name = sorted(request.args)[0]
-            raise BadRequest(f"unknown parameter '{name}'", path=name, section="xAPI-Communication 2.1.2")
+        read_parameters(section="xAPI-Communication 2.1.2")
         ids = _service().store(current_principal(), read_json_body(), version=request_version())
         return json_response(ids)
 
