@@ -114,6 +114,9 @@ class StatementService:
                                path="id", section="xAPI-Communication 2.1.2.s2.b5")
         if not new:
             return
+        for statement in new:
+            # xAPI-Data 2.4.7.s3.b2: a statement without timestamp gets its stored time.
+            statement.setdefault("timestamp", statement["stored"])
         records = [StatementRecord(statement_id=statement["id"], body=orjson.dumps(statement).decode(),
                                    terms=frozenset(filter_terms(statement)),
                                    ref_target=statement_ref_target(statement),

@@ -150,3 +150,15 @@ def test_uppercase_statement_id_is_stored_lowercase(xapi):  # xAPI-Data 2.4.1: U
     statement_id = new_id()
     xapi.post_statements(statement(statement_id=statement_id.upper()))
     assert _get(xapi, statement_id).get_json()["id"] == statement_id
+
+
+def test_statement_without_timestamp_gets_its_stored_time(xapi):  # xAPI-Data 2.4.7.s3.b2
+    statement_id = xapi.post_statements(statement()).get_json()[0]
+    stored = _get(xapi, statement_id).get_json()
+    assert stored["timestamp"] == stored["stored"]
+
+
+def test_resending_a_statement_without_timestamp_is_not_a_conflict(xapi):  # xAPI-Data 2.3.1.b1
+    statement_id = new_id()
+    assert xapi.put_statement(statement_id, statement()).status_code == 204
+    assert xapi.put_statement(statement_id, statement()).status_code == 204
