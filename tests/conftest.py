@@ -166,7 +166,7 @@ def live_server(database_url):
         try:
             if requests.get(f"{base_url}/xapi/about", timeout=1).status_code == 200:
                 break
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.1)
     else:
         process.kill()

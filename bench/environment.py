@@ -1,0 +1,121 @@
+"""What the benchmarks run against: a fresh database, the real server under gunicorn, a credential."""
+from __future__ import annotations
+
+import base64
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+from sqlalchemy import create_engine, text
+
+from lrs.settings import Settings
+from lrs.storage.migrate import upgrade
+
+POSTGRES_ADMIN_URL = os.environ.get("LRS_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+KEY, SECRET = "bench-key", "bench-secret"
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        memory_kb = int(next(line for line in Path("/proc/meminfo").read_text().splitlines()
+                             if line.startswith("MemTotal")).split()[1])
+    except (OSError, StopIteration):
+        memory_kb = 0
+    return {"cores": os.cpu_count(), "cpu": cpu, "memory_gib": round(memory_kb / 1024 / 1024, 1),
+            "python": platform.python_version(), "platform": platform.platform()}
+
+
+@contextmanager
+def fresh_database(dialect: str):
+    """A migrated, empty database URL, removed afterwards."""
+    if dialect == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="lrs-bench-") as folder:
+            url = f"sqlite:///{folder}/bench.sqlite3"
+            upgrade(url)
+            yield url
+        return
+    name = f"lrs_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def database_version(url: str) -> str:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            version = connection.execute(text("SHOW server_version")).scalar()
+        else:
+            version = "SQLite " + connection.execute(text("select sqlite_version()")).scalar()
+    engine.dispose()
+    return version
+
+
+def create_credential(url: str):
+    from lrs.services.container import build_services
+    services = build_services(Settings(database_url=url))
+    try:
+        return services.credentials.create(name="bench", store_name="bench", key=KEY, secret=SECRET)
+    finally:
+        services.close()
+
+
+def auth_headers() -> dict:
+    token = base64.b64encode(f"{KEY}:{SECRET}".encode()).decode()
+    return {"Authorization": f"Basic {token}", "X-Experience-API-Version": "1.0.3"}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running_server(url: str, workers: int = 2):
+    """gunicorn serving the LRS on a free loopback port; yields its base URL."""
+    port = _free_port()
+    environment = {**os.environ, "LRS_DATABASE_URL": url, "LRS_SECRET_KEY": "bench"}
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+                                "--log-level", "warning", "lrs.wsgi:app"], env=environment)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                requests.get(f"{base}/xapi/about", timeout=1)
+                break
+            except requests.RequestException:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the server did not start") from None
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
