@@ -22,7 +22,8 @@ from lrs.xapi.validation_schema import build_schema
 from lrs.xapi.validation_versions import VersionRules, rules_for
 
 
-def validate_statement(statement: object, version: str = "1.0.3", *, lrs_assigned_allowed: bool = True) -> None:
+def validate_statement(statement: object, version: str = "1.0.3", *,
+                       lrs_assigned_allowed: bool = True) -> None:
     """Raises InvalidStatement(message, path=..., section=...) for the first rule the statement breaks.
 
     `version` is the request's negotiated xAPI version. `lrs_assigned_allowed` says whether the properties the
@@ -47,7 +48,7 @@ def validate_statement(statement: object, version: str = "1.0.3", *, lrs_assigne
 
 
 def passes_fast_path(statement: object, rules: VersionRules, lrs_assigned_allowed: bool) -> bool:
-    """True when the statement is valid; False means "ask the Python checks" (a few µs on valid statements)."""
+    """True when the statement is valid; False means "ask the Python checks". About 10 µs per statement."""
     try:
         return (_schema_validator(rules, lrs_assigned_allowed).is_valid(statement)
                 and rules_beyond_schema_hold(statement))
@@ -55,7 +56,7 @@ def passes_fast_path(statement: object, rules: VersionRules, lrs_assigned_allowe
         return False
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _schema_validator(rules: VersionRules, lrs_assigned_allowed: bool):
     schema = build_schema(rules, lrs_assigned_allowed=lrs_assigned_allowed)
     # The regex crate (not fancy-regex): linear-time matching, and the patterns need nothing more.

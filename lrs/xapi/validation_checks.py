@@ -2,12 +2,12 @@
 
 This is the reference reading of the specification: `validation.py` consults it for every statement the
 fast JSON Schema check turns down (to say exactly what is wrong and where), and for the few rules a JSON
-Schema cannot express (`rules_beyond_schema_hold`). Checks run in document order: a statement's own
-properties first (unknown ones, then missing required ones), then each property in the order the
-specification's tables list them.
+Schema cannot express (`rules_beyond_schema_hold`). Checks run in document order: for each object its
+objectType, then unknown properties, then missing required ones, then each property in the order of the
+specification's tables.
 
 `section` in every error is the xAPI-Data section holding the rule; `path` is a JSON path such as
-`context.contextActivities.parent[0].id` (map keys that are not plain names are written `display["en-US"]`).
+`context.contextActivities.parent[0].id`; map keys that are not plain names are quoted: `display["en-US"]`.
 """
 from __future__ import annotations
 
@@ -31,8 +31,9 @@ DEFINITION_PROPERTIES = frozenset(("name", "description", "type", "moreInfo", "e
 COMPONENT_PROPERTIES = frozenset(("id", "description"))
 # 2.4.4.1.s15: which interaction component lists each interactionType supports.
 COMPONENT_LISTS_BY_INTERACTION = {
-    "true-false": (), "choice": ("choices",), "fill-in": (), "long-fill-in": (), "matching": ("source", "target"),
-    "performance": ("steps",), "sequencing": ("choices",), "likert": ("scale",), "numeric": (), "other": (),
+    "true-false": (), "choice": ("choices",), "fill-in": (), "long-fill-in": (),
+    "matching": ("source", "target"), "performance": ("steps",), "sequencing": ("choices",),
+    "likert": ("scale",), "numeric": (), "other": (),
 }
 INTERACTION_TYPES = tuple(COMPONENT_LISTS_BY_INTERACTION)
 STATEMENT_REF_PROPERTIES = frozenset(("objectType", "id"))
@@ -57,7 +58,7 @@ STATEMENT_REQUIRED = ("actor", "verb", "object")
 VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
 
 _PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*").fullmatch
-_matcher = functools.lru_cache(maxsize=None)(formats.matcher)
+_matcher = functools.cache(formats.matcher)
 
 
 # --- paths and failures ----------------------------------------------------------------------
@@ -165,7 +166,8 @@ def expect_timestamp(value, path: str) -> None:
     expect_format(value, path, "4.5", formats.is_timestamp, "an ISO 8601 timestamp with a date and a time")
 
 
-def check_properties(value: dict, allowed: frozenset, path: str, section: str, what: str, hint: str = "") -> None:
+def check_properties(value: dict, allowed: frozenset, path: str, section: str, what: str,
+                     hint: str = "") -> None:
     """Only the properties the specification lists (2.2.s4.b1.b7); keys are case-sensitive."""
     for key in value:
         if key not in allowed:
@@ -230,8 +232,8 @@ def check_group(value, path: str) -> None:
     check_properties(value, GROUP_PROPERTIES, path, "2.4.2.2", "a Group")
     ifi_count = sum(key in value for key in IFI_PROPERTIES)
     if ifi_count > 1:
-        fail(f"an identified Group must have exactly one inverse functional identifier, this one has {ifi_count}",
-             path, "2.4.2.2")
+        fail("an identified Group must have exactly one inverse functional identifier, "
+             f"this one has {ifi_count}", path, "2.4.2.2")
     if ifi_count == 0 and "member" not in value:
         fail("an anonymous Group (one without an inverse functional identifier) needs 'member'",
              child(path, "member"), "2.4.2.2")
@@ -334,11 +336,12 @@ def check_definition(value, path: str) -> None:
     if "moreInfo" in value:
         expect_iri(value["moreInfo"], child(path, "moreInfo"), "2.4.4.1")
     if "interactionType" in value and value["interactionType"] not in INTERACTION_TYPES:
-        fail(f"interactionType must be one of {', '.join(INTERACTION_TYPES)}, not {value['interactionType']!r}",
-             child(path, "interactionType"), "2.4.4.1")
+        fail(f"interactionType must be one of {', '.join(INTERACTION_TYPES)}, "
+             f"not {value['interactionType']!r}", child(path, "interactionType"), "2.4.4.1")
     if "correctResponsesPattern" in value:
         patterns_path = child(path, "correctResponsesPattern")
-        for index, pattern in enumerate(expect_array(value["correctResponsesPattern"], patterns_path, "2.4.4.1")):
+        patterns = expect_array(value["correctResponsesPattern"], patterns_path, "2.4.4.1")
+        for index, pattern in enumerate(patterns):
             expect_string(pattern, item(patterns_path, index), "2.4.4.1")
     for list_name in COMPONENT_LISTS:
         if list_name in value:
@@ -353,7 +356,8 @@ def _check_component_shapes(components, path: str) -> None:
     for index, component in enumerate(components):
         component_path = item(path, index)
         expect_object(component, component_path, "2.4.4.1")
-        check_properties(component, COMPONENT_PROPERTIES, component_path, "2.4.4.1", "an interaction component")
+        check_properties(component, COMPONENT_PROPERTIES, component_path, "2.4.4.1",
+                         "an interaction component")
         require(component, ("id",), component_path, "2.4.4.1", "an interaction component")
         expect_string(component["id"], child(component_path, "id"), "2.4.4.1")
         if "description" in component:
@@ -367,15 +371,16 @@ def interaction_problem(definition: dict) -> Problem | None:
     """
     interaction_type = definition.get("interactionType")
     if interaction_type is None and "correctResponsesPattern" in definition:
-        return ("correctResponsesPattern is only allowed in an interaction Activity (one with interactionType)",
-                ("correctResponsesPattern",))
+        return ("correctResponsesPattern is only allowed in an interaction Activity "
+                "(one with interactionType)", ("correctResponsesPattern",))
     supported = COMPONENT_LISTS_BY_INTERACTION.get(interaction_type, ())
     for list_name in COMPONENT_LISTS:
         if list_name not in definition:
             continue
         if list_name not in supported:
-            allowed_with = [kind for kind, lists in COMPONENT_LISTS_BY_INTERACTION.items() if list_name in lists]
-            return f"{list_name} is only allowed when interactionType is {' or '.join(allowed_with)}", (list_name,)
+            allowed_with = " or ".join(kind for kind, lists in COMPONENT_LISTS_BY_INTERACTION.items()
+                                       if list_name in lists)
+            return f"{list_name} is only allowed when interactionType is {allowed_with}", (list_name,)
         seen = set()
         for index, component in enumerate(definition[list_name]):
             if component["id"] in seen:
@@ -491,7 +496,8 @@ def revision_and_platform_problem(context: dict, object_value: dict) -> Problem 
         return None
     for key in ("revision", "platform"):
         if key in context:
-            return f"context {key} is only allowed when the object is an Activity, not a {object_type}", (key,)
+            return (f"context {key} is only allowed when the object is an Activity, not a {object_type}",
+                    (key,))
     return None
 
 
@@ -553,8 +559,8 @@ def check_authority(value, path: str) -> None:
     if value.get("objectType") == "Group":
         check_group(value, path)
         if len(value.get("member", ())) != 2:
-            fail("an authority Group must have exactly two member Agents (3-legged OAuth)", child(path, "member"),
-                 "2.4.9")
+            fail("an authority Group must have exactly two member Agents (3-legged OAuth)",
+                 child(path, "member"), "2.4.9")
     else:
         check_agent(value, path)
 
@@ -623,13 +629,13 @@ def _check_statement_body(value: dict, path: str, rules: VersionRules, *, in_sub
 def voiding_problem(statement: dict) -> Problem | None:
     """A voiding statement names its target with a StatementRef (2.3.2.s2.b1)."""
     if statement["verb"]["id"] == VOIDED_VERB and statement["object"].get("objectType") != "StatementRef":
-        return "a voiding statement's object must be a StatementRef to the voided statement", ("object",
-                                                                                                 "objectType")
+        return ("a voiding statement's object must be a StatementRef to the voided statement",
+                ("object", "objectType"))
     return None
 
 
 def find_value_json_cannot_hold(value) -> tuple[str, str] | None:
-    """(path, what) of the first value no JSON text can carry: a lone surrogate, NaN, a set, a non-string key.
+    """(path, what) of the first value JSON cannot carry: a lone surrogate, NaN, a set, a non-string key.
 
     A JSON parser never produces these; other callers might. Iterative: extension values nest freely.
     """
@@ -648,7 +654,7 @@ def find_value_json_cannot_hold(value) -> tuple[str, str] | None:
                     return child(path, key), f"the key {key!r}"
                 pending.append((child(path, key), child_value))
         elif isinstance(node, list):
-            pending.extend((item(path, index), child_value) for index, child_value in reversed(list(enumerate(node))))
+            pending.extend((item(path, index), node[index]) for index in reversed(range(len(node))))
         elif node is not None and not isinstance(node, (bool, int)):
             return path, f"a {type(node).__name__}"
     return None
@@ -680,7 +686,8 @@ def rules_beyond_schema_hold(statement: dict) -> bool:
 def _statement_rules_hold(value: dict) -> bool:
     object_value = value["object"]
     definition = object_value.get("definition")
-    if definition and object_value.get("objectType", "Activity") == "Activity" and interaction_problem(definition):
+    is_activity = object_value.get("objectType", "Activity") == "Activity"
+    if definition and is_activity and interaction_problem(definition):
         return False
     result = value.get("result")
     if result and "score" in result and score_problem(result["score"]):

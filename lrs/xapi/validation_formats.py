@@ -51,7 +51,8 @@ _VARIANT = rf"(?:-(?:{_ALNUM}{{5,8}}|[0-9]{_ALNUM}{{3}}))"
 _EXTENSION = rf"(?:-[0-9A-WYZa-wyz](?:-{_ALNUM}{{2,8}})+)"
 _PRIVATE_USE = rf"(?:[Xx](?:-{_ALNUM}{{1,8}})+)"
 _IRREGULAR = ("en-GB-oed", "i-ami", "i-bnn", "i-default", "i-enochian", "i-hak", "i-klingon", "i-lux",
-              "i-mingo", "i-navajo", "i-pwn", "i-tao", "i-tay", "i-tsu", "sgn-BE-FR", "sgn-BE-NL", "sgn-CH-DE")
+              "i-mingo", "i-navajo", "i-pwn", "i-tao", "i-tay", "i-tsu", "sgn-BE-FR", "sgn-BE-NL",
+              "sgn-CH-DE")
 # The "regular" grandfathered tags ("zh-min-nan", "art-lojban", ...) already match the langtag production.
 LANGUAGE_TAG = (rf"(?:{_LANGUAGE}{_SCRIPT}?{_REGION}?{_VARIANT}*{_EXTENSION}*(?:-{_PRIVATE_USE})?"
                 rf"|{_PRIVATE_USE}|{'|'.join(_caseless(tag) for tag in _IRREGULAR)})")

@@ -4,7 +4,8 @@ The schema is the fast path: jsonschema_rs answers "valid or not" in a few micro
 as `validation_checks` except for the rules JSON Schema cannot express, which
 `validation_checks.rules_beyond_schema_hold` adds: interaction properties against interactionType and
 distinct component ids, score ranges that compare two properties, revision/platform against the object's
-type, a voiding statement's object, and dates that do not exist (30 February). The unit tests prove the two agree on generated statements.
+type, a voiding statement's object, and dates that do not exist (30 February). The unit tests prove that
+the two readings agree on generated and corrupted statements.
 """
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ def _array(items: dict, **limits) -> dict:
 
 
 _HAS_ONE_IFI = [{"required": [ifi]} for ifi in checks.IFI_PROPERTIES]
-_ANONYMOUS = {"not": {"anyOf": _HAS_ONE_IFI}, "required": ["member"], "properties": {"member": {"minItems": 1}}}
+_ANONYMOUS = {"not": {"anyOf": _HAS_ONE_IFI}, "required": ["member"],
+              "properties": {"member": {"minItems": 1}}}
 
 
 def _agents_and_groups() -> dict:
@@ -46,7 +48,8 @@ def _agents_and_groups() -> dict:
     group = _closed({"objectType": {"const": "Group"}, "name": {"type": "string"},
                      "member": _array(_ref("agent")), **ifis}, required=["objectType"])
     return {
-        "account": _closed({"homePage": _ref("iri"), "name": {"type": "string"}}, required=["homePage", "name"]),
+        "account": _closed({"homePage": _ref("iri"), "name": {"type": "string"}},
+                           required=["homePage", "name"]),
         # oneOf: with two IFIs two branches match, with none only the anonymous branch can.
         "agent": {**agent, "oneOf": _HAS_ONE_IFI},
         "group": {**group, "oneOf": [*_HAS_ONE_IFI, _ANONYMOUS]},
@@ -88,7 +91,8 @@ def _object(kinds: dict) -> dict:
         "type": "object",
         "if": {"required": ["objectType"]},
         "then": {"properties": {"objectType": {"enum": list(kinds)}},
-                 "allOf": [{"if": _is(kind), "then": _ref(definition)} for kind, definition in kinds.items()]},
+                 "allOf": [{"if": _is(kind), "then": _ref(definition)}
+                           for kind, definition in kinds.items()]},
         "else": _ref("activity"),
     }
 
@@ -112,11 +116,11 @@ def _context(rules: VersionRules) -> dict:
     if rules.context_agents_and_groups:
         relevant_types = _array(_ref("iri"), minItems=1)
         properties["contextAgents"] = _array(_closed(
-            {"objectType": {"const": "contextAgent"}, "agent": _ref("agent"), "relevantTypes": relevant_types},
-            required=["objectType", "agent"]))
+            {"objectType": {"const": "contextAgent"}, "agent": _ref("agent"),
+             "relevantTypes": relevant_types}, required=["objectType", "agent"]))
         properties["contextGroups"] = _array(_closed(
-            {"objectType": {"const": "contextGroup"}, "group": _ref("group"), "relevantTypes": relevant_types},
-            required=["objectType", "group"]))
+            {"objectType": {"const": "contextGroup"}, "group": _ref("group"),
+             "relevantTypes": relevant_types}, required=["objectType", "group"]))
     return _closed(properties)
 
 
@@ -145,7 +149,8 @@ def _statements(rules: VersionRules, lrs_assigned_allowed: bool) -> dict:
 
 def build_schema(rules: VersionRules, *, lrs_assigned_allowed: bool) -> dict:
     """The whole statement schema for one version's rules."""
-    object_kinds = {"Activity": "activity", "Agent": "agent", "Group": "group", "StatementRef": "statementRef"}
+    object_kinds = {"Activity": "activity", "Agent": "agent", "Group": "group",
+                    "StatementRef": "statementRef"}
     definitions = {
         "iri": _string(formats.IRI),
         "uuid": _string(formats.UUID),
