@@ -35,7 +35,8 @@ def validate_statement(statement: object, version: str = "1.0.3", *,
         return
     try:
         check_statement(statement, rules, lrs_assigned_allowed=lrs_assigned_allowed)
-    except InvalidStatement:
+    except InvalidStatement as error:
+        error.section = _cited(error.section)
         raise
     except Exception:  # noqa: BLE001 - a bug in the explanation must still answer 400, never 500
         pass
@@ -44,7 +45,14 @@ def validate_statement(statement: object, version: str = "1.0.3", *,
         path, what = unrepresentable
         raise InvalidStatement(f"{what} cannot be part of a JSON statement", path=path, section="2.2")
     # The two readings disagree (the unit tests prove they do not): the fast path's own reason still stands.
-    raise _fast_path_error(statement, rules, lrs_assigned_allowed)
+    error = _fast_path_error(statement, rules, lrs_assigned_allowed)
+    error.section = _cited(error.section)
+    raise error
+
+
+def _cited(section: str | None) -> str | None:
+    """Sections are numbered within xAPI-Data; errors name the document as every other error does."""
+    return f"xAPI-Data {section}" if section and not section.startswith("xAPI") else section
 
 
 def passes_fast_path(statement: object, rules: VersionRules, lrs_assigned_allowed: bool) -> bool:

@@ -558,6 +558,10 @@ def check_authority(value, path: str) -> None:
     expect_object(value, path, "2.4.9")
     if value.get("objectType") == "Group":
         check_group(value, path)
+        identifiers = [name for name in IFI_PROPERTIES if name in value]
+        if identifiers:
+            fail("an authority Group is the anonymous Group of 3-legged OAuth and has no identifier",
+                 child(path, identifiers[0]), "2.4.9")
         if len(value.get("member", ())) != 2:
             fail("an authority Group must have exactly two member Agents (3-legged OAuth)",
                  child(path, "member"), "2.4.9")

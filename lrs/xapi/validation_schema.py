@@ -55,7 +55,7 @@ def _agents_and_groups() -> dict:
         "group": {**group, "oneOf": [*_HAS_ONE_IFI, _ANONYMOUS]},
         "agentOrGroup": {"if": _is("Group"), "then": _ref("group"), "else": _ref("agent")},
         "authority": {"if": _is("Group"),
-                      "then": {"allOf": [_ref("group")], "required": ["member"],
+                      "then": {"allOf": [_ref("group"), _ANONYMOUS], "required": ["member"],
                                "properties": {"member": {"minItems": 2, "maxItems": 2}}},
                       "else": _ref("agent")},
     }

@@ -146,7 +146,7 @@ def test_long_example_of_appendix_a_is_accepted():  # xAPI-Data 2.4 (Appendix A)
 @pytest.mark.parametrize("missing", ["actor", "verb", "object"])
 def test_statement_without_actor_verb_or_object_is_rejected(missing):  # xAPI-Data 2.2.s2.b3
     error = rejected_at(statement(**{missing: None}), missing)
-    assert error.section == "2.2"
+    assert error.section == "xAPI-Data 2.2"
 
 
 def test_unknown_statement_property_is_rejected():  # xAPI-Data 2.2.s4.b1 (b1.b7), xAPI-Data 2.2.s4.b8
@@ -218,7 +218,7 @@ def test_agent_without_ifi_is_rejected():  # xAPI-Data 2.4.2.1.s2.b1
 def test_agent_with_two_ifis_is_rejected():  # xAPI-Data 2.4.2.1.s2.b2
     two_ifis = {"mbox": "mailto:ada@example.com", "openid": "http://ada.example.org/"}
     error = rejected_at(statement(actor=two_ifis), "actor")
-    assert error.section == "2.4.2.1"
+    assert error.section == "xAPI-Data 2.4.2.1"
 
 
 @pytest.mark.parametrize("mbox", ["ada@example.com", "mailto:", "mailto:ada", "mailto:ada@",
@@ -365,7 +365,7 @@ def test_well_formed_language_tags_are_accepted(tag):  # xAPI-Data 2.2.s4.b2
                                  "x", "abcdefghi", "en-US-x-", "zh-Hans-Hant-CN-toolongvariant"])
 def test_language_map_keys_must_be_rfc5646_tags(tag):  # xAPI-Data 2.2.s4.b2, xAPI-Data 2.2.s3.b2
     error = rejected(verb_display({tag: "did"}))
-    assert error.path.startswith("verb.display") and error.path != "verb.display" and error.section == "4.2"
+    assert error.path.startswith("verb.display") and error.path != "verb.display" and error.section == "xAPI-Data 4.2"
 
 
 def test_language_map_values_must_be_strings():  # xAPI-Data 4.2
@@ -532,7 +532,7 @@ def test_context_statement_without_statement_ref_objecttype_is_rejected():  # xA
 
 def test_voiding_statement_must_point_at_a_statement_ref():  # xAPI-Data 2.3.2.s2.b1
     error = rejected_at(statement(verb={"id": VOIDED}, object={"id": ACTIVITY_ID}), "object.objectType")
-    assert error.section == "2.3.2"
+    assert error.section == "xAPI-Data 2.3.2"
 
 
 def test_voiding_statement_with_a_statement_ref_is_accepted():  # xAPI-Data 2.3.2.s2.b1, xAPI-Data 2.3.2.s2.b2
@@ -561,7 +561,7 @@ def test_substatement_without_verb_is_rejected():  # xAPI-Data 2.4.4.3.s8.b2, xA
 def test_substatement_must_not_have_id_stored_version_or_authority(lrs_property, value):
     # xAPI-Data 2.4.4.3.s8.b3
     error = rejected_at(statement(object=substatement(**{lrs_property: value})), f"object.{lrs_property}")
-    assert error.section == "2.4.4.3"
+    assert error.section == "xAPI-Data 2.4.4.3"
 
 
 def test_substatement_inside_a_substatement_is_rejected():  # xAPI-Data 2.4.4.3.s8.b4
@@ -577,7 +577,7 @@ def test_substatement_with_future_timestamp_is_accepted():  # xAPI-Data 2.4.7.s3
 @pytest.mark.parametrize("scaled", [1.5, -1.01, 100])
 def test_score_scaled_outside_minus_one_to_one_is_rejected(scaled):  # xAPI-Data 2.4.5.1 (s2)
     error = rejected_at(statement(result={"score": {"scaled": scaled}}), "result.score.scaled")
-    assert error.section == "2.4.5.1"
+    assert error.section == "xAPI-Data 2.4.5.1"
 
 
 @pytest.mark.parametrize("scaled", [-1, 0, 0.95, 1, 1.0])
@@ -630,7 +630,7 @@ def test_iso_8601_durations_are_accepted(duration):  # xAPI-Data 4.6.s1.b1
                                       90, ""])
 def test_malformed_durations_are_rejected(duration):  # xAPI-Data 4.6.s1.b1
     error = rejected_at(statement(result={"duration": duration}), "result.duration")
-    assert error.section == "4.6"
+    assert error.section == "xAPI-Data 4.6"
 
 
 # --- context (2.4.6) -----------------------------------------------------------------------------------
@@ -769,7 +769,7 @@ def test_iso_8601_timestamps_are_accepted(timestamp):  # xAPI-Data 4.5.s1.b1, xA
 ])
 def test_malformed_timestamps_are_rejected(timestamp):  # xAPI-Data 4.5.s1.b1
     error = rejected_at(statement(timestamp=timestamp), "timestamp")
-    assert error.section == "4.5"
+    assert error.section == "xAPI-Data 4.5"
 
 
 def test_stored_must_be_a_timestamp():  # xAPI-Data 2.4.8.s3.b1, xAPI-Data 4.5.s1.b1
@@ -814,7 +814,7 @@ def test_statement_version_starting_with_1_0_is_accepted(version):
 @pytest.mark.parametrize("version", ["1.1.0", "2.0.0", "0.95", "1.0.x", "1", "", "v1.0.0", 1.0, "1.0.0 "])
 def test_statement_version_not_starting_with_1_0_is_rejected(version):  # xAPI-Data 2.4.10.s3.b2
     error = rejected_at(statement(version=version), "version")
-    assert error.section == "2.4.10"
+    assert error.section == "xAPI-Data 2.4.10"
 
 
 def test_statement_version_2_0_is_accepted_in_an_xapi_2_0_request():  # xAPI 2.0 statement version
@@ -856,7 +856,7 @@ def test_attachments_must_be_an_array():  # xAPI-Data 2.4.11
 
 def test_extension_keys_must_be_iris():  # xAPI-Data 4.1.s3.b1
     error = rejected_at(statement(context={"extensions": {"altitude": 11000}}), "context.extensions.altitude")
-    assert error.section == "4.1"
+    assert error.section == "xAPI-Data 4.1"
 
 
 @pytest.mark.parametrize("value", [None, 10**40, -0.0, [1, [2, [3, None]]], {"Any": {"thing": True}}, "", {}])
@@ -1028,3 +1028,16 @@ def test_fast_path_and_python_checks_agree_on_corrupted_statements(value):  # xA
         validate_statement(value)
     except InvalidStatement:
         assert not python
+
+
+def test_authority_group_with_an_identifier_is_rejected():  # xAPI-Data 2.4.9.s3.b1
+    group = {"objectType": "Group", "mbox": "mailto:group@example.com",
+             "member": [{"mbox": "mailto:a@example.com"}, {"mbox": "mailto:b@example.com"}]}
+    statement = {"actor": {"mbox": "mailto:a@example.com"}, "verb": {"id": "http://example.com/v"},
+                 "object": {"id": "http://example.com/a"}, "authority": group}
+    with pytest.raises(InvalidStatement) as raised:
+        validate_statement(statement)
+    assert raised.value.path.startswith("authority")
+    assert raised.value.section.startswith("xAPI-Data 2.4.9")
+    del group["mbox"]
+    validate_statement(statement)
