@@ -114,9 +114,10 @@ class StatementService:
                                path="id", section="xAPI-Communication 2.1.2.s2.b5")
         if not new:
             return
-        for statement in new:
-            # xAPI-Data 2.4.7.s3.b2: a statement without timestamp gets its stored time.
-            statement.setdefault("timestamp", statement["stored"])
+        # xAPI-Data 2.4.7.s3.b2: a statement without timestamp gets its stored time. Copies, so a
+        # retried attempt still compares what the client sent.
+        new = [statement if "timestamp" in statement else {**statement, "timestamp": statement["stored"]}
+               for statement in new]
         records = [StatementRecord(statement_id=statement["id"], body=orjson.dumps(statement).decode(),
                                    terms=frozenset(filter_terms(statement)),
                                    ref_target=statement_ref_target(statement),
