@@ -30,6 +30,7 @@ _DEFINITION_CACHE_SIZE = 100_000
 class StatementResult:
     bodies: list[str]
     more: str | None
+    attachments: bool = False
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,7 @@ class StatementService:
         if page.next_position is not None:
             more = self._cursors.encode(principal.store_id, query.parameters, page.next_position)
         return StatementResult(self._render(principal.store_id, page.bodies, query.format, accept_language),
-                               more)
+                               more, query.attachments)
 
     def query_more(self, principal: Principal, token: str, accept_language: str | None = None):
         parameters, position = self._cursors.decode(principal.store_id, token)

@@ -62,6 +62,9 @@ class TermDictionary:
 
     def _insert_missing(self, connection, missing: list[str]) -> dict[str, int]:
         if connection.dialect.name == "postgresql":
+            # Safe without waiting for the flush: the statement transaction that uses these ids commits
+            # synchronously later, and WAL order makes that flush include this one.
+            connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
             # One statement for the whole batch; RETURNING yields the rows it created.
             created = dict(connection.exec_driver_sql(
                 "INSERT INTO terms (value) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING "

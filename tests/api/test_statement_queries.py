@@ -240,3 +240,19 @@ def test_head_returns_headers_without_body(xapi):  # xAPI-Communication 1.1.s3.b
     response = xapi.request("HEAD", "/xapi/statements", query_string={"statementId": statement_id})
     assert response.status_code == 200 and response.data == b""
     assert "X-Experience-API-Consistent-Through" in response.headers
+
+
+def test_attachments_true_answers_multipart_with_the_statements_first(xapi):  # xAPI-Communication 2.1.3.s2.b6
+    from lrs.xapi.attachments import split_multipart
+    [statement_id] = _store(xapi, statement())
+    for parameters in ({"statementId": statement_id, "attachments": "true"}, {"attachments": "true"}):
+        response = xapi.get_statements(**parameters)
+        assert response.status_code == 200
+        assert response.mimetype == "multipart/mixed"
+        parts = split_multipart(response.data, response.headers["Content-Type"])
+        assert parts[0][0]["content-type"] == "application/json"
+        assert statement_id in parts[0][1].decode()
+
+
+def test_attachments_false_answers_json(xapi):  # xAPI-Communication 2.1.3.s2.b7
+    assert xapi.get_statements(attachments="false").mimetype == "application/json"

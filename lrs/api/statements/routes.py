@@ -1,12 +1,13 @@
 """Statement Resource (xAPI-Communication 2.1): PUT, POST, GET and HEAD on /xapi/statements."""
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from flask.views import MethodView
 
 from lrs.api.responses import json_response, json_text_response
 from lrs.api.xapi import (XapiBlueprint, current_principal, read_json_body, read_parameters,
                           request_version)
+from lrs.xapi.attachments import build_multipart
 from lrs.xapi.errors import BadRequest
 from lrs.xapi.statement_query import SingleStatementRequest, parse_uuid
 from lrs.xapi.timestamps import format_http_date
@@ -26,6 +27,15 @@ def _more_url(token: str) -> str:
 def _statement_result(result) -> str:
     more = _more_url(result.more) if result.more else ""
     return '{"statements":[' + ",".join(result.bodies) + '],"more":"' + more + '"}'
+
+
+def _respond(json_text: str, attachments: bool, headers: dict | None = None):
+    """attachments=true answers multipart/mixed (xAPI-Communication 2.1.3.s2.b6); statements are stored
+    only with fileUrl attachments so far, so the JSON is the only part."""
+    if not attachments:
+        return json_text_response(json_text, headers=headers)
+    body, content_type = build_multipart(json_text.encode(), [])
+    return Response(body, headers=headers, content_type=content_type)
 
 
 @blueprint.route("/statements")
@@ -57,11 +67,11 @@ class Statements(MethodView):
                 raise BadRequest("'more' cannot be combined with other parameters", path="more",
                                  section="xAPI-Data 2.5")
             result = service.query_more(current_principal(), parameters["more"], accept_language)
-            return json_text_response(_statement_result(result))
+            return _respond(_statement_result(result), result.attachments)
         parsed = service.parse_request(parameters)
         if isinstance(parsed, SingleStatementRequest):
             found = service.get_one(current_principal(), parsed, accept_language)
-            return json_text_response(found.body,
-                                      headers={"Last-Modified": format_http_date(found.stored_ms)})
+            headers = {"Last-Modified": format_http_date(found.stored_ms)}
+            return _respond(found.body, parsed.attachments, headers)
         result = service.query(current_principal(), parsed, accept_language=accept_language)
-        return json_text_response(_statement_result(result))
+        return _respond(_statement_result(result), parsed.attachments)
