@@ -10,7 +10,9 @@ from lrs.auth.principal import Principal
 from lrs.services.cursors import CursorCodec
 from lrs.storage.activities import ActivityDefinitionStorage
 from lrs.storage.errors import ConcurrentInsert, TransientStorageError
-from lrs.storage.statements import StatementRecord, StatementStorage
+from lrs.storage.statements import AttachmentPayload, StatementRecord, StatementStorage
+from lrs.xapi.attachments import (AttachmentPart, declared_attachments, match_parts,
+                                  require_parts_or_file_urls)
 from lrs.xapi.activity_definitions import activities_in, definitions_in, merge_definition
 from lrs.xapi.comparison import statements_match
 from lrs.xapi.errors import BadRequest, Conflict, NotFound, ServiceUnavailable
@@ -20,6 +22,7 @@ from lrs.xapi.preparation import prepare_for_storage
 from lrs.xapi.statement_query import (SingleStatementRequest, StatementsQuery,
                                       parse_statements_request)
 from lrs.xapi.timestamps import format_ms
+from lrs.xapi.signatures import signature_attachment, verify_signed_statement
 from lrs.xapi.validation import validate_statement
 
 _WRITE_ATTEMPTS = 6
@@ -31,12 +34,14 @@ class StatementResult:
     bodies: list[str]
     more: str | None
     attachments: bool = False
+    payloads: list = ()
 
 
 @dataclass(frozen=True)
 class SingleStatement:
     body: str
     stored_ms: int
+    payloads: list = ()
 
 
 def _now_ms() -> int:
@@ -56,9 +61,11 @@ class StatementService:
 
     # --- store -----------------------------------------------------------------------------
 
-    def store(self, principal: Principal, payload, *, version: str,
-              statement_id: str | None = None) -> list[str]:
-        """Validates and stores one statement or a batch, all or nothing; returns ids in order."""
+    def store(self, principal: Principal, payload, *, version: str, statement_id: str | None = None,
+              parts: list[AttachmentPart] | None = None) -> list[str]:
+        """Validates and stores one statement or a batch, all or nothing; returns ids in order.
+
+        `parts` are the attachment payloads of a multipart/mixed request; None for application/json."""
         batch = payload if isinstance(payload, list) else [payload]
         if statement_id is not None and not isinstance(payload, dict):
             raise BadRequest("PUT takes exactly one statement object", path="",
@@ -69,6 +76,7 @@ class StatementService:
             self._validate(statement, version, position if isinstance(payload, list) else None)
         if statement_id is not None:
             self._check_put_id(batch[0], statement_id)
+        payloads = self._attachment_payloads(batch, parts, list_sent=isinstance(payload, list))
         stored_ms = _now_ms()
         authority = principal.authority(self._authority_home_page)
         prepared = [prepare_for_storage(statement, stored=format_ms(stored_ms), authority=authority,
@@ -79,7 +87,7 @@ class StatementService:
                              section="xAPI-Communication 2.1.2.s2.b6")
         for attempt in range(_WRITE_ATTEMPTS):
             try:
-                self._store_new(principal, prepared, stored_ms)
+                self._store_new(principal, prepared, stored_ms, payloads)
                 break
             except (ConcurrentInsert, TransientStorageError):
                 if attempt == _WRITE_ATTEMPTS - 1:
@@ -102,7 +110,23 @@ class StatementService:
                              section="xAPI-Communication 2.1.1.s3.b3")
         statement["id"] = statement_id.lower()
 
-    def _store_new(self, principal: Principal, prepared: list[dict], stored_ms: int) -> None:
+    @staticmethod
+    def _attachment_payloads(batch: list[dict], parts, *, list_sent: bool) -> list[AttachmentPayload]:
+        """Every attachment is a fileUrl or a part with its hash; signatures are verified
+        (xAPI-Communication 1.5.2, xAPI-Data 2.6)."""
+        if parts is None:
+            require_parts_or_file_urls(batch)
+            return []
+        by_hash = match_parts(batch, parts)
+        for position, statement in enumerate(batch):
+            signature = signature_attachment(statement)
+            if signature is not None and signature["sha2"].lower() in by_hash:
+                prefix = f"[{position}]." if list_sent else ""
+                verify_signed_statement(statement, by_hash[signature["sha2"].lower()].content, prefix)
+        return [AttachmentPayload(part.sha2, part.content_type, part.content) for part in by_hash.values()]
+
+    def _store_new(self, principal: Principal, prepared: list[dict], stored_ms: int,
+                   payloads: list[AttachmentPayload]) -> None:
         existing = self._storage.find(principal.store_id, [s["id"] for s in prepared])
         self._check_voiding(principal.store_id, prepared, existing)
         new = []
@@ -125,7 +149,7 @@ class StatementService:
                                    voids=voided_target(statement))
                    for statement in new]
         self._storage.insert(principal.store_id, records, stored_ms=stored_ms,
-                             credential_id=principal.credential_id)
+                             credential_id=principal.credential_id, payloads=payloads)
         self._update_definitions(principal.store_id, new, stored_ms)
 
     def _check_voiding(self, store_id: int, prepared: list[dict], existing: dict) -> None:
@@ -189,7 +213,8 @@ class StatementService:
             raise NotFound(f"no statement matches {name}={request.statement_id}", path=name,
                            section="xAPI-Communication 2.1.4")
         body = self._render(principal.store_id, [found.body], request.format, accept_language)[0]
-        return SingleStatement(body, found.stored_ms)
+        payloads = self._payloads_of(principal.store_id, [found.body]) if request.attachments else []
+        return SingleStatement(body, found.stored_ms, payloads)
 
     def query(self, principal: Principal, query: StatementsQuery, *, after=None,
               accept_language: str | None = None) -> StatementResult:
@@ -199,8 +224,15 @@ class StatementService:
         more = None
         if page.next_position is not None:
             more = self._cursors.encode(principal.store_id, query.parameters, page.next_position)
+        payloads = self._payloads_of(principal.store_id, page.bodies) if query.attachments else []
         return StatementResult(self._render(principal.store_id, page.bodies, query.format, accept_language),
-                               more, query.attachments)
+                               more, query.attachments, payloads)
+
+    def _payloads_of(self, store_id: int, bodies: list[str]) -> list[AttachmentPayload]:
+        """Only the payloads the returned statements reference (xAPI-Communication 2.1.3.s2.b6)."""
+        hashes = {attachment["sha2"].lower() for attachment in
+                  declared_attachments([orjson.loads(body) for body in bodies])}
+        return self._storage.payloads(store_id, hashes) if hashes else []
 
     def query_more(self, principal: Principal, token: str, accept_language: str | None = None):
         parameters, position = self._cursors.decode(principal.store_id, token)

@@ -8,7 +8,7 @@ from sqlalchemy import and_, exists, literal, select, tuple_, update
 from lrs.storage.dialect import (allocate_statement_seqs, bulk_insert, insert_ignoring_conflicts,
                                  translated_errors)
 from lrs.storage.engines import Engines
-from lrs.storage.tables import statement_index, statement_refs, statements
+from lrs.storage.tables import attachments, statement_index, statement_refs, statements
 from lrs.storage.terms import TermDictionary
 
 _CHUNK = 500
@@ -27,6 +27,13 @@ class StatementRecord:
     terms: frozenset  # (term value, role)
     ref_target: str | None = None
     voids: str | None = None
+
+
+@dataclass(frozen=True)
+class AttachmentPayload:
+    sha2: str
+    content_type: str
+    content: bytes
 
 
 @dataclass(frozen=True)
@@ -120,10 +127,9 @@ class StatementStorage:
     # --- writes ----------------------------------------------------------------------------
 
     def insert(self, store_id: int, records: list[StatementRecord], *, stored_ms: int,
-               credential_id: int | None) -> None:
-        """Stores the records in one transaction, voiding and StatementRef filters included.
-
-        Raises ConcurrentInsert when another writer stored one of the ids first."""
+               credential_id: int | None, payloads: list[AttachmentPayload] = ()) -> None:
+        """Stores the records and their attachment payloads in one transaction, voiding and StatementRef
+        filters included. Raises ConcurrentInsert when another writer stored one of the ids first."""
         term_ids = self._terms.intern({value for record in records for value, _ in record.terms})
         with translated_errors(), self._engines.write.begin() as connection:
             seqs = allocate_statement_seqs(connection, len(records))
@@ -136,8 +142,25 @@ class StatementStorage:
             bulk_insert(connection, statement_refs, _REF_COLUMNS, [
                 (store_id, record.ref_target, seq)
                 for record, seq in zip(records, seqs) if record.ref_target is not None])
+            if payloads:
+                # Stored once per hash: a payload already kept for this store is not written again.
+                connection.execute(insert_ignoring_conflicts(attachments, self._engines.dialect), [
+                    {"store_id": store_id, "sha2": payload.sha2, "content_type": payload.content_type,
+                     "length": len(payload.content), "content": payload.content} for payload in payloads])
             self._apply_voiding(connection, store_id, records)
             self._propagate_statement_refs(connection, store_id, records, seqs)
+
+    def payloads(self, store_id: int, hashes) -> list[AttachmentPayload]:
+        """The stored attachment payloads among these SHA-2 hashes."""
+        wanted = sorted(set(hashes))
+        found = []
+        with self._engines.read.connect() as connection:
+            for chunk in _chunks(wanted):
+                found.extend(AttachmentPayload(row.sha2, row.content_type, bytes(row.content))
+                             for row in connection.execute(select(
+                                 attachments.c.sha2, attachments.c.content_type, attachments.c.content)
+                                 .where(attachments.c.store_id == store_id, attachments.c.sha2.in_(chunk))))
+        return found
 
     def _apply_voiding(self, connection, store_id: int, records: list[StatementRecord]) -> None:
         """A statement is voided iff it is not a voiding statement and a voiding statement targets it

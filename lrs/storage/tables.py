@@ -1,7 +1,8 @@
 """The schema, as SQLAlchemy Core tables; Alembic migrations in migrations/ create the same."""
 from __future__ import annotations
 
-from sqlalchemy import (BigInteger, Boolean, Column, ForeignKey, Index, Integer, MetaData, SmallInteger,
+from sqlalchemy import (BigInteger, Boolean, Column, ForeignKey, Index, Integer, LargeBinary, MetaData,
+                        SmallInteger,
                         String, Table, Text, UniqueConstraint)
 
 metadata = MetaData()
@@ -78,4 +79,14 @@ activity_definitions = Table(
     Column("activity_id", Text, primary_key=True),
     Column("definition", Text, nullable=False),
     Column("updated_ms", BigInteger, nullable=False),
+)
+
+# Attachment payloads, stored once per store and SHA-2 hash (xAPI-Communication 1.5.2).
+attachments = Table(
+    "attachments", metadata,
+    Column("store_id", Integer, primary_key=True),
+    Column("sha2", String(128), primary_key=True),
+    Column("content_type", String(255), nullable=False),
+    Column("length", BigInteger, nullable=False),
+    Column("content", LargeBinary, nullable=False),
 )

@@ -1,13 +1,14 @@
 """Statement Resource (xAPI-Communication 2.1): PUT, POST, GET and HEAD on /xapi/statements."""
 from __future__ import annotations
 
+import orjson
 from flask import Response, current_app, request
 from flask.views import MethodView
 
 from lrs.api.responses import json_response, json_text_response
 from lrs.api.xapi import (XapiBlueprint, current_principal, read_json_body, read_parameters,
                           request_version)
-from lrs.xapi.attachments import build_multipart
+from lrs.xapi.attachments import AttachmentPart, build_multipart, parse_statement_request
 from lrs.xapi.errors import BadRequest
 from lrs.xapi.statement_query import SingleStatementRequest, parse_uuid
 from lrs.xapi.timestamps import format_http_date
@@ -29,13 +30,26 @@ def _statement_result(result) -> str:
     return '{"statements":[' + ",".join(result.bodies) + '],"more":"' + more + '"}'
 
 
-def _respond(json_text: str, attachments: bool, headers: dict | None = None):
-    """attachments=true answers multipart/mixed (xAPI-Communication 2.1.3.s2.b6); statements are stored
-    only with fileUrl attachments so far, so the JSON is the only part."""
+def _respond(json_text: str, attachments: bool, payloads, headers: dict | None = None):
+    """attachments=true answers multipart/mixed: the JSON first, then the payloads the statements
+    reference (xAPI-Communication 2.1.3.s2.b6, 1.5.2.s3.b1)."""
     if not attachments:
         return json_text_response(json_text, headers=headers)
-    body, content_type = build_multipart(json_text.encode(), [])
+    body, content_type = build_multipart(json_text.encode(), [
+        AttachmentPart(payload.sha2, payload.content_type, payload.content) for payload in payloads])
     return Response(body, headers=headers, content_type=content_type)
+
+
+def _read_statements():
+    """The statements and, for multipart/mixed, the attachment parts (xAPI-Communication 1.5)."""
+    if request.mimetype != "multipart/mixed":
+        return read_json_body(), None
+    multipart = parse_statement_request(request.get_data(cache=False), request.content_type or "")
+    try:
+        return orjson.loads(multipart.statements_json), multipart.parts
+    except orjson.JSONDecodeError as error:
+        raise BadRequest(f"the statements part is not valid JSON: {error}", path="[part 0]",
+                         section="xAPI-Communication 1.5.2.s2.b2.b1") from None
 
 
 @blueprint.route("/statements")
@@ -44,17 +58,18 @@ class Statements(MethodView):
         """Store one statement with the id given as statementId (xAPI-Communication 2.1.1)."""
         parameters = read_parameters(required=("statementId",), section="xAPI-Communication 2.1.1")
         statement_id = parse_uuid(parameters["statementId"], "statementId")
-        statement = read_json_body()
+        statement, parts = _read_statements()
         if not isinstance(statement, dict):
             raise BadRequest("PUT takes one statement object", path="", section="xAPI-Communication 2.1.1")
         _service().store(current_principal(), statement, version=request_version(),
-                         statement_id=statement_id)
+                         statement_id=statement_id, parts=parts)
         return "", 204
 
     def post(self):
         """Store a statement or an array of statements; returns their ids (xAPI-Communication 2.1.2)."""
         read_parameters(section="xAPI-Communication 2.1.2")
-        ids = _service().store(current_principal(), read_json_body(), version=request_version())
+        statements, parts = _read_statements()
+        ids = _service().store(current_principal(), statements, version=request_version(), parts=parts)
         return json_response(ids)
 
     def get(self):
@@ -67,11 +82,11 @@ class Statements(MethodView):
                 raise BadRequest("'more' cannot be combined with other parameters", path="more",
                                  section="xAPI-Data 2.5")
             result = service.query_more(current_principal(), parameters["more"], accept_language)
-            return _respond(_statement_result(result), result.attachments)
+            return _respond(_statement_result(result), result.attachments, result.payloads)
         parsed = service.parse_request(parameters)
         if isinstance(parsed, SingleStatementRequest):
             found = service.get_one(current_principal(), parsed, accept_language)
             headers = {"Last-Modified": format_http_date(found.stored_ms)}
-            return _respond(found.body, parsed.attachments, headers)
+            return _respond(found.body, parsed.attachments, found.payloads, headers)
         result = service.query(current_principal(), parsed, accept_language=accept_language)
-        return _respond(_statement_result(result), parsed.attachments)
+        return _respond(_statement_result(result), parsed.attachments, result.payloads)
