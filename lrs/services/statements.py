@@ -10,7 +10,7 @@ from lrs.auth.principal import Principal
 from lrs.services.cursors import CursorCodec
 from lrs.storage.activities import ActivityDefinitionStorage
 from lrs.storage.errors import ConcurrentInsert, TransientStorageError
-from lrs.storage.statements import AttachmentPayload, StatementRecord, StatementStorage
+from lrs.storage.statements import StatementRecord, StatementStorage
 from lrs.xapi.attachments import (AttachmentPart, declared_attachments, match_parts,
                                   require_parts_or_file_urls)
 from lrs.xapi.activity_definitions import activities_in, definitions_in, merge_definition
@@ -111,7 +111,7 @@ class StatementService:
         statement["id"] = statement_id.lower()
 
     @staticmethod
-    def _attachment_payloads(batch: list[dict], parts, *, list_sent: bool) -> list[AttachmentPayload]:
+    def _attachment_payloads(batch: list[dict], parts, *, list_sent: bool) -> list[AttachmentPart]:
         """Every attachment is a fileUrl or a part with its hash; signatures are verified
         (xAPI-Communication 1.5.2, xAPI-Data 2.6)."""
         if parts is None:
@@ -123,10 +123,10 @@ class StatementService:
             if signature is not None and signature["sha2"].lower() in by_hash:
                 prefix = f"[{position}]." if list_sent else ""
                 verify_signed_statement(statement, by_hash[signature["sha2"].lower()].content, prefix)
-        return [AttachmentPayload(part.sha2, part.content_type, part.content) for part in by_hash.values()]
+        return list(by_hash.values())
 
     def _store_new(self, principal: Principal, prepared: list[dict], stored_ms: int,
-                   payloads: list[AttachmentPayload]) -> None:
+                   payloads: list[AttachmentPart]) -> None:
         existing = self._storage.find(principal.store_id, [s["id"] for s in prepared])
         self._check_voiding(principal.store_id, prepared, existing)
         new = []
@@ -228,7 +228,7 @@ class StatementService:
         return StatementResult(self._render(principal.store_id, page.bodies, query.format, accept_language),
                                more, query.attachments, payloads)
 
-    def _payloads_of(self, store_id: int, bodies: list[str]) -> list[AttachmentPayload]:
+    def _payloads_of(self, store_id: int, bodies: list[str]) -> list[AttachmentPart]:
         """Only the payloads the returned statements reference (xAPI-Communication 2.1.3.s2.b6)."""
         hashes = {attachment["sha2"].lower() for attachment in
                   declared_attachments([orjson.loads(body) for body in bodies])}

@@ -8,6 +8,7 @@ from sqlalchemy import and_, exists, literal, select, tuple_, update
 from lrs.storage.dialect import (allocate_statement_seqs, bulk_insert, insert_ignoring_conflicts,
                                  translated_errors)
 from lrs.storage.engines import Engines
+from lrs.xapi.attachments import AttachmentPart
 from lrs.storage.tables import attachments, statement_index, statement_refs, statements
 from lrs.storage.terms import TermDictionary
 
@@ -27,13 +28,6 @@ class StatementRecord:
     terms: frozenset  # (term value, role)
     ref_target: str | None = None
     voids: str | None = None
-
-
-@dataclass(frozen=True)
-class AttachmentPayload:
-    sha2: str
-    content_type: str
-    content: bytes
 
 
 @dataclass(frozen=True)
@@ -127,7 +121,7 @@ class StatementStorage:
     # --- writes ----------------------------------------------------------------------------
 
     def insert(self, store_id: int, records: list[StatementRecord], *, stored_ms: int,
-               credential_id: int | None, payloads: list[AttachmentPayload] = ()) -> None:
+               credential_id: int | None, payloads: list[AttachmentPart] = ()) -> None:
         """Stores the records and their attachment payloads in one transaction, voiding and StatementRef
         filters included. Raises ConcurrentInsert when another writer stored one of the ids first."""
         term_ids = self._terms.intern({value for record in records for value, _ in record.terms})
@@ -150,13 +144,13 @@ class StatementStorage:
             self._apply_voiding(connection, store_id, records)
             self._propagate_statement_refs(connection, store_id, records, seqs)
 
-    def payloads(self, store_id: int, hashes) -> list[AttachmentPayload]:
+    def payloads(self, store_id: int, hashes) -> list[AttachmentPart]:
         """The stored attachment payloads among these SHA-2 hashes."""
         wanted = sorted(set(hashes))
         found = []
         with self._engines.read.connect() as connection:
             for chunk in _chunks(wanted):
-                found.extend(AttachmentPayload(row.sha2, row.content_type, bytes(row.content))
+                found.extend(AttachmentPart(row.sha2, row.content_type, bytes(row.content))
                              for row in connection.execute(select(
                                  attachments.c.sha2, attachments.c.content_type, attachments.c.content)
                                  .where(attachments.c.store_id == store_id, attachments.c.sha2.in_(chunk))))

@@ -8,7 +8,7 @@ from flask.views import MethodView
 from lrs.api.responses import json_response, json_text_response
 from lrs.api.xapi import (XapiBlueprint, current_principal, read_json_body, read_parameters,
                           request_version)
-from lrs.xapi.attachments import AttachmentPart, build_multipart, parse_statement_request
+from lrs.xapi.attachments import build_multipart, parse_statement_request
 from lrs.xapi.errors import BadRequest
 from lrs.xapi.statement_query import SingleStatementRequest, parse_uuid
 from lrs.xapi.timestamps import format_http_date
@@ -35,8 +35,7 @@ def _respond(json_text: str, attachments: bool, payloads, headers: dict | None =
     reference (xAPI-Communication 2.1.3.s2.b6, 1.5.2.s3.b1)."""
     if not attachments:
         return json_text_response(json_text, headers=headers)
-    body, content_type = build_multipart(json_text.encode(), [
-        AttachmentPart(payload.sha2, payload.content_type, payload.content) for payload in payloads])
+    body, content_type = build_multipart(json_text.encode(), list(payloads))
     return Response(body, headers=headers, content_type=content_type)
 
 
