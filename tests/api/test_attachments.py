@@ -1,19 +1,14 @@
 """Statements with attachments over HTTP (xAPI-Communication 1.5.2, 2.1.3; xAPI-Data 2.4.11, 2.6)."""
 from __future__ import annotations
 
-import base64
-import datetime
 import hashlib
 
 import jwt
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 
 from lrs.xapi.attachments import AttachmentPart, build_multipart, split_multipart
 from tests.factories import new_id, statement
+from tests.signing import self_signed_signer
 
 ESSAY = "An essay about roses.\r\n--with a line that looks like a boundary\r\n".encode()
 ESSAY_SHA = hashlib.sha256(ESSAY).hexdigest()
@@ -83,13 +78,7 @@ def test_multipart_form_data_is_rejected(xapi):  # xAPI-Communication 1.5.2
 
 @pytest.fixture(scope="module")
 def signer():
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "signer")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-                   .serial_number(7).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
-                   .sign(key, hashes.SHA256()))
-    return key, base64.b64encode(certificate.public_bytes(serialization.Encoding.DER)).decode()
+    return self_signed_signer()
 
 
 def _signed_post(xapi, signer, algorithm: str):

@@ -1,17 +1,13 @@
 """Signed statements (xAPI-Data 2.6.s5): well-formed JWS, allowed algorithm, matching payload, x5c."""
 from __future__ import annotations
 
-import base64
-import datetime
 
 import jwt
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 
 from lrs.xapi.errors import BadRequest
+from tests.signing import self_signed_signer
 from lrs.xapi.signatures import verify_signed_statement
 
 STATEMENT = {"id": "6a1d6cf0-4e26-4f8b-a0e4-1c6b1b8c4f9a", "actor": {"mbox": "mailto:a@example.com"},
@@ -20,13 +16,7 @@ STATEMENT = {"id": "6a1d6cf0-4e26-4f8b-a0e4-1c6b1b8c4f9a", "actor": {"mbox": "ma
 
 @pytest.fixture(scope="module")
 def key_and_certificate():
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "signer")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-                   .serial_number(1).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
-                   .sign(key, hashes.SHA256()))
-    return key, base64.b64encode(certificate.public_bytes(serialization.Encoding.DER)).decode()
+    return self_signed_signer()
 
 
 def _signed(payload: dict, key, algorithm="RS256", headers=None):
