@@ -38,7 +38,11 @@ class XapiBlueprint(Blueprint):
     def _negotiate_version():
         if request.method == "OPTIONS":  # CORS preflights carry no credentials or version
             return
-        g.xapi_version = negotiate(request.headers.get(VERSION_HEADER))
+        try:
+            g.xapi_version = negotiate(request.headers.get(VERSION_HEADER))
+        except BadRequest:
+            g.xapi_version = _version_for_unversioned_request()
+            raise
 
     @staticmethod
     def _authenticate():
@@ -46,6 +50,18 @@ class XapiBlueprint(Blueprint):
             return
         services = current_app.extensions["lrs"]
         g.principal = services.authenticator.authenticate(request.headers.get("Authorization"))
+        services.client_versions.remember(g.principal, g.xapi_version)
+
+
+def _version_for_unversioned_request() -> str:
+    """The version header of the 400 answering a request without a usable one: the version this
+    client last spoke (lrs.services.client_versions)."""
+    services = current_app.extensions["lrs"]
+    try:
+        principal = services.authenticator.authenticate(request.headers.get("Authorization"))
+    except XapiError:
+        principal = None
+    return services.client_versions.for_unversioned_request(principal)
 
 
 def current_principal() -> Principal:

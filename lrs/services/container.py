@@ -6,12 +6,15 @@ from dataclasses import dataclass
 from lrs.auth.basic import BasicAuthenticator
 from lrs.services.activities import ActivityService
 from lrs.services.agents import AgentService
+from lrs.services.client_versions import ClientVersions
 from lrs.services.credentials import CredentialService
 from lrs.services.cursors import CursorCodec
+from lrs.services.documents import DocumentService
 from lrs.services.statements import StatementService
 from lrs.settings import Settings
 from lrs.storage.activities import ActivityDefinitionStorage
 from lrs.storage.credentials import CredentialStorage
+from lrs.storage.documents import DocumentStorage
 from lrs.storage.engines import Engines, create_engines
 from lrs.storage.statements import StatementStorage
 from lrs.storage.terms import TermDictionary
@@ -23,8 +26,10 @@ class Services:
     statements: StatementService
     activities: ActivityService
     agents: AgentService
+    documents: DocumentService
     credentials: CredentialService
     authenticator: BasicAuthenticator
+    client_versions: ClientVersions
 
     def close(self) -> None:
         self.engines.dispose()
@@ -41,5 +46,7 @@ def build_services(settings: Settings) -> Services:
         page_max=settings.statement_page_max)
     return Services(engines=engines, statements=statements, activities=ActivityService(definitions),
                     agents=AgentService(statement_storage),
+                    documents=DocumentService(DocumentStorage(engines)),
                     credentials=CredentialService(credential_storage),
-                    authenticator=BasicAuthenticator(credential_storage, settings.auth_cache_seconds))
+                    authenticator=BasicAuthenticator(credential_storage, settings.auth_cache_seconds),
+                    client_versions=ClientVersions(credential_storage))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from lrs.storage.engines import Engines
 from lrs.storage.tables import credentials, stores
@@ -53,3 +53,13 @@ class CredentialStorage:
             return None
         return CredentialRecord(row.id, row.store_id, row.name, row.key, row.secret_hash, row.scopes,
                                 row.revoked_ms is not None, bool(row.store_enabled))
+
+    def last_version(self, credential_id: int) -> str | None:
+        with self._engines.read.connect() as connection:
+            return connection.execute(select(credentials.c.last_version).where(
+                credentials.c.id == credential_id)).scalar()
+
+    def set_last_version(self, credential_id: int, version: str) -> None:
+        with self._engines.write.begin() as connection:
+            connection.execute(update(credentials).where(credentials.c.id == credential_id).values(
+                last_version=version))

@@ -28,6 +28,8 @@ credentials = Table(
     Column("scopes", String(500), nullable=False, default="all"),
     Column("created_ms", BigInteger, nullable=False),
     Column("revoked_ms", BigInteger, nullable=True),
+    # The X-Experience-API-Version this credential last sent (lrs.services.client_versions).
+    Column("last_version", String(10), nullable=True),
 )
 
 # Interned strings: agent IFIs, activity, verb and registration ids, each with a kind prefix.
@@ -89,4 +91,22 @@ attachments = Table(
     Column("content_type", String(255), nullable=False),
     Column("length", BigInteger, nullable=False),
     Column("content", LargeBinary, nullable=False),
+)
+
+# State, Activity Profile and Agent Profile documents (xAPI-Communication 2.2-2.7). The hashes keep
+# every key fixed-size whatever the IRIs' length; the plain columns are kept for reading and erasure.
+documents = Table(
+    "documents", metadata,
+    Column("store_id", Integer, primary_key=True),
+    Column("scope_hash", String(64), primary_key=True),
+    Column("registration", String(36), primary_key=True),
+    Column("document_hash", String(64), primary_key=True),
+    Column("kind", SmallInteger, nullable=False),
+    Column("activity_id", Text, nullable=False),
+    Column("agent_key", Text, nullable=False),
+    Column("document_id", Text, nullable=False),
+    Column("content_type", String(255), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("updated_ms", BigInteger, nullable=False),
+    Index("ix_documents_store_scope_updated", "store_id", "scope_hash", "updated_ms"),
 )

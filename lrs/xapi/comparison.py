@@ -1,6 +1,7 @@
 """Whether two statements are the same statement (xAPI-Data 2.3.1 Statement Comparison Requirements)."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 from lrs.xapi.agents import ifi_key
@@ -17,6 +18,23 @@ def _instant(timestamp: str):
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc)
+
+
+_SECONDS = re.compile(r"(\d+)(?:\.(\d+))?S$")
+
+
+def comparable_duration(duration):
+    """A duration with its seconds cut to hundredths: finer precision is not compared
+    (xAPI-Data 4.6.s1.b5; a "shall" in 2.0, change log s25)."""
+    if not isinstance(duration, str):
+        return duration
+    return _SECONDS.sub(lambda match: f"{match[1]}.{(match[2] or '')[:2].ljust(2, '0')}S", duration)
+
+
+def _comparable_result(result):
+    if not isinstance(result, dict) or "duration" not in result:
+        return result
+    return {**result, "duration": comparable_duration(result["duration"])}
 
 
 def _comparable_agent(agent):
@@ -82,6 +100,8 @@ def _comparable_core(statement: dict) -> dict:
         comparable["context"] = _comparable_context(comparable["context"])
     if "timestamp" in comparable:
         comparable["timestamp"] = _instant(comparable["timestamp"])
+    if "result" in comparable:
+        comparable["result"] = _comparable_result(comparable["result"])
     return comparable
 
 

@@ -15,7 +15,7 @@ _COMPONENT_LISTS = ("choices", "scale", "source", "target", "steps")
 def _ids_object(obj: dict) -> dict:
     object_type = obj.get("objectType", "Activity")
     if object_type == "Activity":
-        return {"objectType": "Activity", "id": obj["id"]} if "objectType" in obj else {"id": obj["id"]}
+        return {"id": obj["id"]}  # objectType is optional for an Activity, so not needed to identify it
     if object_type in ("Agent", "Group"):
         return identity_of(obj)
     if object_type == "SubStatement":
