@@ -9,7 +9,24 @@ import pytest
 def test_request_without_version_header_is_rejected(xapi):  # xAPI-Communication 3.3.s3.b4.1
     response = xapi.request("GET", "/xapi/statements", headers={"X-Experience-API-Version": ""})
     assert response.status_code == 400
-    assert response.headers["X-Experience-API-Version"] == "1.0.3"
+    assert response.headers["X-Experience-API-Version"] in ("1.0.3", "2.0.0")  # 3.3.s3.b1: always sent
+
+
+@pytest.mark.parametrize("spoken", ["1.0.3", "2.0.0"])
+def test_unversioned_request_is_answered_in_the_version_the_client_last_spoke(xapi, spoken):
+    # xAPI-Communication 3.3.s3.b1 (the header is on every response; lrs.services.client_versions)
+    assert xapi.request("GET", "/xapi/statements", headers={"X-Experience-API-Version": spoken}).status_code == 200
+    response = xapi.request("POST", "/xapi/statements", headers={"X-Experience-API-Version": ""}, json=[])
+    assert response.status_code == 400
+    assert response.headers["X-Experience-API-Version"] == spoken
+
+
+def test_unversioned_request_from_an_unknown_client_is_answered_in_the_newest_version(xapi):
+    # xAPI-Communication 3.3.s3.b1
+    response = xapi.request("GET", "/xapi/statements", headers={"X-Experience-API-Version": "",
+                                                               "Authorization": "Basic bm86Ym9keQ=="})
+    assert response.status_code == 400
+    assert response.headers["X-Experience-API-Version"] == "2.0.0"
 
 
 @pytest.mark.parametrize("version", ["1.0", "1.0.0", "1.0.1", "1.0.3", "1.0.9"])
