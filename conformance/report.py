@@ -14,7 +14,11 @@ from pathlib import Path
 import orjson
 
 REQUIREMENTS = Path(__file__).with_name("requirements")
-_CITATION = re.compile(r"(xAPI-(?:Communication|Data|About)) ((?:\d+\.)*\d+\.s\d+(?:\.b\d+)*(?:-b\d+)?)")
+# "xAPI-Communication 3.1.s4.b5, b9-b12" cites b5 and b9 to b12 of 3.1.s4.
+_CITATION = re.compile(r"(xAPI-(?:Communication|Data|About)) ((?:\d+\.)*\d+\.s\d+(?:\.b\d+)*(?:-b\d+)?"
+                       r"(?:,\s*b\d+(?:-b\d+)?)*)"
+                       # xAPI 2.0 deltas: change-log rows (s22, x1, s1-s3) or section-slug ids.
+                       r"|(xAPI-2\.0) ([0-9a-z][\w.]*(?:-[\w.]+)*)")
 
 
 @dataclass
@@ -40,8 +44,17 @@ def load_requirements() -> list[dict]:
     return requirements
 
 
-def _expand(document: str, anchor: str) -> list[str]:
-    """'2.1.1.s2.b2-b4' -> the three bullet ids."""
+def _expand(document: str, citation: str) -> list[str]:
+    """'2.1.1.s2.b2-b4' -> the three bullet ids; '3.1.s4.b5, b9' -> two."""
+    first, *more = [part.strip() for part in citation.split(",")]
+    anchors = [first]
+    if more:
+        prefix = first.rsplit(".b", 1)[0] + "."
+        anchors += [prefix + bullet for bullet in more]
+    return [requirement for anchor in anchors for requirement in _expand_range(document, anchor)]
+
+
+def _expand_range(document: str, anchor: str) -> list[str]:
     match = re.fullmatch(r"(.*\.b)(\d+)-b(\d+)", anchor)
     if not match:
         return [f"{document} {anchor}"]
@@ -59,8 +72,12 @@ def citations_in_tests(tests_root: Path) -> dict[str, list[str]]:
         for node in ast.walk(ast.parse(source)):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test_"):
                 text = "\n".join(lines[node.lineno - 1:node.end_lineno])
-                for document, anchor in _CITATION.findall(text):
-                    for requirement_id in _expand(document, anchor):
+                for match in _CITATION.finditer(text):
+                    if match.group(3):
+                        cited.setdefault(f"xAPI-2.0 {match.group(4).rstrip('.')}", []).append(
+                            f"{relative}::{node.name}")
+                        continue
+                    for requirement_id in _expand(match.group(1), match.group(2)):
                         cited.setdefault(requirement_id, []).append(f"{relative}::{node.name}")
     return cited
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import uuid
 
+from lrs.xapi.timestamps import in_utc
 from lrs.xapi.versions import statement_version_default
 
 
@@ -33,5 +34,16 @@ def prepare_for_storage(statement: dict, *, stored: str, authority: dict, reques
     normalise_context_activities(statement)
     statement["stored"] = stored
     statement["authority"] = authority
+    _timestamps_in_utc(statement)
     statement.setdefault("version", statement_version_default(request_version))
     return statement
+
+
+def _timestamps_in_utc(statement: dict) -> None:
+    """xAPI-Data 4.5.s1.b6: timestamps are returned in UTC (a "shall" in xAPI 2.0)."""
+    if "timestamp" in statement:
+        statement["timestamp"] = in_utc(statement["timestamp"])
+    substatement = statement.get("object")
+    if isinstance(substatement, dict) and substatement.get("objectType") == "SubStatement" \
+            and "timestamp" in substatement:
+        substatement["timestamp"] = in_utc(substatement["timestamp"])

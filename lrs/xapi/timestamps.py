@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from lrs.xapi.errors import BadRequest
 
@@ -37,3 +37,24 @@ def format_http_date(milliseconds: int) -> str:
     """RFC 7231 date for Last-Modified."""
     moment = datetime.fromtimestamp(milliseconds / 1000, tz=timezone.utc)
     return moment.strftime("%a, %d %b %Y %H:%M:%S GMT")
+
+
+_ZONED = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([+-])(\d{2}):?(\d{2})$")
+
+
+def in_utc(text: str) -> str:
+    """The same instant written in UTC, keeping the fraction digits sent (at most 6); timestamps already
+    in UTC or without a zone come back unchanged (xAPI-Data 4.5.s1.b5-b6; a "shall" in xAPI 2.0, change
+    log s22)."""
+    match = _ZONED.match(text) if isinstance(text, str) else None
+    if match is None or (match[9] == "00" and match[10] == "00"):
+        return text
+    fraction = (match[7] or "")[:6]
+    try:
+        local = datetime(int(match[1]), int(match[2]), int(match[3]), int(match[4]), int(match[5]),
+                         int(match[6]), int(fraction.ljust(6, "0")) if fraction else 0)
+    except ValueError:
+        return text
+    offset = (int(match[9]) * 60 + int(match[10])) * (1 if match[8] == "+" else -1)
+    moment = local - timedelta(minutes=offset)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") + (f".{fraction}" if fraction else "") + "Z"

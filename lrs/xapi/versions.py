@@ -7,6 +7,8 @@ V1_0_3 = "1.0.3"
 V2_0_0 = "2.0.0"
 SUPPORTED_VERSIONS = (V1_0_3, V2_0_0)
 VERSION_HEADER = "X-Experience-API-Version"
+# The About resource lists every version a client may send (xAPI-Communication 2.8.s5.b1).
+ABOUT_VERSIONS = ("1.0.0", "1.0.1", "1.0.2", V1_0_3, V2_0_0)
 
 
 def negotiate(header_value: str | None) -> str:

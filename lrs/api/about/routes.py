@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from lrs.api.responses import json_response
 from lrs.api.xapi import XapiBlueprint
-from lrs.xapi.versions import SUPPORTED_VERSIONS
+from lrs.xapi.versions import ABOUT_VERSIONS
 
 blueprint = XapiBlueprint("about", __name__, url_prefix="/xapi", public=True,
                           description="xAPI About resource")
@@ -12,4 +12,4 @@ blueprint = XapiBlueprint("about", __name__, url_prefix="/xapi", public=True,
 @blueprint.route("/about", methods=["GET"])
 def about():
     """Versions of the xAPI this LRS supports."""
-    return json_response({"version": list(SUPPORTED_VERSIONS), "extensions": {}})
+    return json_response({"version": list(ABOUT_VERSIONS), "extensions": {}})

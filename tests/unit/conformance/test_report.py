@@ -45,3 +45,13 @@ def test_requirements_are_extracted_from_the_specification():
     ids = {requirement["id"] for requirement in load_requirements()}
     assert "xAPI-Communication 2.1.1.s2.b2" in ids and "xAPI-Data 2.3.2.s2.b3" in ids
     assert len(ids) > 150
+
+
+def test_a_citation_may_list_several_bullets_and_2_0_rows(tmp_path):
+    tests_root = tmp_path / "tests"
+    tests_root.mkdir()
+    (tests_root / "test_cited.py").write_text(
+        "def test_one():  # xAPI-Communication 3.1.s4.b5, b9-b10 and xAPI-2.0 s22\n    pass\n")
+    cited = citations_in_tests(tests_root)
+    assert sorted(cited) == ["xAPI-2.0 s22", "xAPI-Communication 3.1.s4.b10", "xAPI-Communication 3.1.s4.b5",
+                             "xAPI-Communication 3.1.s4.b9"]

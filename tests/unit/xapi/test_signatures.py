@@ -28,7 +28,7 @@ def _signed(payload: dict, key, algorithm="RS256", headers=None):
 
 
 @pytest.mark.parametrize("algorithm", ["RS256", "RS384", "RS512"])
-def test_rsa_signatures_with_x5c_are_accepted(key_and_certificate, algorithm):  # xAPI-Data 2.6.s4.b4
+def test_rsa_signatures_with_x5c_are_accepted(key_and_certificate, algorithm):  # xAPI-Data 2.6.s4.b4; xAPI-2.0 s13-s14
     key, certificate = key_and_certificate
     statement, token = _signed(STATEMENT, key, algorithm, {"x5c": [certificate]})
     verify_signed_statement(statement, token, "")
@@ -68,3 +68,13 @@ def test_signature_attachment_with_wrong_content_type_is_rejected(key_and_certif
     statement["attachments"][0]["contentType"] = "text/plain"
     with pytest.raises(BadRequest, match="octet-stream"):
         verify_signed_statement(statement, token, "")
+
+
+def test_signature_comparison_ignores_duration_precision_beyond_hundredths(key_and_certificate):
+    # xAPI-2.0 s25; xAPI-Data 4.6.s1.b5 (ADL v2_0/4.2.7 signs 0.12S and sends 0.1237S)
+    key, _ = key_and_certificate
+    signed = {**STATEMENT, "result": {"duration": "P1DT12H36M0.12S"}}
+    statement, token = _signed(signed, key)
+    verify_signed_statement({**statement, "result": {"duration": "P1DT12H36M0.1237S"}}, token, "")
+    with pytest.raises(BadRequest, match="payload"):
+        verify_signed_statement({**statement, "result": {"duration": "P1DT12H36M0.13S"}}, token, "")

@@ -719,7 +719,7 @@ def test_context_activities_value_of_another_kind_is_rejected(value, path):  # x
     rejected_at(statement(context={"contextActivities": {"parent": value}}), path)
 
 
-def test_context_agents_and_groups_are_accepted_only_from_xapi_2_0():  # xAPI 2.0 contextAgents/contextGroups
+def test_context_agents_and_groups_are_accepted_only_from_xapi_2_0():  # xAPI-2.0 x1, xAPI-2.0 x2
     context = {"contextAgents": [{"objectType": "contextAgent", "agent": AGENT,
                                   "relevantTypes": ["https://example.com/roles/mentor"]}],
                "contextGroups": [{"objectType": "contextGroup", "group": GROUP}]}
@@ -738,11 +738,11 @@ def test_context_agents_and_groups_are_accepted_only_from_xapi_2_0():  # xAPI 2.
      "context.contextAgents[0].relevantTypes"),
     ({"objectType": "contextAgent", "agent": AGENT}, "context.contextAgents"),
 ])
-def test_context_agents_follow_the_xapi_2_0_shape(entries, path):  # xAPI 2.0 contextAgents
+def test_context_agents_follow_the_xapi_2_0_shape(entries, path):  # xAPI-2.0 x1
     rejected_at(statement(context={"contextAgents": entries}), path, "2.0.0")
 
 
-def test_context_group_must_hold_a_group():  # xAPI 2.0 contextGroups
+def test_context_group_must_hold_a_group():  # xAPI-2.0 x2
     rejected_at(statement(context={"contextGroups": [{"objectType": "contextGroup", "group": AGENT}]}),
                 "context.contextGroups[0].group.objectType", "2.0.0")
 
@@ -817,7 +817,7 @@ def test_statement_version_not_starting_with_1_0_is_rejected(version):  # xAPI-D
     assert error.section == "xAPI-Data 2.4.10"
 
 
-def test_statement_version_2_0_is_accepted_in_an_xapi_2_0_request():  # xAPI 2.0 statement version
+def test_statement_version_2_0_is_accepted_in_an_xapi_2_0_request():  # xAPI-2.0 4.2.4.3-version
     accepted(statement(version="2.0.0"), "2.0.0")
     accepted(statement(version="1.0.0"), "2.0.0")
     rejected_at(statement(version="3.0.0"), "version", "2.0.0")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from lrs.xapi.errors import BadRequest
-from lrs.xapi.timestamps import format_ms, parse_timestamp_ms
+from lrs.xapi.timestamps import format_ms, in_utc, parse_timestamp_ms
 from lrs.xapi.versions import negotiate
 
 
@@ -35,3 +35,16 @@ def test_bad_timestamps_are_rejected(text):
 
 def test_stored_is_formatted_with_milliseconds_in_utc():
     assert format_ms(1500) == "1970-01-01T00:00:01.500Z"
+
+
+@pytest.mark.parametrize("sent,expected", [
+    ("2023-05-04T12:00:00-05:00", "2023-05-04T17:00:00Z"),
+    ("2023-05-04T12:00:00.123+0530", "2023-05-04T06:30:00.123Z"),
+    ("2023-12-31T23:30:00.5-01:00", "2024-01-01T00:30:00.5Z"),
+    ("2023-05-04T12:00:00.1234567+01:00", "2023-05-04T11:00:00.123456Z"),
+    ("2023-05-04T12:00:00.120Z", "2023-05-04T12:00:00.120Z"),
+    ("2023-05-04T12:00:00+00:00", "2023-05-04T12:00:00+00:00"),
+])
+def test_timestamps_with_an_offset_are_rewritten_as_the_same_instant_in_utc(sent, expected):
+    # xAPI-Data 4.5.s1.b5, 4.5.s1.b6; xAPI-2.0 s22
+    assert in_utc(sent) == expected
