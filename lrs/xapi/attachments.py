@@ -156,4 +156,5 @@ def build_multipart(first_json: bytes, parts: list[AttachmentPart]) -> tuple[byt
                        f"Content-Transfer-Encoding: binary\r\nX-Experience-API-Hash: {part.sha2}\r\n\r\n").encode())
         chunks.append(part.content)
     chunks.append(f"\r\n--{boundary}--\r\n".encode())
-    return b"".join(chunks), f'multipart/mixed; boundary="{boundary}"'
+    # Unquoted: the boundary needs no quoting (RFC 2046 5.1.1), and TinCanJS reads it verbatim.
+    return b"".join(chunks), f"multipart/mixed; boundary={boundary}"
