@@ -14,9 +14,11 @@ from pathlib import Path
 import orjson
 
 REQUIREMENTS = Path(__file__).with_name("requirements")
-# "xAPI-Communication 3.1.s4.b5, b9-b12" cites b5 and b9 to b12 of 3.1.s4.
-_CITATION = re.compile(r"(xAPI-(?:Communication|Data|About)) ((?:\d+\.)*\d+\.s\d+(?:\.b\d+)*(?:-b\d+)?"
-                       r"(?:,\s*b\d+(?:-b\d+)?)*)"
+# A citation names a document, then anchors separated by commas or semicolons; a bare "bN" continues
+# the previous anchor's section: "xAPI-Communication 2.2.s7, 3.1.s4.b5, b9-b12" cites 2.2.s7, 3.1.s4.b5
+# and 3.1.s4.b9 to b12.
+_ANCHOR = r"(?:\d+\.)*\d+\.s\d+(?:\.b\d+|\.\d+)*(?:-b\d+)?"
+_CITATION = re.compile(rf"(xAPI-(?:Communication|Data|About)) ({_ANCHOR}(?:[,;]\s*(?:{_ANCHOR}|b\d+(?:-b\d+)?))*)"
                        # xAPI 2.0 deltas: change-log rows (s22, x1, s1-s3) or section-slug ids.
                        r"|(xAPI-2\.0) ([0-9a-z][\w.]*(?:-[\w.]+)*)")
 
@@ -45,12 +47,13 @@ def load_requirements() -> list[dict]:
 
 
 def _expand(document: str, citation: str) -> list[str]:
-    """'2.1.1.s2.b2-b4' -> the three bullet ids; '3.1.s4.b5, b9' -> two."""
-    first, *more = [part.strip() for part in citation.split(",")]
-    anchors = [first]
-    if more:
-        prefix = first.rsplit(".b", 1)[0] + "."
-        anchors += [prefix + bullet for bullet in more]
+    """'2.1.1.s2.b2-b4' -> the three bullet ids; '3.1.s4.b5, b9; 2.2.s7' -> three."""
+    anchors: list[str] = []
+    for part in re.split(r"[,;]", citation):
+        part = part.strip()
+        if part.startswith("b") and anchors:
+            part = anchors[-1].rsplit(".b", 1)[0] + "." + part
+        anchors.append(part)
     return [requirement for anchor in anchors for requirement in _expand_range(document, anchor)]
 
 

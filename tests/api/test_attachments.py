@@ -26,7 +26,7 @@ def _post_multipart(xapi, statements, parts: list[AttachmentPart]):
     return xapi.request("POST", "/xapi/statements", data=body, headers={"Content-Type": content_type})
 
 
-def test_statement_with_attachment_round_trips(xapi):  # xAPI-Communication 1.5.2.s3.b1, b4
+def test_statement_with_attachment_round_trips(xapi):  # xAPI-Communication 1.5.2.s3.b1, b4; xAPI-Communication 1.5.2.s1.b4, 1.5.2.s2.b2, 1.5.2.s2.b2.b1
     given = statement(statement_id=new_id(), attachments=[_attachment(ESSAY_SHA, len(ESSAY))])
     response = _post_multipart(xapi, [given], [AttachmentPart(ESSAY_SHA, "text/plain", ESSAY)])
     assert response.status_code == 200, response.get_json()

@@ -100,7 +100,7 @@ def test_missing_document_is_404(xapi, path, query):  # xAPI-Communication 2.2
 
 
 @pytest.mark.parametrize("path,query", RESOURCES)
-def test_head_answers_like_get_without_a_body(xapi, path, query):  # xAPI-Communication 1.1.s3.b1
+def test_head_answers_like_get_without_a_body(xapi, path, query):  # xAPI-Communication 1.1.s3.b1; xAPI-Communication 1.1.s3.b1.b1
     put_json(xapi, path, query(), {"x": 1}, CREATE)
     head = xapi.request("HEAD", path, query_string=query())
     assert head.status_code == 200

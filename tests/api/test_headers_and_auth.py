@@ -42,7 +42,7 @@ def test_unsupported_versions_are_rejected(xapi, version):  # xAPI-Communication
     assert "X-Experience-API-Version" in response.get_json()["message"]
 
 
-def test_every_response_carries_the_version_header(xapi):  # xAPI-Communication 3.3.s3.b1
+def test_every_response_carries_the_version_header(xapi):  # xAPI-Communication 3.3.s3.b1; xAPI-Communication 3.3.s3.b2
     for response in (xapi.get_statements(), xapi.get_statements(colour="x"),
                      xapi.request("GET", "/xapi/nothing-here")):
         assert response.headers["X-Experience-API-Version"] == "1.0.3"
@@ -53,7 +53,7 @@ def test_statement_responses_carry_consistent_through(xapi):  # xAPI-Communicati
     assert response.headers["X-Experience-API-Consistent-Through"].endswith("Z")
 
 
-def test_missing_credentials_get_401_with_www_authenticate(xapi):  # xAPI-Communication 4.0
+def test_missing_credentials_get_401_with_www_authenticate(xapi):  # xAPI-Communication 4.0; xAPI-Communication 4.0.s3.b1, 4.1.s7.b1
     response = xapi.request("GET", "/xapi/statements", headers={"Authorization": ""})
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Basic")
@@ -70,10 +70,11 @@ def test_malformed_authorization_header_gets_401(xapi):  # xAPI-Communication 4.
     assert response.status_code == 401
 
 
-def test_about_lists_versions_without_credentials(app):  # xAPI-Communication 2.8
+def test_about_lists_versions_without_credentials(app):  # xAPI-Communication 2.8.s5.b1, 2.8.s5.b1.b1, b2, b4
     response = app.test_client().get("/xapi/about")
     assert response.status_code == 200
     assert "1.0.3" in response.get_json()["version"]
+    assert set(response.get_json()) <= {"version", "extensions"}
     assert response.headers["X-Experience-API-Version"] == "1.0.3"
 
 

@@ -62,7 +62,7 @@ def test_single_statement_has_last_modified_matching_stored(xapi):  # xAPI-Commu
     assert response.headers["Last-Modified"].endswith("GMT")
 
 
-def test_unknown_parameter_is_rejected(xapi):  # xAPI-Data 2.2.s4.b4
+def test_unknown_parameter_is_rejected(xapi):  # xAPI-Data 2.2.s4.b4; xAPI-Communication 3.2.s3.b7
     response = xapi.get_statements(colour="blue")
     assert response.status_code == 400 and response.get_json()["path"] == "colour"
 
@@ -235,7 +235,7 @@ def test_canonical_format_uses_the_latest_definition(xapi):  # xAPI-Communicatio
     assert exact["object"]["definition"] == {"name": {"en-US": "Old name"}}
 
 
-def test_head_returns_headers_without_body(xapi):  # xAPI-Communication 1.1.s3.b1
+def test_head_returns_headers_without_body(xapi):  # xAPI-Communication 1.1.s3.b1; xAPI-Communication 1.1.s3.b1.b1
     [statement_id] = _store(xapi, statement())
     response = xapi.request("HEAD", "/xapi/statements", query_string={"statementId": statement_id})
     assert response.status_code == 200 and response.data == b""

@@ -17,7 +17,7 @@ def test_post_single_statement_returns_its_id_in_an_array(xapi):  # xAPI-Communi
     assert len(ids) == 1 and uuid.UUID(ids[0])
 
 
-def test_post_batch_returns_ids_in_order(xapi):  # xAPI-Communication 2.1.2.s1
+def test_post_batch_returns_ids_in_order(xapi):  # xAPI-Communication 2.1.2.s1; xAPI-Communication 1.5.1.s1.b1
     given = [new_id(), None, new_id()]
     batch = [statement(statement_id=i) if i else statement() for i in given]
     ids = xapi.post_statements(batch).get_json()
@@ -78,7 +78,7 @@ def test_batch_with_duplicate_ids_is_rejected(xapi):  # xAPI-Communication 2.1.2
     assert _get(xapi, statement_id).status_code == 404
 
 
-def test_batch_is_all_or_nothing(xapi):  # xAPI-Communication 2.1.2: one invalid statement, none stored
+def test_batch_is_all_or_nothing(xapi):  # xAPI-Communication 2.1.2: one invalid statement, none stored; xAPI-Communication 3.2.s3.b9
     good_id = new_id()
     bad = statement()
     bad["actor"] = {"mbox": "not-a-mailto"}
@@ -88,7 +88,7 @@ def test_batch_is_all_or_nothing(xapi):  # xAPI-Communication 2.1.2: one invalid
     assert _get(xapi, good_id).status_code == 404
 
 
-def test_lrs_sets_stored_authority_and_version(xapi, store_credential):  # xAPI-Data 2.4.8-2.4.10
+def test_lrs_sets_stored_authority_and_version(xapi, store_credential):  # xAPI-Data 2.4.8-2.4.10; xAPI-Data 2.4.8.s3.b2, 2.4.9.s3.b3
     statement_id = xapi.post_statements(statement()).get_json()[0]
     stored = _get(xapi, statement_id).get_json()
     assert stored["version"] == "1.0.0"
@@ -97,7 +97,7 @@ def test_lrs_sets_stored_authority_and_version(xapi, store_credential):  # xAPI-
     assert stored["authority"]["objectType"] == "Agent"
 
 
-def test_client_supplied_authority_is_replaced_by_the_credential(xapi, store_credential):  # xAPI-Data 2.4.9
+def test_client_supplied_authority_is_replaced_by_the_credential(xapi, store_credential):  # xAPI-Data 2.4.9; xAPI-Data 2.4.9.s3.b2
     given = statement(authority={"objectType": "Agent", "mbox": "mailto:mallory@example.com"})
     statement_id = xapi.post_statements(given).get_json()[0]
     assert _get(xapi, statement_id).get_json()["authority"]["account"]["name"] == store_credential.key
@@ -108,20 +108,26 @@ def test_statement_version_is_retained(xapi):  # xAPI-Data 2.4.10.s3.b3
     assert _get(xapi, statement_id).get_json()["version"] == "1.0.3"
 
 
-def test_single_context_activity_is_returned_as_an_array(xapi):  # xAPI-Data 2.4.6.2
+def test_single_context_activity_is_returned_as_an_array(xapi):  # xAPI-Data 2.4.6.2; xAPI-Data 2.4.6.2.s4.b3, b4
     given = statement(context={"contextActivities": {"parent": {"id": "http://example.com/course"}}})
     statement_id = xapi.post_statements(given).get_json()[0]
     parent = _get(xapi, statement_id).get_json()["context"]["contextActivities"]["parent"]
     assert parent == [{"id": "http://example.com/course"}]
 
 
-def test_exact_format_returns_the_statement_as_sent(xapi):  # xAPI-Communication 2.1.3 format=exact
-    given = statement(statement_id=new_id(), timestamp="2025-01-02T03:04:05.678+02:00",
+def test_exact_format_returns_the_statement_as_sent(xapi):  # xAPI-Communication 2.1.3 format=exact; xAPI-Data 2.2.s2.b5, 2.4.3.s6.b1
+    given = statement(statement_id=new_id(), timestamp="2025-01-02T03:04:05.678Z",
                       result={"score": {"scaled": 0.5}, "extensions": {"http://example.com/x": [1, {"a": None}]}})
     xapi.post_statements(given)
     returned = _get(xapi, given["id"]).get_json()
     for key in ("actor", "verb", "object", "timestamp", "result"):
         assert returned[key] == given[key]
+
+
+def test_a_timestamp_with_an_offset_is_returned_as_the_same_instant_in_utc(xapi):  # xAPI-Data 4.5.s1.b5, b6
+    given = statement(statement_id=new_id(), timestamp="2025-01-02T03:04:05.678+02:00")
+    xapi.post_statements(given)
+    assert _get(xapi, given["id"]).get_json()["timestamp"] == "2025-01-02T01:04:05.678Z"
 
 
 def test_post_with_wrong_content_type_is_rejected(xapi):  # xAPI-Communication 1.5.1

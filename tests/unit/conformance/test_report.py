@@ -55,3 +55,13 @@ def test_a_citation_may_list_several_bullets_and_2_0_rows(tmp_path):
     cited = citations_in_tests(tests_root)
     assert sorted(cited) == ["xAPI-2.0 s22", "xAPI-Communication 3.1.s4.b10", "xAPI-Communication 3.1.s4.b5",
                              "xAPI-Communication 3.1.s4.b9"]
+
+
+def test_a_citation_may_list_anchors_of_several_sections(tmp_path):
+    tests_root = tmp_path / "tests"
+    tests_root.mkdir()
+    (tests_root / "test_cited.py").write_text(
+        "def test_one():  # xAPI-Communication 2.2.s7, 2.6.s3; 3.1.s4.b1, b4\n    pass\n")
+    assert sorted(citations_in_tests(tests_root)) == [
+        "xAPI-Communication 2.2.s7", "xAPI-Communication 2.6.s3", "xAPI-Communication 3.1.s4.b1",
+        "xAPI-Communication 3.1.s4.b4"]
