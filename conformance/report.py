@@ -30,8 +30,12 @@ class RequirementStatus:
     failed: list[str] = field(default_factory=list)
     passed: list[str] = field(default_factory=list)
 
+    not_applicable: str | None = None
+
     @property
     def status(self) -> str:
+        if self.not_applicable and not self.tests:
+            return "n/a"
         if not self.tests:
             return "missing"
         if self.failed:
@@ -39,9 +43,17 @@ class RequirementStatus:
         return "covered" if self.passed else "cited"
 
 
+NOT_APPLICABLE = REQUIREMENTS / "not-applicable.json"
+
+
+def load_not_applicable() -> dict[str, str]:
+    """Requirement id -> why it does not bind this LRS (a client's rule, OAuth 1.0, ...)."""
+    return orjson.loads(NOT_APPLICABLE.read_bytes()) if NOT_APPLICABLE.exists() else {}
+
+
 def load_requirements() -> list[dict]:
     requirements = []
-    for path in sorted(REQUIREMENTS.glob("*.json")):
+    for path in sorted(REQUIREMENTS.glob("xapi-*.json")):
         requirements.extend(orjson.loads(path.read_bytes()))
     return requirements
 
@@ -103,11 +115,13 @@ def outcomes_from_junit(junit_path: Path) -> dict[str, bool]:
 def build_report(tests_root: Path, junit_path: Path | None) -> list[RequirementStatus]:
     cited = citations_in_tests(tests_root)
     outcomes = outcomes_from_junit(junit_path) if junit_path else {}
+    not_applicable = load_not_applicable()
     statuses = []
     for requirement in load_requirements():
         if requirement["applies"] != "lrs":
             continue
-        status = RequirementStatus(requirement, tests=sorted(set(cited.get(requirement["id"], []))))
+        status = RequirementStatus(requirement, tests=sorted(set(cited.get(requirement["id"], []))),
+                                   not_applicable=not_applicable.get(requirement["id"]))
         for test in status.tests:
             if test in outcomes:
                 (status.passed if outcomes[test] else status.failed).append(test)
@@ -124,8 +138,10 @@ def render(statuses: list[RequirementStatus], *, show: set[str]) -> str:
             requirement = status.requirement
             lines.append(f"{status.status:8} {requirement['id']:38} {requirement['level']:9} "
                          f"{requirement['text'][:90]}")
+            if status.status == "n/a":
+                lines.append(f"{'':8} {'':38} -- {status.not_applicable}")
             for test in status.failed or status.tests[:3]:
                 lines.append(f"{'':8} {'':38} -> {test}")
-    summary = ", ".join(f"{counts.get(name, 0)} {name}" for name in ("covered", "cited", "failing", "missing"))
+    summary = ", ".join(f"{counts.get(name, 0)} {name}" for name in ("covered", "cited", "failing", "missing", "n/a"))
     lines.append(f"{len(statuses)} LRS requirements: {summary}")
     return "\n".join(lines)

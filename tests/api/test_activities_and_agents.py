@@ -6,7 +6,7 @@ import json
 from tests.factories import statement
 
 
-def test_activity_returns_the_merged_canonical_definition(xapi):  # xAPI-Communication 2.5.s1
+def test_activity_returns_the_merged_canonical_definition(xapi):  # xAPI-Communication 2.5.s1; xAPI-Data 2.4.4.1.s4.b1, b2
     first = statement(activity="http://example.com/act/merge")
     first["object"]["definition"] = {"name": {"en-US": "meeting"}, "type": "http://example.com/t/meeting"}
     second = statement(activity="http://example.com/act/merge")
@@ -28,7 +28,7 @@ def test_activity_without_activity_id_is_400(xapi):  # xAPI-Communication 2.5.s1
     assert xapi.request("GET", "/xapi/activities", query_string={"activityId": "no iri"}).status_code == 400
 
 
-def test_agents_resource_returns_a_person_with_known_names(xapi):  # xAPI-Communication 2.4.s2, 2.4.s5
+def test_agents_resource_returns_a_person_with_known_names(xapi):  # xAPI-Communication 2.4.s2, 2.4.s5, 2.4.s6.b1, b2
     xapi.post_statements(statement(actor={"mbox": "mailto:kim@example.com", "name": "Kim"}))
     xapi.post_statements(statement(actor={"mbox": "mailto:kim@example.com", "name": "Kimberly"}))
     response = xapi.request("GET", "/xapi/agents", query_string={"agent": json.dumps({"mbox": "mailto:kim@example.com"})})

@@ -15,7 +15,7 @@ def _form_post(xapi, method: str, form: dict, *, version: str = "1.0.3", query: 
                           data=urlencode(fields), headers={"Content-Type": FORM})
 
 
-def test_put_through_the_alternate_syntax(xapi):  # xAPI-Communication 1.3.s3.b1-b7
+def test_put_through_the_alternate_syntax(xapi):  # xAPI-Communication 1.3.s3.b1-b7, b15
     statement_id = new_id()
     response = _form_post(xapi, "PUT", {"statementId": statement_id, "content": json.dumps(statement()),
                                         "Content-Type": "application/json"})

@@ -70,7 +70,7 @@ def test_malformed_authorization_header_gets_401(xapi):  # xAPI-Communication 4.
     assert response.status_code == 401
 
 
-def test_about_lists_versions_without_credentials(app):  # xAPI-Communication 2.8.s5.b1, 2.8.s5.b1.b1, b2, b4
+def test_about_lists_versions_without_credentials(app):  # xAPI-Communication 2.8.s5.b1, b2, b4; 2.8.s5.b1.b1
     response = app.test_client().get("/xapi/about")
     assert response.status_code == 200
     assert "1.0.3" in response.get_json()["version"]

@@ -27,3 +27,12 @@ def test_cursor_from_another_store_is_rejected():
     codec = CursorCodec("secret")
     with pytest.raises(BadRequest):
         codec.decode(8, codec.encode(7, {}, PagePosition(1, 2)))
+
+
+def test_a_cursor_needs_no_server_state_so_it_outlives_the_process(monkeypatch):  # xAPI-Data 2.5.s3.b1
+    # Everything needed to continue is in the signed cursor: another process (another worker, or the
+    # server after a restart days later) with the same secret continues the same page.
+    position = PagePosition(stored_ms=1_700_000_000_000, seq=42)
+    token = CursorCodec("secret").encode(3, {"verb": "http://example.com/v"}, position)
+    monkeypatch.setattr("time.time", lambda: 1_700_000_000 + 30 * 86400)
+    assert CursorCodec("secret").decode(3, token) == ({"verb": "http://example.com/v"}, position)

@@ -50,7 +50,7 @@ def test_binary_payloads_survive_byte_for_byte():  # xAPI-Communication 1.5.2.s6
     (_body(FIRST, SECOND.replace(TEXT, b"tampered content")), HEADER),                   # 1.5.2.s1.b4
     (_body(FIRST, SECOND)[:-8], HEADER),                                                # no closing line
 ])
-def test_malformed_multipart_is_rejected(body, header):
+def test_malformed_multipart_is_rejected(body, header):  # xAPI-Communication 1.5.2.s2.b2.b1, b3, b4; 1.5.2.s1.b4
     with pytest.raises(BadRequest):
         parse_statement_request(body, header)
 

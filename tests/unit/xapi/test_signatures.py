@@ -40,7 +40,7 @@ def test_another_algorithm_is_rejected():  # xAPI-Data 2.6.s4.b4
         verify_signed_statement(statement, token, "")
 
 
-def test_payload_of_another_statement_is_rejected(key_and_certificate):  # xAPI-Data 2.6.s5.b3.b2
+def test_payload_of_another_statement_is_rejected(key_and_certificate):  # xAPI-Data 2.6.s5.b3.b2, 2.6.s4.b3
     key, _ = key_and_certificate
     statement, token = _signed({**STATEMENT, "verb": {"id": "http://example.com/verbs/other"}}, key)
     with pytest.raises(BadRequest, match="payload"):
