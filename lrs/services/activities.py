@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from lrs.auth.principal import Principal
 from lrs.storage.activities import ActivityDefinitionStorage
+from lrs.xapi.scopes import READ_ACTIVITIES_AND_AGENTS, require
 
 
 class ActivityService:
@@ -12,6 +13,7 @@ class ActivityService:
     def activity(self, principal: Principal, activity_id: str) -> dict:
         """The Activity with every definition the LRS merged for it; without one, the bare Activity
         (xAPI-Communication 2.5.s2.b1)."""
+        require(principal.scopes, READ_ACTIVITIES_AND_AGENTS, "read activities")
         activity = {"objectType": "Activity", "id": activity_id}
         definition = self._definitions.get_many(principal.store_id, [activity_id]).get(activity_id)
         if definition:

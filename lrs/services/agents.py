@@ -7,6 +7,7 @@ from lrs.auth.principal import Principal
 from lrs.storage.statements import StatementStorage
 from lrs.xapi.filter_terms import Role, agent_term
 from lrs.xapi.person import agents_in, person_for
+from lrs.xapi.scopes import READ_ACTIVITIES_AND_AGENTS, require
 
 # How many recent statements mentioning the agent are read for its names.
 _STATEMENTS_READ = 50
@@ -18,6 +19,7 @@ class AgentService:
 
     def person(self, principal: Principal, agent: dict) -> dict:
         """Unknown agents still get a Person with what the request said (xAPI-Communication 2.4.s3.b3)."""
+        require(principal.scopes, READ_ACTIVITIES_AND_AGENTS, "read agents")
         page = self._statements.page(principal.store_id, terms=((agent_term(agent), Role.RELATED_AGENT),),
                                      since_ms=None, until_ms=None, ascending=False,
                                      limit=_STATEMENTS_READ, after=None)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from lrs.auth.secrets import hash_secret, new_key, new_secret
 from lrs.storage.credentials import CredentialStorage
+from lrs.xapi.scopes import parse_scopes
 
 DEFAULT_STORE = "default"
 
@@ -24,6 +25,7 @@ class CredentialService:
     def create(self, *, name: str, store_name: str = DEFAULT_STORE, key: str | None = None,
                secret: str | None = None, scopes: str = "all") -> IssuedCredential:
         """Creates a credential; the secret is returned once and only its argon2 hash is kept."""
+        scopes = " ".join(sorted(parse_scopes(scopes)))
         store_id = self._storage.ensure_store(store_name)
         key = key or new_key()
         secret = secret or new_secret()

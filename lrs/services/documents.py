@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from lrs.auth.principal import Principal
 from lrs.storage.documents import DocumentStorage
 from lrs.storage.errors import ConcurrentInsert, TransientStorageError
-from lrs.xapi.documents import (Document, DocumentAddress, DocumentScope, Preconditions,
+from lrs.xapi.documents import (Document, DocumentAddress, DocumentKind, DocumentScope, Preconditions,
                                 check_preconditions, merged, posted_alone, require_valid_json)
 from lrs.xapi.errors import NotFound, ServiceUnavailable
+from lrs.xapi.scopes import READ_PROFILES, READ_STATE, WRITE_PROFILES, WRITE_STATE, require
 
 _WRITE_ATTEMPTS = 6
 
@@ -29,6 +30,7 @@ class DocumentService:
         self._storage = storage
 
     def get(self, principal: Principal, address: DocumentAddress) -> Document:
+        _require(principal, address.scope.kind, write=False)
         document = self._storage.get(principal.store_id, address)
         if document is None:
             raise NotFound(f"no document with id '{address.document_id}' here", path="",
@@ -36,6 +38,7 @@ class DocumentService:
         return document
 
     def list_ids(self, principal: Principal, scope: DocumentScope, *, since_ms: int | None) -> DocumentList:
+        _require(principal, scope.kind, write=False)
         ids, last_modified_ms = self._storage.list_ids(principal.store_id, scope, since_ms=since_ms)
         return DocumentList(ids=ids, last_modified_ms=last_modified_ms)
 
@@ -75,9 +78,11 @@ class DocumentService:
 
     def delete_many(self, principal: Principal, scope: DocumentScope) -> None:
         """Deletes all State documents of an Activity and Agent [and registration] (xAPI-Communication 2.3.s5)."""
+        _require(principal, scope.kind, write=True)
         self._retrying(lambda: self._storage.delete_many(principal.store_id, scope))
 
     def _change(self, principal: Principal, address: DocumentAddress, change) -> None:
+        _require(principal, address.scope.kind, write=True)
         self._retrying(lambda: self._storage.change(principal.store_id, address, change))
 
     @staticmethod
@@ -90,6 +95,14 @@ class DocumentService:
                 if attempt == _WRITE_ATTEMPTS - 1:
                     raise ServiceUnavailable("the store is busy; retry the request") from None
                 time.sleep(0.01 * (attempt + 1))
+
+
+def _require(principal: Principal, kind: DocumentKind, *, write: bool) -> None:
+    if kind is DocumentKind.STATE:
+        require(principal.scopes, WRITE_STATE if write else READ_STATE, ("change" if write else "read") + " state")
+    else:
+        require(principal.scopes, WRITE_PROFILES if write else READ_PROFILES,
+                ("change" if write else "read") + " profiles")
 
 
 def _later_than(existing: Document | None) -> int:

@@ -18,6 +18,7 @@ from lrs.xapi.comparison import statements_match
 from lrs.xapi.errors import BadRequest, Conflict, NotFound, ServiceUnavailable
 from lrs.xapi.filter_terms import filter_terms, statement_ref_target, voided_target
 from lrs.xapi.formats import parse_accept_language, to_canonical, to_ids
+from lrs.xapi.scopes import DEFINE_ACTIVITIES, WRITE_STATEMENTS, allows, require, statement_reach
 from lrs.xapi.preparation import prepare_for_storage
 from lrs.xapi.statement_query import (SingleStatementRequest, StatementsQuery,
                                       parse_statements_request)
@@ -66,6 +67,7 @@ class StatementService:
         """Validates and stores one statement or a batch, all or nothing; returns ids in order.
 
         `parts` are the attachment payloads of a multipart/mixed request; None for application/json."""
+        require(principal.scopes, WRITE_STATEMENTS, "store statements")
         batch = payload if isinstance(payload, list) else [payload]
         if statement_id is not None and not isinstance(payload, dict):
             raise BadRequest("PUT takes exactly one statement object", path="",
@@ -150,7 +152,8 @@ class StatementService:
                    for statement in new]
         self._storage.insert(principal.store_id, records, stored_ms=stored_ms,
                              credential_id=principal.credential_id, payloads=payloads)
-        self._update_definitions(principal.store_id, new, stored_ms)
+        if allows(principal.scopes, DEFINE_ACTIVITIES):  # whose definitions become canonical
+            self._update_definitions(principal.store_id, new, stored_ms)
 
     def _check_voiding(self, store_id: int, prepared: list[dict], existing: dict) -> None:
         """A voiding statement cannot itself be voided (xAPI-Data 2.3.2)."""
@@ -207,7 +210,10 @@ class StatementService:
 
     def get_one(self, principal: Principal, request: SingleStatementRequest,
                 accept_language: str | None = None) -> SingleStatement:
+        reach = statement_reach(principal.scopes)
         found = self._storage.find(principal.store_id, [request.statement_id]).get(request.statement_id)
+        if reach == "mine" and found is not None and found.credential_id != principal.credential_id:
+            found = None  # another credential's statement is, to this one, not there
         if found is None or found.voided != request.voided:
             name = "voidedStatementId" if request.voided else "statementId"
             raise NotFound(f"no statement matches {name}={request.statement_id}", path=name,
@@ -218,9 +224,11 @@ class StatementService:
 
     def query(self, principal: Principal, query: StatementsQuery, *, after=None,
               accept_language: str | None = None) -> StatementResult:
+        mine = statement_reach(principal.scopes) == "mine"
         page = self._storage.page(principal.store_id, terms=query.terms, since_ms=query.since_ms,
                                   until_ms=query.until_ms, ascending=query.ascending,
-                                  limit=query.limit, after=after)
+                                  limit=query.limit, after=after,
+                                  credential_id=principal.credential_id if mine else None)
         more = None
         if page.next_position is not None:
             more = self._cursors.encode(principal.store_id, query.parameters, page.next_position)

@@ -37,6 +37,7 @@ class StoredStatement:
     stored_ms: int
     voided: bool
     voids: str | None
+    credential_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -69,16 +70,18 @@ class StatementStorage:
             for chunk in _chunks(statement_ids):
                 rows = connection.execute(
                     select(statements.c.statement_id, statements.c.body, statements.c.stored_ms,
-                           statements.c.voided, statements.c.voids)
+                           statements.c.voided, statements.c.voids, statements.c.credential_id)
                     .where(statements.c.store_id == store_id, statements.c.statement_id.in_(chunk)))
                 for row in rows:
                     found[row.statement_id] = StoredStatement(row.statement_id, row.body, row.stored_ms,
-                                                              bool(row.voided), row.voids)
+                                                              bool(row.voided), row.voids, row.credential_id)
         return found
 
     def page(self, store_id: int, *, terms: tuple, since_ms: int | None, until_ms: int | None,
-             ascending: bool, limit: int, after: PagePosition | None) -> StatementPage:
-        """One page of non-voided statements matching every term, in stored order."""
+             ascending: bool, limit: int, after: PagePosition | None,
+             credential_id: int | None = None) -> StatementPage:
+        """One page of non-voided statements matching every term, in stored order; with
+        `credential_id`, only those that credential stored (statements/read/mine)."""
         term_ids = self._terms.lookup(value for value, _ in terms)
         if len(term_ids) < len({value for value, _ in terms}):
             return StatementPage([], None)
@@ -100,6 +103,8 @@ class StatementStorage:
             source = statements
             conditions = [statements.c.store_id == store_id, statements.c.voided == False]  # noqa: E712
             query = select(statements.c.stored_ms, statements.c.seq, statements.c.body)
+        if credential_id is not None:
+            conditions.append(statements.c.credential_id == credential_id)
         if since_ms is not None:
             conditions.append(source.c.stored_ms > since_ms)
         if until_ms is not None:
