@@ -13,6 +13,7 @@ from lrs.api.agents.routes import blueprint as agents_blueprint
 from lrs.api.alternate_syntax import AlternateRequestSyntax
 from lrs.api.cors import add_cors_headers
 from lrs.api.documents.routes import blueprints as document_blueprints
+from lrs.api.oauth.routes import blueprint as oauth_blueprint
 from lrs.api.responses import error_response, json_response
 from lrs.api.statements.routes import blueprint as statements_blueprint
 from lrs.api.xapi import XAPI_PREFIX, add_xapi_headers, handle_xapi_error
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     api.register_blueprint(agents_blueprint)
     for blueprint in document_blueprints:
         api.register_blueprint(blueprint)
+    api.register_blueprint(oauth_blueprint)
     app.register_error_handler(XapiError, handle_xapi_error)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(Exception, _handle_unexpected)

@@ -27,6 +27,13 @@ class Settings:
     public_url: str = "http://127.0.0.1:8080"
     # Origins whose browser content may call the LRS; "*" allows any.
     cors_origins: tuple[str, ...] = ("*",)
+    # OAuth 2.0 access tokens: "kid:secret" pairs, the first signs and all verify (rotation);
+    # empty means one key derived from secret_key.
+    token_keys: tuple[tuple[str, str], ...] = ()
+    token_seconds: int = 3600
+    # Failed authentications allowed per key and per client address in auth_failure_window seconds.
+    auth_failure_limit: int = 10
+    auth_failure_window: float = 60.0
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -44,7 +51,21 @@ class Settings:
             cors_origins=tuple(origin.strip() for origin in
                                _env("LRS_CORS_ORIGINS", ",".join(defaults.cors_origins)).split(",")
                                if origin.strip()),
+            token_keys=_token_keys(_env("LRS_TOKEN_KEYS", "")),
+            token_seconds=int(_env("LRS_TOKEN_SECONDS", str(defaults.token_seconds))),
+            auth_failure_limit=int(_env("LRS_AUTH_FAILURE_LIMIT", str(defaults.auth_failure_limit))),
+            auth_failure_window=float(_env("LRS_AUTH_FAILURE_WINDOW", str(defaults.auth_failure_window))),
         )
 
     def with_overrides(self, **changes) -> "Settings":
         return replace(self, **changes)
+
+
+def _token_keys(text: str) -> tuple[tuple[str, str], ...]:
+    """'kid1:secret1,kid2:secret2' -> ((kid1, secret1), (kid2, secret2))."""
+    pairs = []
+    for item in text.split(","):
+        kid, separator, secret = item.strip().partition(":")
+        if separator and kid and secret:
+            pairs.append((kid, secret))
+    return tuple(pairs)

@@ -155,10 +155,16 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def live_server(database_url):
     """The real server under gunicorn (2 workers) on a free loopback port."""
+    yield from run_server(database_url)
+
+
+def run_server(database_url: str, workers: int = 2, **settings: str):
+    """Starts gunicorn on the database with LRS_* settings; yields its base URL, then stops it."""
     port = _free_port()
-    environment = {**os.environ, "LRS_DATABASE_URL": database_url, "LRS_SECRET_KEY": "test-secret"}
+    environment = {**os.environ, "LRS_DATABASE_URL": database_url, "LRS_SECRET_KEY": "test-secret",
+                   **{f"LRS_{name.upper()}": value for name, value in settings.items()}}
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
          "lrs.wsgi:app"], env=environment)
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30

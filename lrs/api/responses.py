@@ -20,4 +20,7 @@ def error_response(error: XapiError) -> Response:
     headers = {}
     if error.status == 401:
         headers["WWW-Authenticate"] = 'Basic realm="xAPI LRS"'
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
     return json_response(error.to_dict(), status=error.status, headers=headers)

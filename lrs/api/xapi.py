@@ -49,7 +49,8 @@ class XapiBlueprint(Blueprint):
         if request.method == "OPTIONS":
             return
         services = current_app.extensions["lrs"]
-        g.principal = services.authenticator.authenticate(request.headers.get("Authorization"))
+        g.principal = services.authenticator.authenticate(request.headers.get("Authorization"),
+                                                          request.remote_addr)
         services.client_versions.remember(g.principal, g.xapi_version)
 
 
@@ -58,7 +59,8 @@ def _version_for_unversioned_request() -> str:
     client last spoke (lrs.services.client_versions)."""
     services = current_app.extensions["lrs"]
     try:
-        principal = services.authenticator.authenticate(request.headers.get("Authorization"))
+        principal = services.authenticator.authenticate(request.headers.get("Authorization"),
+                                                        request.remote_addr)
     except XapiError:
         principal = None
     return services.client_versions.for_unversioned_request(principal)

@@ -11,6 +11,7 @@ class Principal:
     name: str
     key: str
     scopes: frozenset[str]
+    via_token: bool = False  # authenticated by an OAuth 2.0 access token rather than the secret
 
     def authority(self, home_page: str) -> dict:
         """The Agent the LRS writes as `authority` on statements this credential stores (xAPI-Data 2.4.9)."""

@@ -7,6 +7,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
+# Checked against when a key is unknown, so a miss costs what a hit costs.
+DUMMY_HASH = _hasher.hash("no-such-credential")
 
 
 def new_key() -> str:

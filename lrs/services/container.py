@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lrs.auth.basic import BasicAuthenticator
+from lrs.auth.authenticator import Authenticator
+from lrs.auth.throttle import FailureThrottle
+from lrs.auth.tokens import TokenIssuer
 from lrs.services.activities import ActivityService
+from lrs.services.administration import Administration
 from lrs.services.agents import AgentService
 from lrs.services.client_versions import ClientVersions
 from lrs.services.credentials import CredentialService
@@ -13,9 +16,11 @@ from lrs.services.documents import DocumentService
 from lrs.services.statements import StatementService
 from lrs.settings import Settings
 from lrs.storage.activities import ActivityDefinitionStorage
+from lrs.storage.audit import AdminStorage, AuditStorage
 from lrs.storage.credentials import CredentialStorage
 from lrs.storage.documents import DocumentStorage
 from lrs.storage.engines import Engines, create_engines
+from lrs.storage.erasure import ErasureStorage
 from lrs.storage.statements import StatementStorage
 from lrs.storage.terms import TermDictionary
 
@@ -28,8 +33,10 @@ class Services:
     agents: AgentService
     documents: DocumentService
     credentials: CredentialService
-    authenticator: BasicAuthenticator
+    authenticator: Authenticator
+    tokens: TokenIssuer
     client_versions: ClientVersions
+    administration: Administration
 
     def close(self) -> None:
         self.engines.dispose()
@@ -38,8 +45,12 @@ class Services:
 def build_services(settings: Settings) -> Services:
     engines = create_engines(settings.database_url, pool_size=settings.db_pool_size)
     credential_storage = CredentialStorage(engines)
+    tokens = TokenIssuer(settings.token_keys, secret_key=settings.secret_key,
+                         lifetime_seconds=settings.token_seconds)
+    throttle = FailureThrottle(settings.auth_failure_limit, settings.auth_failure_window)
     definitions = ActivityDefinitionStorage(engines)
-    statement_storage = StatementStorage(engines, TermDictionary(engines))
+    term_dictionary = TermDictionary(engines)
+    statement_storage = StatementStorage(engines, term_dictionary)
     statements = StatementService(
         statement_storage, definitions, CursorCodec(settings.secret_key),
         authority_home_page=settings.public_url.rstrip("/") + "/credentials",
@@ -48,5 +59,9 @@ def build_services(settings: Settings) -> Services:
                     agents=AgentService(statement_storage),
                     documents=DocumentService(DocumentStorage(engines)),
                     credentials=CredentialService(credential_storage),
-                    authenticator=BasicAuthenticator(credential_storage, settings.auth_cache_seconds),
-                    client_versions=ClientVersions(credential_storage))
+                    authenticator=Authenticator(credential_storage, tokens, throttle, settings.auth_cache_seconds),
+                    tokens=tokens,
+                    client_versions=ClientVersions(credential_storage),
+                    administration=Administration(credential_storage, AuditStorage(engines),
+                                                  AdminStorage(engines),
+                                                  ErasureStorage(engines, term_dictionary), throttle))

@@ -4,8 +4,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
+from lrs.storage.dialect import translated_errors
 from lrs.storage.engines import Engines
 from lrs.storage.tables import credentials, stores
 
@@ -49,10 +50,7 @@ class CredentialStorage:
                  .join(stores, stores.c.id == credentials.c.store_id).where(credentials.c.key == key))
         with self._engines.read.connect() as connection:
             row = connection.execute(query).first()
-        if row is None:
-            return None
-        return CredentialRecord(row.id, row.store_id, row.name, row.key, row.secret_hash, row.scopes,
-                                row.revoked_ms is not None, bool(row.store_enabled))
+        return None if row is None else _record(row)
 
     def last_version(self, credential_id: int) -> str | None:
         with self._engines.read.connect() as connection:
@@ -63,3 +61,65 @@ class CredentialStorage:
         with self._engines.write.begin() as connection:
             connection.execute(update(credentials).where(credentials.c.id == credential_id).values(
                 last_version=version))
+
+    # --- administration ----------------------------------------------------------------------
+
+    def stores(self) -> list[StoreRecord]:
+        counts = (select(credentials.c.store_id, func.count().label("n")).where(credentials.c.revoked_ms.is_(None))
+                  .group_by(credentials.c.store_id).subquery())
+        query = (select(stores, func.coalesce(counts.c.n, 0).label("n"))
+                 .outerjoin(counts, counts.c.store_id == stores.c.id).order_by(stores.c.id))
+        with self._engines.read.connect() as connection:
+            return [StoreRecord(row.id, row.name, bool(row.enabled), row.created_ms, row.n)
+                    for row in connection.execute(query)]
+
+    def store(self, store_id: int) -> StoreRecord | None:
+        return next((store for store in self.stores() if store.id == store_id), None)
+
+    def create_store(self, name: str) -> int:
+        with translated_errors(), self._engines.write.begin() as connection:
+            return connection.execute(stores.insert().values(
+                name=name, enabled=True, created_ms=_now_ms())).inserted_primary_key[0]
+
+    def update_store(self, store_id: int, **values) -> None:
+        with translated_errors(), self._engines.write.begin() as connection:
+            connection.execute(update(stores).where(stores.c.id == store_id).values(**values))
+
+    def credentials_of(self, store_id: int) -> list[CredentialRecord]:
+        query = (select(credentials, stores.c.enabled.label("store_enabled"))
+                 .join(stores, stores.c.id == credentials.c.store_id)
+                 .where(credentials.c.store_id == store_id).order_by(credentials.c.id))
+        with self._engines.read.connect() as connection:
+            return [_record(row) for row in connection.execute(query)]
+
+    def by_id(self, credential_id: int) -> CredentialRecord | None:
+        query = (select(credentials, stores.c.enabled.label("store_enabled"))
+                 .join(stores, stores.c.id == credentials.c.store_id).where(credentials.c.id == credential_id))
+        with self._engines.read.connect() as connection:
+            row = connection.execute(query).first()
+        return None if row is None else _record(row)
+
+    def set_secret_hash(self, credential_id: int, secret_hash: str) -> None:
+        with self._engines.write.begin() as connection:
+            connection.execute(update(credentials).where(credentials.c.id == credential_id).values(
+                secret_hash=secret_hash))
+
+    def revoke(self, credential_id: int) -> None:
+        with self._engines.write.begin() as connection:
+            connection.execute(update(credentials).where(credentials.c.id == credential_id,
+                                                         credentials.c.revoked_ms.is_(None)).values(
+                revoked_ms=_now_ms()))
+
+
+def _record(row) -> CredentialRecord:
+    return CredentialRecord(row.id, row.store_id, row.name, row.key, row.secret_hash, row.scopes,
+                            row.revoked_ms is not None, bool(row.store_enabled))
+
+
+@dataclass(frozen=True)
+class StoreRecord:
+    id: int
+    name: str
+    enabled: bool
+    created_ms: int
+    active_credentials: int

@@ -110,3 +110,24 @@ documents = Table(
     Column("updated_ms", BigInteger, nullable=False),
     Index("ix_documents_store_scope_updated", "store_id", "scope_hash", "updated_ms"),
 )
+
+# People who administer stores and credentials through the admin API (argon2-hashed passwords).
+admins = Table(
+    "admins", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(200), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+)
+
+# Who did what to which store, and when: every administrative change and every erasure.
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", BigIntegerKey, primary_key=True, autoincrement=True),
+    Column("at_ms", BigInteger, nullable=False),
+    Column("actor", String(300), nullable=False),
+    Column("action", String(100), nullable=False),
+    Column("store_id", Integer, nullable=True),
+    Column("detail", Text, nullable=False),
+    Index("ix_audit_log_store_at", "store_id", "at_ms"),
+)

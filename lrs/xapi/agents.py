@@ -1,6 +1,8 @@
 """Agent and Group identity: the inverse functional identifier (IFI) that makes two agents equal."""
 from __future__ import annotations
 
+import hashlib
+
 IFI_PROPERTIES = ("mbox", "mbox_sha1sum", "openid", "account")
 
 
@@ -28,3 +30,13 @@ def identity_of(agent: dict) -> dict:
     if agent.get("objectType") == "Group" and not any(key in agent for key in IFI_PROPERTIES):
         identified["member"] = [identity_of(member) for member in agent.get("member", [])]
     return identified
+
+
+def identifier_variants(agent: dict) -> list[dict]:
+    """The agent's IFI and the other IFIs that name the same mailbox: an mbox and its mbox_sha1sum
+    are one person (xAPI-Data 2.4.2.3), so erasing one must erase both."""
+    variants = [{key: agent[key] for key in IFI_PROPERTIES if key in agent}]
+    mbox = agent.get("mbox")
+    if isinstance(mbox, str):
+        variants.append({"mbox_sha1sum": hashlib.sha1(mbox.encode()).hexdigest()})
+    return variants

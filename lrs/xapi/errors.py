@@ -66,3 +66,13 @@ class UnsupportedMediaType(XapiError):
 
 class ServiceUnavailable(XapiError):
     status = 503
+
+
+class TooManyRequests(XapiError):
+    """429 (xAPI-Communication 3.2.s3.b13); `retry_after` seconds go in the Retry-After header."""
+
+    status = 429
+
+    def __init__(self, message: str, *, retry_after: int, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after

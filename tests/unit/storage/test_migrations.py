@@ -19,4 +19,4 @@ def test_migrated_schema_matches_the_table_definitions(database_url):
 
 
 def test_database_is_at_the_head_revision(database_url):
-    assert current_revision(database_url) == "0004"
+    assert current_revision(database_url) == "0005"

@@ -1,0 +1,88 @@
+"""Who is calling: HTTP Basic with a credential's key and secret, or an OAuth 2.0 Bearer token issued
+for one (xAPI-Communication 4.0). Either way the credential must still exist, be unrevoked and belong
+to an enabled store, so revoking a key or disabling a store takes effect on the next request."""
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+
+from lrs.auth.basic import parse_basic
+from lrs.auth.principal import Principal
+from lrs.auth.secrets import DUMMY_HASH, secret_matches
+from lrs.auth.throttle import FailureThrottle
+from lrs.auth.tokens import TokenIssuer
+from lrs.storage.credentials import CredentialRecord, CredentialStorage
+from lrs.xapi.errors import Unauthorized
+from lrs.xapi.scopes import allows
+
+_REFUSED = "unknown, revoked or disabled credentials"
+
+
+class Authenticator:
+    """Argon2 verification is deliberately slow, so a successful check is remembered for a short time,
+    keyed by a digest of the presented secret and the stored hash (a rotated secret misses the cache)."""
+
+    def __init__(self, credentials: CredentialStorage, tokens: TokenIssuer, throttle: FailureThrottle,
+                 cache_seconds: float):
+        self._credentials = credentials
+        self._tokens = tokens
+        self._throttle = throttle
+        self._cache_seconds = cache_seconds
+        self._verified: dict[tuple[str, bytes, str], float] = {}
+        self._lock = threading.Lock()
+
+    def authenticate(self, authorization_header: str | None, client_address: str | None = None) -> Principal:
+        if authorization_header and authorization_header[:7].lower() == "bearer ":
+            return self._bearer(authorization_header[7:].strip(), client_address)
+        parsed = parse_basic(authorization_header)
+        if parsed is None:
+            raise Unauthorized("HTTP Basic credentials or a Bearer token are required",
+                               section="xAPI-Communication 4.0")
+        key, secret = parsed
+        record = self.verify_secret(key, secret, client_address)
+        return _principal(record, frozenset(record.scopes.split()))
+
+    def verify_secret(self, key: str, secret: str, client_address: str | None) -> CredentialRecord:
+        """The credential whose key and secret these are, or 401; failures count towards a 429."""
+        subjects = ("key:" + key, "address:" + (client_address or "unknown"))
+        self._throttle.check(*subjects)
+        record = self._credentials.by_key(key)
+        if record is None or record.revoked or not record.store_enabled:
+            secret_matches(DUMMY_HASH, secret)  # same work as a real check: no key enumeration by timing
+            self._throttle.failed(*subjects)
+            raise Unauthorized(_REFUSED, section="xAPI-Communication 4.0")
+        digest = hashlib.sha256(secret.encode()).digest()
+        cache_key = (key, digest, record.secret_hash)
+        now = time.monotonic()
+        expires = self._verified.get(cache_key)
+        if expires is None or expires < now:
+            if not secret_matches(record.secret_hash, secret):
+                self._throttle.failed(*subjects)
+                raise Unauthorized(_REFUSED, section="xAPI-Communication 4.0")
+            with self._lock:
+                if len(self._verified) > 10_000:
+                    self._verified.clear()
+                self._verified[cache_key] = now + self._cache_seconds
+        return record
+
+    def _bearer(self, token: str, client_address: str | None) -> Principal:
+        subject = "address:" + (client_address or "unknown")
+        self._throttle.check(subject)
+        try:
+            claims = self._tokens.verify(token)
+        except Unauthorized:
+            self._throttle.failed(subject)
+            raise
+        record = self._credentials.by_key(claims.credential_key)
+        if record is None or record.revoked or not record.store_enabled:
+            raise Unauthorized(_REFUSED, section="xAPI-Communication 4.0")
+        # A token never grants more than its credential holds now.
+        credential_scopes = frozenset(record.scopes.split())
+        scopes = frozenset(scope for scope in claims.scopes if allows(credential_scopes, frozenset({scope})))
+        return _principal(record, scopes, via_token=True)
+
+
+def _principal(record: CredentialRecord, scopes: frozenset[str], via_token: bool = False) -> Principal:
+    return Principal(credential_id=record.id, store_id=record.store_id, name=record.name, key=record.key,
+                     scopes=scopes, via_token=via_token)

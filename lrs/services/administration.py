@@ -1,0 +1,153 @@
+"""Running a multi-store LRS: stores, their credentials, admin accounts, erasure of an agent's data,
+and the audit log every one of these changes is written to. The admin API and the CLI both call this,
+so both are audited alike; `actor` names who acted ("admin:alice", "cli:root")."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict
+
+from lrs.auth.basic import parse_basic
+from lrs.auth.secrets import DUMMY_HASH, hash_secret, new_key, new_secret, secret_matches
+from lrs.auth.throttle import FailureThrottle
+from lrs.services.credentials import IssuedCredential
+from lrs.storage.audit import AdminStorage, AuditEntry, AuditStorage
+from lrs.storage.credentials import CredentialRecord, CredentialStorage, StoreRecord
+from lrs.storage.errors import ConcurrentInsert
+from lrs.storage.erasure import ErasureCounts, ErasureStorage
+from lrs.xapi.agents import identifier_variants, ifi_key
+from lrs.xapi.errors import BadRequest, Conflict, NotFound, Unauthorized
+from lrs.xapi.filter_terms import agent_term
+from lrs.xapi.scopes import parse_scopes
+
+
+class Administration:
+    def __init__(self, credentials: CredentialStorage, audit: AuditStorage, admins: AdminStorage,
+                 erasure: ErasureStorage, throttle: FailureThrottle):
+        self._credentials = credentials
+        self._audit = audit
+        self._admins = admins
+        self._erasure = erasure
+        self._throttle = throttle
+
+    # --- admins ------------------------------------------------------------------------------
+
+    def create_admin(self, actor: str, username: str, password: str) -> None:
+        if len(password) < 12:
+            raise BadRequest("an admin password needs at least 12 characters", path="password")
+        try:
+            self._admins.create(username, hash_secret(password))
+        except ConcurrentInsert:
+            raise Conflict(f"an admin named '{username}' already exists", path="username") from None
+        self._audit.record(actor, "admin.create", None, {"username": username})
+
+    def authenticate_admin(self, authorization_header: str | None, client_address: str | None) -> str:
+        """The actor name of the admin these HTTP Basic credentials belong to, or 401 (429 when throttled)."""
+        parsed = parse_basic(authorization_header)
+        if parsed is None:
+            raise Unauthorized("admin credentials (HTTP Basic) are required")
+        username, password = parsed
+        subjects = ("admin:" + username, "address:" + (client_address or "unknown"))
+        self._throttle.check(*subjects)
+        record = self._admins.by_username(username)
+        if not secret_matches(record.password_hash if record else DUMMY_HASH, password) or record is None:
+            self._throttle.failed(*subjects)
+            raise Unauthorized("unknown admin or wrong password")
+        return "admin:" + username
+
+    # --- stores ------------------------------------------------------------------------------
+
+    def stores(self) -> list[StoreRecord]:
+        return self._credentials.stores()
+
+    def store(self, store_id: int) -> StoreRecord:
+        found = self._credentials.store(store_id)
+        if found is None:
+            raise NotFound(f"no store {store_id}", path="store_id")
+        return found
+
+    def create_store(self, actor: str, name: str) -> StoreRecord:
+        try:
+            store_id = self._credentials.create_store(_store_name(name))
+        except ConcurrentInsert:
+            raise Conflict(f"a store named '{name}' already exists", path="name") from None
+        self._audit.record(actor, "store.create", store_id, {"name": name})
+        return self.store(store_id)
+
+    def change_store(self, actor: str, store_id: int, *, name: str | None = None,
+                     enabled: bool | None = None) -> StoreRecord:
+        before = self.store(store_id)
+        changes = {}
+        if name is not None and name != before.name:
+            changes["name"] = _store_name(name)
+        if enabled is not None and enabled != before.enabled:
+            changes["enabled"] = enabled
+        if changes:
+            try:
+                self._credentials.update_store(store_id, **changes)
+            except ConcurrentInsert:
+                raise Conflict(f"a store named '{name}' already exists", path="name") from None
+            self._audit.record(actor, "store.change", store_id,
+                               {key: [getattr(before, key), value] for key, value in changes.items()})
+        return self.store(store_id)
+
+    # --- credentials -------------------------------------------------------------------------
+
+    def credentials(self, store_id: int) -> list[CredentialRecord]:
+        self.store(store_id)
+        return self._credentials.credentials_of(store_id)
+
+    def create_credential(self, actor: str, store_id: int, *, name: str, scopes: str = "all") -> IssuedCredential:
+        self.store(store_id)
+        normalised = " ".join(sorted(parse_scopes(scopes)))
+        key, secret = new_key(), new_secret()
+        credential_id = self._credentials.create(store_id=store_id, name=name, key=key,
+                                                 secret_hash=hash_secret(secret), scopes=normalised)
+        self._audit.record(actor, "credential.create", store_id,
+                           {"credential_id": credential_id, "key": key, "name": name, "scopes": normalised})
+        return IssuedCredential(credential_id, store_id, key, secret)
+
+    def rotate_secret(self, actor: str, credential_id: int) -> IssuedCredential:
+        """A new secret for the same key; the old secret stops working at once."""
+        record = self._credential(credential_id)
+        secret = new_secret()
+        self._credentials.set_secret_hash(credential_id, hash_secret(secret))
+        self._audit.record(actor, "credential.rotate", record.store_id,
+                           {"credential_id": credential_id, "key": record.key})
+        return IssuedCredential(credential_id, record.store_id, record.key, secret)
+
+    def revoke_credential(self, actor: str, credential_id: int) -> None:
+        record = self._credential(credential_id)
+        self._credentials.revoke(credential_id)
+        self._audit.record(actor, "credential.revoke", record.store_id,
+                           {"credential_id": credential_id, "key": record.key})
+
+    def _credential(self, credential_id: int) -> CredentialRecord:
+        record = self._credentials.by_id(credential_id)
+        if record is None:
+            raise NotFound(f"no credential {credential_id}", path="credential_id")
+        return record
+
+    # --- erasure and audit -------------------------------------------------------------------
+
+    def erase_agent(self, actor: str, store_id: int, agent: dict, *, dry_run: bool) -> ErasureCounts:
+        """Deletes the statements the agent appears in, its documents and attachments no other
+        statement uses; a dry run only counts. Both are audited."""
+        self.store(store_id)
+        variants = identifier_variants(agent)
+        counts = self._erasure.erase(store_id, [agent_term(variant) for variant in variants],
+                                     [ifi_key(variant) for variant in variants], dry_run=dry_run)
+        # The log keeps a digest of the identifier, not the identifier it was asked to forget.
+        self._audit.record(actor, "erasure.dry_run" if dry_run else "erasure", store_id,
+                           {"agent_sha256": hashlib.sha256(ifi_key(agent).encode()).hexdigest(),
+                            **asdict(counts)})
+        return counts
+
+    def audit(self, *, store_id: int | None = None, limit: int = 100) -> list[AuditEntry]:
+        return self._audit.entries(store_id=store_id, limit=limit)
+
+
+def _store_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise BadRequest("a store name is 1 to 200 characters", path="name")
+    return name
