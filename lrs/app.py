@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import logging
 
+import orjson
+
 from flask import Flask, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 from lrs.api.about.routes import blueprint as about_blueprint
+from lrs.api.admin.routes import blueprint as admin_blueprint
 from lrs.api.activities.routes import blueprint as activities_blueprint
 from lrs.api.agents.routes import blueprint as agents_blueprint
 from lrs.api.alternate_syntax import AlternateRequestSyntax
@@ -37,7 +40,12 @@ def _openapi_config(app: Flask) -> None:
 
 
 def _handle_http_error(error: HTTPException):
-    if request.path.startswith(XAPI_PREFIX):
+    if request.path.startswith("/admin") and error.code == 422:  # flask-smorest's validation errors
+        messages = orjson.loads(orjson.dumps(getattr(error, "data", {}).get("messages", {}),
+                                             option=orjson.OPT_NON_STR_KEYS))  # list positions as keys
+        return json_response({"error": "BadRequest", "message": "invalid request", "detail": messages},
+                             status=400)
+    if request.path.startswith(XAPI_PREFIX) or request.path.startswith("/admin"):
         if error.code == 413:
             return error_response(PayloadTooLarge("the request body is larger than this LRS accepts"))
         return json_response({"error": error.name, "message": error.description}, status=error.code or 500)
@@ -64,6 +72,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     for blueprint in document_blueprints:
         api.register_blueprint(blueprint)
     api.register_blueprint(oauth_blueprint)
+    api.register_blueprint(admin_blueprint)
     app.register_error_handler(XapiError, handle_xapi_error)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(Exception, _handle_unexpected)

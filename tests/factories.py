@@ -37,3 +37,16 @@ def voiding(target_id: str, *, actor: dict | None = None) -> dict:
 
 def new_id() -> str:
     return str(uuid.uuid4())
+
+
+def with_text_attachment(given: dict, payload: bytes) -> tuple[bytes, str]:
+    """A multipart/mixed request body carrying `given` with `payload` as a text/plain attachment."""
+    import hashlib
+
+    import orjson
+
+    from lrs.xapi.attachments import AttachmentPart, build_multipart
+    sha2 = hashlib.sha256(payload).hexdigest()
+    given = {**given, "attachments": [{"usageType": "http://example.com/usage/notes", "display": {"en-US": "notes"},
+                                       "contentType": "text/plain", "length": len(payload), "sha2": sha2}]}
+    return build_multipart(orjson.dumps([given]), [AttachmentPart(sha2, "text/plain", payload)])

@@ -106,6 +106,21 @@ class Administration:
                            {"credential_id": credential_id, "key": key, "name": name, "scopes": normalised})
         return IssuedCredential(credential_id, store_id, key, secret)
 
+    def create_credential_in(self, actor: str, store_name: str, *, name: str, key: str | None = None,
+                             secret: str | None = None, scopes: str = "all") -> IssuedCredential:
+        """For set-up scripts: the store is found or created by name, and key and secret may be chosen."""
+        normalised = " ".join(sorted(parse_scopes(scopes)))
+        store_id = self._credentials.ensure_store(_store_name(store_name))
+        key, secret = key or new_key(), secret or new_secret()
+        try:
+            credential_id = self._credentials.create(store_id=store_id, name=name, key=key,
+                                                     secret_hash=hash_secret(secret), scopes=normalised)
+        except ConcurrentInsert:
+            raise Conflict(f"the key '{key}' is taken", path="key") from None
+        self._audit.record(actor, "credential.create", store_id,
+                           {"credential_id": credential_id, "key": key, "name": name, "scopes": normalised})
+        return IssuedCredential(credential_id, store_id, key, secret)
+
     def rotate_secret(self, actor: str, credential_id: int) -> IssuedCredential:
         """A new secret for the same key; the old secret stops working at once."""
         record = self._credential(credential_id)

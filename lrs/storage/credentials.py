@@ -40,7 +40,7 @@ class CredentialStorage:
         return store_id
 
     def create(self, *, store_id: int, name: str, key: str, secret_hash: str, scopes: str = "all") -> int:
-        with self._engines.write.begin() as connection:
+        with translated_errors(), self._engines.write.begin() as connection:
             return connection.execute(credentials.insert().values(
                 store_id=store_id, name=name, key=key, secret_hash=secret_hash, scopes=scopes,
                 created_ms=_now_ms())).inserted_primary_key[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import orjson
-from sqlalchemy import delete, distinct, select
+from sqlalchemy import delete, select
 
 from lrs.storage.dialect import translated_errors
 from lrs.storage.engines import Engines
@@ -64,7 +64,7 @@ class ErasureStorage:
         term_ids = list(self._terms.lookup(agent_terms).values())
         if not term_ids:
             return []
-        return sorted(connection.execute(select(distinct(statement_index.c.seq)).where(
+        return sorted(connection.execute(select(statement_index.c.seq).distinct().where(
             statement_index.c.store_id == store_id, statement_index.c.term_id.in_(term_ids),
             statement_index.c.role.in_([int(Role.AGENT), int(Role.RELATED_AGENT)]))).scalars())
 

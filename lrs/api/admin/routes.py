@@ -1,0 +1,106 @@
+"""The admin API: stores, credentials, erasure and the audit log, for admins signed in with HTTP Basic.
+
+Every change goes through lrs.services.administration, which writes the audit log.
+"""
+from __future__ import annotations
+
+import orjson
+from flask import current_app, g, request
+from flask_smorest import Blueprint
+
+from lrs.api.admin.schemas import (AuditEntrySchema, AuditQuerySchema, CredentialRequestSchema,
+                                   CredentialSchema, ErasureRequestSchema, ErasureResultSchema,
+                                   IssuedCredentialSchema, StoreChangeSchema, StoreSchema)
+from lrs.services.administration import Administration
+from lrs.xapi.statement_query import parse_agent_parameter
+
+blueprint = Blueprint("admin", __name__, url_prefix="/admin",
+                      description="Stores, credentials, erasure and audit (HTTP Basic with an admin account)")
+
+
+def _administration() -> Administration:
+    return current_app.extensions["lrs"].administration
+
+
+@blueprint.before_request
+def _authenticate_admin():
+    g.admin_actor = _administration().authenticate_admin(request.headers.get("Authorization"),
+                                                         request.remote_addr)
+
+
+@blueprint.route("/stores", methods=["GET"])
+@blueprint.response(200, StoreSchema(many=True))
+def list_stores():
+    """Every store, with its count of active credentials."""
+    return _administration().stores()
+
+
+@blueprint.route("/stores", methods=["POST"])
+@blueprint.arguments(StoreSchema)
+@blueprint.response(201, StoreSchema)
+def create_store(body):
+    """A new, empty store."""
+    return _administration().create_store(g.admin_actor, body["name"])
+
+
+@blueprint.route("/stores/<int:store_id>", methods=["GET"])
+@blueprint.response(200, StoreSchema)
+def get_store(store_id: int):
+    return _administration().store(store_id)
+
+
+@blueprint.route("/stores/<int:store_id>", methods=["PATCH"])
+@blueprint.arguments(StoreChangeSchema)
+@blueprint.response(200, StoreSchema)
+def change_store(body, store_id: int):
+    """Rename a store, or disable it (its credentials stop working at once) and enable it again."""
+    return _administration().change_store(g.admin_actor, store_id, name=body.get("name"),
+                                          enabled=body.get("enabled"))
+
+
+@blueprint.route("/stores/<int:store_id>/credentials", methods=["GET"])
+@blueprint.response(200, CredentialSchema(many=True))
+def list_credentials(store_id: int):
+    return _administration().credentials(store_id)
+
+
+@blueprint.route("/stores/<int:store_id>/credentials", methods=["POST"])
+@blueprint.arguments(CredentialRequestSchema)
+@blueprint.response(201, IssuedCredentialSchema)
+def create_credential(body, store_id: int):
+    """A credential for the store with the given scopes; its secret is shown only in this answer."""
+    return _administration().create_credential(g.admin_actor, store_id, name=body["name"],
+                                               scopes=" ".join(body["scopes"]))
+
+
+@blueprint.route("/credentials/<int:credential_id>/rotate", methods=["POST"])
+@blueprint.response(200, IssuedCredentialSchema)
+def rotate_credential(credential_id: int):
+    """A new secret for the same key; the old one stops working at once."""
+    return _administration().rotate_secret(g.admin_actor, credential_id)
+
+
+@blueprint.route("/credentials/<int:credential_id>/revoke", methods=["POST"])
+@blueprint.response(204)
+def revoke_credential(credential_id: int):
+    """The key, its secret and every token issued for it stop working at once."""
+    _administration().revoke_credential(g.admin_actor, credential_id)
+
+
+@blueprint.route("/stores/<int:store_id>/erasure", methods=["POST"])
+@blueprint.arguments(ErasureRequestSchema)
+@blueprint.response(200, ErasureResultSchema)
+def erase_agent(body, store_id: int):
+    """Delete what the store holds about an agent (GDPR erasure); dry_run (the default) only counts."""
+    agent = parse_agent_parameter(orjson.dumps(body["agent"]).decode())
+    counts = _administration().erase_agent(g.admin_actor, store_id, agent, dry_run=body["dry_run"])
+    return {"dry_run": body["dry_run"], "statements": counts.statements, "attachments": counts.attachments,
+            "documents": counts.documents}
+
+
+@blueprint.route("/audit", methods=["GET"])
+@blueprint.arguments(AuditQuerySchema, location="query")
+@blueprint.response(200, AuditEntrySchema(many=True))
+def audit(query):
+    """The newest audit entries first, optionally for one store."""
+    return _administration().audit(store_id=query.get("store_id"), limit=query["limit"])

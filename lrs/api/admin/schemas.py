@@ -1,0 +1,68 @@
+"""Request and response shapes of the admin API (marshmallow, published in the OpenAPI document)."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from lrs.xapi.scopes import SCOPES
+
+
+class StoreSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    enabled = fields.Boolean(dump_only=True)
+    created_ms = fields.Integer(dump_only=True)
+    active_credentials = fields.Integer(dump_only=True)
+
+
+class StoreChangeSchema(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    enabled = fields.Boolean()
+
+
+class CredentialSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    store_id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    key = fields.String(dump_only=True)
+    scopes = fields.Function(lambda record: record.scopes.split(), dump_only=True)
+    revoked = fields.Boolean(dump_only=True)
+
+
+class CredentialRequestSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    scopes = fields.List(fields.String(validate=validate.OneOf(SCOPES)), load_default=["all"],
+                         validate=validate.Length(min=1))
+
+
+class IssuedCredentialSchema(Schema):
+    """Returned once, when a credential is created or its secret rotated: the secret is not kept."""
+    credential_id = fields.Integer()
+    store_id = fields.Integer()
+    key = fields.String()
+    secret = fields.String()
+
+
+class ErasureRequestSchema(Schema):
+    agent = fields.Dict(required=True, metadata={"description": "an Agent with one IFI, as in xAPI"})
+    dry_run = fields.Boolean(load_default=True, metadata={"description": "count only (the default)"})
+
+
+class ErasureResultSchema(Schema):
+    dry_run = fields.Boolean()
+    statements = fields.Integer()
+    attachments = fields.Integer()
+    documents = fields.Integer()
+
+
+class AuditQuerySchema(Schema):
+    store_id = fields.Integer()
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+class AuditEntrySchema(Schema):
+    id = fields.Integer()
+    at_ms = fields.Integer()
+    actor = fields.String()
+    action = fields.String()
+    store_id = fields.Integer(allow_none=True)
+    detail = fields.Dict()
