@@ -31,7 +31,8 @@ class Settings:
     # empty means one key derived from secret_key.
     token_keys: tuple[tuple[str, str], ...] = ()
     token_seconds: int = 3600
-    # Failed authentications allowed per key and per client address in auth_failure_window seconds.
+    # Failed authentications allowed per key (and five times as many per client address) in
+    # auth_failure_window seconds.
     auth_failure_limit: int = 10
     auth_failure_window: float = 60.0
 

@@ -98,8 +98,10 @@ def database_url(request):
 
 @pytest.fixture(scope="session")
 def settings(database_url) -> Settings:
+    # The app lives for the whole session: failed logins of unrelated tests must not add up to a 429
+    # (throttling is tested against its own server in tests/api/test_oauth.py).
     return Settings(database_url=database_url, secret_key="test-secret", auth_cache_seconds=30.0,
-                    statement_page_max=100)
+                    statement_page_max=100, auth_failure_limit=100_000)
 
 
 @pytest.fixture(scope="session")

@@ -13,8 +13,12 @@ from lrs.xapi.errors import TooManyRequests
 
 
 class FailureThrottle:
-    def __init__(self, limit: int, window_seconds: float):
+    """Subjects are "address:<ip>" or a key ("key:<key>", "admin:<name>"); an address gets `address_factor`
+    times the limit, since many honest users may share one (an office behind NAT)."""
+
+    def __init__(self, limit: int, window_seconds: float, address_factor: int = 5):
         self._limit = limit
+        self._address_limit = limit * address_factor
         self._window = window_seconds
         self._failures: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
@@ -24,7 +28,8 @@ class FailureThrottle:
         with self._lock:
             for subject in subjects:
                 recent = self._recent(subject, now)
-                if len(recent) >= self._limit:
+                limit = self._address_limit if subject.startswith("address:") else self._limit
+                if len(recent) >= limit:
                     retry_after = max(1, int(recent[0] + self._window - now) + 1)
                     raise TooManyRequests("too many failed authentications; try again later",
                                           retry_after=retry_after, section="xAPI-Communication 3.2.s3.b13")
