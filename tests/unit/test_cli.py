@@ -50,3 +50,33 @@ def test_generated_secret_is_printed_once_and_works(tmp_path):
     result = runner.invoke(main, ["credentials", "create", "--database-url", url, "--name", "tool"])
     lines = dict(line.split(": ", 1) for line in result.output.strip().splitlines())
     assert len(lines["secret"]) >= 32
+
+
+def test_stores_credentials_erasure_and_audit_from_the_cli(tmp_path):
+    url = f"sqlite:///{tmp_path / 'admin.sqlite3'}"
+    runner = CliRunner()
+
+    def run(*arguments):
+        result = runner.invoke(main, [*arguments, "--database-url", url])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    run("db", "upgrade")
+    assert "store 1: acme" in run("stores", "create", "acme")
+    created = run("credentials", "create", "--store", "acme", "--name", "tool", "--key", "k1", "--secret", "s1",
+                  "--scopes", "statements/write statements/read")
+    assert "key: k1" in created
+    assert "k1\tactive\tstatements/read statements/write\ttool" in run("credentials", "list", "--store-id", "1")
+    assert "secret: " in run("credentials", "rotate", "1")
+    assert "revoked" in run("credentials", "revoke", "1")
+    assert "revoked" in run("credentials", "list", "--store-id", "1")
+    assert "disabled" in run("stores", "disable", "1") and "disabled" in run("stores", "list")
+    assert "would delete (dry run): 0 statements" in run("erase", "--store-id", "1", "--agent",
+                                                         '{"mbox": "mailto:kim@example.com"}')
+    log = run("audit", "list")
+    for action in ("store.create", "credential.create", "credential.rotate", "credential.revoke",
+                   "store.change", "erasure.dry_run"):
+        assert action in log
+    refused = runner.invoke(main, ["credentials", "create", "--database-url", url, "--name", "x",
+                                   "--scopes", "statements/delete"])
+    assert refused.exit_code != 0 and "unknown scope" in refused.output
