@@ -7,6 +7,8 @@ import orjson
 
 from flask import Flask, request
 from flask_smorest import Api
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from lrs.api.about.routes import blueprint as about_blueprint
@@ -14,6 +16,7 @@ from lrs.api.admin.routes import blueprint as admin_blueprint
 from lrs.api.activities.routes import blueprint as activities_blueprint
 from lrs.api.agents.routes import blueprint as agents_blueprint
 from lrs.api.alternate_syntax import AlternateRequestSyntax
+from lrs.api.body_limit import BodyLimit, refuse_oversized_body
 from lrs.api.cors import add_cors_headers
 from lrs.api.documents.routes import blueprints as document_blueprints
 from lrs.api.oauth.routes import blueprint as oauth_blueprint
@@ -21,8 +24,9 @@ from lrs.api.responses import error_response, json_response
 from lrs.api.statements.routes import blueprint as statements_blueprint
 from lrs.api.xapi import XAPI_PREFIX, add_xapi_headers, handle_xapi_error
 from lrs.services.container import build_services
+from lrs.storage.errors import StorageBusy
 from lrs.settings import Settings
-from lrs.xapi.errors import PayloadTooLarge, XapiError
+from lrs.xapi.errors import PayloadTooLarge, ServiceUnavailable, XapiError
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +56,25 @@ def _handle_http_error(error: HTTPException):
     return error
 
 
+def _database_unavailable(error: SQLAlchemyError):
+    """Only waits that ran out and connections that failed; a missing table is a 500, not a 503."""
+    if isinstance(error, (PoolTimeout, InterfaceError)) or getattr(error, "connection_invalidated", False):
+        return _handle_database_unavailable(error)
+    sqlstate = getattr(getattr(error, "orig", None), "sqlstate", None) or ""
+    message = str(getattr(error, "orig", error)).lower()
+    if sqlstate.startswith(("08", "53", "57P")) or "database is locked" in message \
+            or "unable to open database" in message or "connection" in message:
+        return _handle_database_unavailable(error)
+    return _handle_unexpected(error)
+
+
+def _handle_database_unavailable(error: SQLAlchemyError | StorageBusy):
+    """No pooled connection in time, a lock wait timed out, or the database cannot be reached: the
+    client should come back shortly rather than see a 500 (or wait forever)."""
+    log.warning("database unavailable on %s %s: %s", request.method, request.path, error)
+    return error_response(ServiceUnavailable("the database is busy or unreachable; retry shortly"))
+
+
 def _handle_unexpected(error: Exception):
     log.exception("unexpected error on %s %s", request.method, request.path)
     return json_response({"error": "InternalServerError", "message": "unexpected error"}, status=500)
@@ -73,11 +96,17 @@ def create_app(settings: Settings | None = None) -> Flask:
         api.register_blueprint(blueprint)
     api.register_blueprint(oauth_blueprint)
     api.register_blueprint(admin_blueprint)
+    app.before_request(refuse_oversized_body)
     app.register_error_handler(XapiError, handle_xapi_error)
     app.register_error_handler(HTTPException, _handle_http_error)
+    app.register_error_handler(StorageBusy, _handle_database_unavailable)
+    app.register_error_handler(PoolTimeout, _database_unavailable)
+    app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(InterfaceError, _database_unavailable)
     app.register_error_handler(Exception, _handle_unexpected)
     app.after_request(add_xapi_headers)
     app.after_request(lambda response: add_cors_headers(response, settings.cors_origins))
     app.wsgi_app = AlternateRequestSyntax(app.wsgi_app, prefix=XAPI_PREFIX,
                                           max_bytes=settings.max_request_bytes)
+    app.wsgi_app = BodyLimit(app.wsgi_app, max_bytes=settings.max_request_bytes)
     return app

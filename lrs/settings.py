@@ -22,6 +22,9 @@ class Settings:
     statement_page_max: int = 500
     max_request_bytes: int = 20 * 1024 * 1024
     db_pool_size: int = 5
+    # How long a request waits for a pooled connection, or for a lock another writer holds, before the
+    # LRS answers 503 with Retry-After instead of hanging (issue 5: overload).
+    db_wait_seconds: float = 10.0
     auth_cache_seconds: float = 30.0
     # Base URL clients use to reach this LRS; credential authorities use it as their account homePage.
     public_url: str = "http://127.0.0.1:8080"
@@ -47,6 +50,7 @@ class Settings:
             statement_page_max=int(_env("LRS_STATEMENT_PAGE_MAX", str(defaults.statement_page_max))),
             max_request_bytes=int(_env("LRS_MAX_REQUEST_BYTES", str(defaults.max_request_bytes))),
             db_pool_size=int(_env("LRS_DB_POOL_SIZE", str(defaults.db_pool_size))),
+            db_wait_seconds=float(_env("LRS_DB_WAIT_SECONDS", str(defaults.db_wait_seconds))),
             auth_cache_seconds=float(_env("LRS_AUTH_CACHE_SECONDS", str(defaults.auth_cache_seconds))),
             public_url=_env("LRS_PUBLIC_URL", defaults.public_url),
             cors_origins=tuple(origin.strip() for origin in

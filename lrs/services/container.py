@@ -43,7 +43,8 @@ class Services:
 
 
 def build_services(settings: Settings) -> Services:
-    engines = create_engines(settings.database_url, pool_size=settings.db_pool_size)
+    engines = create_engines(settings.database_url, pool_size=settings.db_pool_size,
+                             wait_seconds=settings.db_wait_seconds)
     credential_storage = CredentialStorage(engines)
     tokens = TokenIssuer(settings.token_keys, secret_key=settings.secret_key,
                          lifetime_seconds=settings.token_seconds)

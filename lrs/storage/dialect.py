@@ -9,9 +9,10 @@ from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from lrs.storage.errors import ConcurrentInsert, TransientStorageError
+from lrs.storage.errors import ConcurrentInsert, StorageBusy, TransientStorageError
 
-_TRANSIENT_SQLSTATES = {"40P01", "40001", "55P03"}
+_TRANSIENT_SQLSTATES = {"40P01", "40001"}  # deadlock, serialization failure: retry at once
+_BUSY_SQLSTATES = {"55P03", "57014", "53300"}  # lock timeout, statement timeout, too many connections
 _UNIQUE_VIOLATION = "23505"
 
 
@@ -40,12 +41,16 @@ def translated_errors():
     except (OperationalError, DBAPIError) as error:
         sqlstate = getattr(error.orig, "sqlstate", None)
         message = str(error.orig).lower()
-        if sqlstate in _TRANSIENT_SQLSTATES or "database is locked" in message or "deadlock" in message:
+        if sqlstate in _BUSY_SQLSTATES or "database is locked" in message:
+            raise StorageBusy(str(error.orig)) from error
+        if sqlstate in _TRANSIENT_SQLSTATES or "deadlock" in message:
             raise TransientStorageError(str(error.orig)) from error
         raise
     except psycopg.Error as error:  # raised by COPY, which goes to the driver directly
         if error.sqlstate == _UNIQUE_VIOLATION:
             raise ConcurrentInsert(str(error)) from error
+        if error.sqlstate in _BUSY_SQLSTATES:
+            raise StorageBusy(str(error)) from error
         if error.sqlstate in _TRANSIENT_SQLSTATES:
             raise TransientStorageError(str(error)) from error
         raise

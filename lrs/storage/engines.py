@@ -23,8 +23,8 @@ class Engines:
             self.write.dispose()
 
 
-def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+def _sqlite_engine(url: str, *, immediate: bool, wait_seconds: float) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": wait_seconds, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
@@ -33,7 +33,7 @@ def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(wait_seconds * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
@@ -45,14 +45,20 @@ def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
     return engine
 
 
-def create_engines(database_url: str, *, pool_size: int = 5) -> Engines:
+def create_engines(database_url: str, *, pool_size: int = 5, wait_seconds: float = 10.0) -> Engines:
+    """`wait_seconds` bounds every wait on the database (a pooled connection, a lock, connecting), so an
+    overloaded or unreachable database turns into an error the API answers with 503, not a hang."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        return Engines(read=_sqlite_engine(database_url, immediate=False),
-                       write=_sqlite_engine(database_url, immediate=True))
+        return Engines(read=_sqlite_engine(database_url, immediate=False, wait_seconds=wait_seconds),
+                       write=_sqlite_engine(database_url, immediate=True, wait_seconds=wait_seconds))
     if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
-    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    lock_ms = int(wait_seconds * 1000)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
+                           pool_timeout=wait_seconds,
+                           connect_args={"connect_timeout": max(1, int(wait_seconds)),
+                                         "options": f"-c lock_timeout={lock_ms}"})
     return Engines(read=engine, write=engine)

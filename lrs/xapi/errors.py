@@ -65,7 +65,13 @@ class UnsupportedMediaType(XapiError):
 
 
 class ServiceUnavailable(XapiError):
+    """503: the database is overloaded or unreachable; `retry_after` seconds go in Retry-After."""
+
     status = 503
+
+    def __init__(self, message: str, *, retry_after: int = 2, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
 
 
 class TooManyRequests(XapiError):
