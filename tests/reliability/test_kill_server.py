@@ -1,0 +1,127 @@
+"""kill -9 the server in the middle of a batch ingest whose client retries unacknowledged batches
+with the same statement ids: afterwards every acknowledged statement is stored exactly once, and no
+batch is ever partly visible (issue 5; xAPI-Communication 2.1.2 batches are all or nothing)."""
+from __future__ import annotations
+
+import base64
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+
+import pytest
+import requests
+
+from tests.conftest import XapiClient, _free_port
+from tests.factories import agent, new_id, statement
+
+pytestmark = pytest.mark.e2e
+BATCHES, BATCH_SIZE, KILLS = 24, 50, 3
+
+
+class KillableServer:
+    """gunicorn in its own process group, so kill -9 takes the master and every worker at once."""
+
+    def __init__(self, database_url: str):
+        self.database_url = database_url
+        self.url = ""
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        port = _free_port()
+        environment = {**os.environ, "LRS_DATABASE_URL": self.database_url, "LRS_SECRET_KEY": "test-secret"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "critical",
+             "lrs.wsgi:app"], env=environment, start_new_session=True)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{url}/xapi/about", timeout=1).status_code == 200:
+                    self.url = url
+                    return
+            except requests.RequestException:
+                time.sleep(0.05)
+        raise RuntimeError("the server did not start")
+
+    def kill_9(self) -> None:
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=10)
+
+
+def _visible_per_batch(reader: XapiClient, batches: list[list[dict]]) -> list[int]:
+    seen = set()
+    page = reader.get_statements(limit="0").get_json()
+    while True:
+        seen.update(s["id"] for s in page["statements"])
+        if not page["more"]:
+            break
+        page = reader.request("GET", page["more"]).get_json()
+    return [sum(s["id"] in seen for s in batch) for batch in batches]
+
+
+def test_kill_9_mid_ingest_keeps_every_acknowledged_statement_once(app, database_url):
+    issued = app.extensions["lrs"].credentials.create(name="killed", store_name=f"kill-{uuid.uuid4()}")
+    reader = XapiClient(app.test_client(), issued.key, issued.secret)
+    token = base64.b64encode(f"{issued.key}:{issued.secret}".encode()).decode()
+    headers = {"Authorization": f"Basic {token}", "X-Experience-API-Version": "1.0.3"}
+    batches = [[statement(statement_id=new_id(), actor=agent(f"learner{i % 7}")) for i in range(BATCH_SIZE)]
+               for _ in range(BATCHES)]
+    server = KillableServer(database_url)
+    server.start()
+    acknowledged: list[int] = []
+    failures: list[str] = []
+    interrupted = [0]
+
+    def ingest():
+        for number, batch in enumerate(batches):
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                try:
+                    response = requests.post(f"{server.url}/xapi/statements", json=batch, headers=headers, timeout=10)
+                except requests.RequestException:
+                    interrupted[0] += 1
+                    time.sleep(0.05)  # the server is down: retry the same batch, same ids
+                    continue
+                if response.status_code == 200:
+                    assert response.json() == [s["id"] for s in batch]
+                    acknowledged.append(number)
+                    break
+                time.sleep(0.05)
+            else:
+                failures.append(f"batch {number} never acknowledged")
+                return
+
+    client = threading.Thread(target=ingest)
+    client.start()
+    try:
+        for kill in range(1, KILLS + 1):
+            while len(acknowledged) < kill * BATCHES // (KILLS + 1) and client.is_alive():
+                time.sleep(0.01)
+            server.kill_9()
+            # With the server dead, every batch is wholly stored or wholly absent.
+            assert set(_visible_per_batch(reader, batches)) <= {0, BATCH_SIZE}
+            server.start()
+        client.join(timeout=300)
+    finally:
+        server.stop()
+    assert not failures and acknowledged == list(range(BATCHES))
+    assert interrupted[0] >= KILLS  # the kills really landed while the client was sending
+    assert _visible_per_batch(reader, batches) == [BATCH_SIZE] * BATCHES
+    everything = reader.get_statements(limit="0").get_json()
+    total, ids = 0, set()
+    while True:
+        total += len(everything["statements"])
+        ids.update(s["id"] for s in everything["statements"])
+        if not everything["more"]:
+            break
+        everything = reader.request("GET", everything["more"]).get_json()
+    assert total == len(ids) == BATCHES * BATCH_SIZE  # exactly once: no duplicate from a retried batch
