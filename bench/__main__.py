@@ -13,9 +13,12 @@ from pathlib import Path
 import orjson
 
 from bench.environment import database_version, fresh_database, machine
-from bench.workloads import ingest, queries, validation
+from bench.workloads import bulk, ceiling, ingest, queries, single, soak, validation
 
-WORKLOADS = {"validation": validation, "ingest": ingest, "queries": queries}
+# `make bench` runs the quick ones; bulk (1M statements) and soak (30 min) are asked for by name.
+WORKLOADS = {"validation": validation, "ingest": ingest, "single": single, "ceiling": ceiling,
+             "queries": queries, "bulk": bulk, "soak": soak}
+DEFAULT = ("validation", "ingest", "single", "ceiling", "queries")
 RESULTS = Path(__file__).with_name("results")
 
 
@@ -36,18 +39,21 @@ class Report:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("workloads", nargs="*", metavar="workload",
-                        help=f"one or more of {', '.join(WORKLOADS)} (default: all)")
+                        help=f"one or more of {', '.join(WORKLOADS)} (default: {', '.join(DEFAULT)})")
     parser.add_argument("--dialect", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--statements", type=int, default=100_000, help="store size for 'queries'")
     parser.add_argument("--repeats", type=int, default=200, help="requests per query case")
     parser.add_argument("--batch-size", type=int, default=100, help="statements per POST for 'ingest'")
     parser.add_argument("--ingest-batches", type=int, default=300, help="POSTs per dialect for 'ingest'")
+    parser.add_argument("--single-requests", type=int, default=2000, help="POSTs per client count for 'single'")
+    parser.add_argument("--bulk-statements", type=int, default=1_000_000, help="store size 'bulk' loads")
+    parser.add_argument("--soak-seconds", type=int, default=1800, help="how long 'soak' runs")
     arguments = parser.parse_args(argv)
     unknown = set(arguments.workloads) - set(WORKLOADS)
     if unknown:
         parser.error(f"unknown workload {sorted(unknown)[0]!r}; choose from {', '.join(WORKLOADS)}")
     arguments.dialects = ["sqlite", "postgresql"] if arguments.dialect == "both" else [arguments.dialect]
-    chosen = arguments.workloads or list(WORKLOADS)
+    chosen = arguments.workloads or list(DEFAULT)
     report = Report()
     facts = machine()
     for dialect in arguments.dialects:
@@ -60,7 +66,7 @@ def main(argv=None) -> None:
         results[name] = WORKLOADS[name].run(arguments, report)
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2))
+    path.write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS))
     report.progress(f"results written to {path}")
 
 
