@@ -49,6 +49,9 @@ def _insert(url: str, prepared: list) -> float:
         connection = engine.raw_connection()
         try:
             cursor = connection.cursor()
+            if not postgres:  # the durability the LRS runs with (lrs/storage/engines.py)
+                cursor.execute("PRAGMA synchronous=NORMAL")
+                cursor.execute("PRAGMA busy_timeout=30000")
             for statement_rows, index_rows in prepared[number::WRITERS]:
                 if postgres:
                     with cursor.copy("COPY statements (seq, store_id, statement_id, stored_ms, voided, voids, "
