@@ -34,11 +34,12 @@ run: $(STAMP) npm migrate  ## Serve the LRS under gunicorn on LRS_HOST:LRS_PORT 
 	$(BIN)/gunicorn --workers $(LRS_WORKERS) --bind $(LRS_HOST):$(LRS_PORT) --access-logfile - lrs.wsgi:app
 
 test: $(STAMP) npm  ## Run the whole test suite on SQLite and PostgreSQL
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not serial" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m serial $(PYTEST_ARGS)
 
 conformance: $(STAMP)  ## Run the tests, then report which spec requirements they prove (conformance/)
 	mkdir -p var
-	-$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q --junitxml=var/junit.xml $(PYTEST_ARGS)
+	-$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q -m "not serial" --junitxml=var/junit.xml $(PYTEST_ARGS)
 	$(BIN)/lrs conformance report --junit var/junit.xml
 
 bench: $(STAMP)  ## Run the benchmarks (bench/README.md); BENCH_ARGS passes options

@@ -384,3 +384,22 @@ def test_arbitrary_document_requests_never_cause_a_server_error(xapi, method, pa
     assert response.status_code in (200, 204, 400, 404, 409, 412), response.data
     if response.status_code >= 400:
         assert response.get_json()["message"]
+
+
+def test_documents_are_sent_with_identity_encoding_so_the_etag_is_their_sha1(xapi):
+    # xAPI-Communication 3.1.s4.b2, 3.1.s4.b3: no transfer or content coding, even when gzip is accepted
+    content = b'{"long": "' + b"x" * 5000 + b'"}'
+    xapi.request("PUT", STATE, query_string=state_query(), data=content, headers={"Content-Type": "application/json"})
+    got = xapi.request("GET", STATE, query_string=state_query(), headers={"Accept-Encoding": "gzip, deflate"})
+    assert "Content-Encoding" not in got.headers and "Transfer-Encoding" not in got.headers
+    assert got.data == content and got.headers["ETag"] == '"' + hashlib.sha1(content).hexdigest() + '"'
+
+
+@pytest.mark.parametrize("path,query", [
+    ("/xapi/statements", {}), ("/xapi/activities", {"activityId": ACTIVITY}),
+    ("/xapi/agents", {"agent": json.dumps(AGENT)}), (STATE, state_query(None)),
+    (ACTIVITY_PROFILE, activity_profile_query(None)), (AGENT_PROFILE, agent_profile_query(None)),
+    ("/xapi/about", {}),
+])
+def test_every_resource_of_the_specification_is_served(xapi, path, query):  # xAPI-Communication 2.0.s1.b1
+    assert xapi.request("GET", path, query_string=query).status_code == 200

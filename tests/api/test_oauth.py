@@ -112,7 +112,7 @@ def test_revoking_the_credential_stops_its_tokens_at_once(app, live_server):  # 
     assert requests.get(f"{live_server}/xapi/statements", headers=bearer, timeout=30).status_code == 401
 
 
-def test_repeated_failures_are_throttled_with_429(app, short_token_server):  # xAPI-Communication 3.2.s3.b13
+def test_repeated_failures_are_throttled_with_429(app, short_token_server):  # xAPI-Communication 3.2.s3.b13, b17
     issued = _credential(app)
     statuses = [requests.get(f"{short_token_server}/xapi/statements", auth=(issued.key, "wrong"), headers=XAPI,
                              timeout=30).status_code for _ in range(12)]

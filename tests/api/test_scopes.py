@@ -53,7 +53,7 @@ def client_with(app, scopes: str, store_name: str) -> XapiClient:
 @pytest.mark.parametrize("method,path,query,body,allowed", REQUESTS,
                          ids=[f"{r[0]} {r[1]} #{i}" for i, r in enumerate(REQUESTS)])
 def test_a_request_is_forbidden_exactly_when_no_scope_allows_it(app, scope, method, path, query, body, allowed):
-    # xAPI-Communication 4.2.s5.b3 (all), 3.2.s3.b10 (403 for valid but unauthorised credentials)
+    # xAPI-Communication 4.2.s5.b3, 3.2.s3.b10: 403 for valid credentials the scopes do not allow
     xapi = client_with(app, scope, f"scopes-{uuid.uuid4()}")
     query = dict(query)
     if query.get("statementId") == "new":

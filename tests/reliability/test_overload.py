@@ -65,7 +65,7 @@ def test_a_held_database_gives_503_with_retry_after_then_recovers(impatient_serv
 
 
 def test_an_oversized_body_is_refused_with_413_before_it_is_read(impatient_server, headers):
-    # xAPI-Communication 3.2.s3.b11; LRS_MAX_REQUEST_BYTES
+    # xAPI-Communication 3.2.s3.b11, b16 (the limit is a setting: LRS_MAX_REQUEST_BYTES)
     sent = {"bytes": 0}
 
     def body():
