@@ -45,3 +45,11 @@ def test_timestamps_keep_millisecond_precision(xapi):  # xAPI-Data 4.5.s1.b3
 def test_parameters_matching_in_all_but_case_are_rejected(xapi, parameter):  # xAPI-Communication 3.2.s3.b8
     response = xapi.get_statements(**{parameter: "1"})
     assert response.status_code == 400 and response.get_json()["path"] == parameter
+
+
+def test_a_statement_using_a_property_twice_is_rejected(xapi):  # xAPI-Data 2.2.s2.b2
+    raw = (b'{"actor": {"mbox": "mailto:a@example.com"}, "verb": {"id": "http://example.com/v1"},'
+           b' "verb": {"id": "http://example.com/v2"}, "object": {"id": "http://example.com/a"}}')
+    response = xapi.request("POST", "/xapi/statements", data=raw, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400 and response.get_json()["path"] == "verb"
+    assert xapi.get_statements().get_json()["statements"] == []

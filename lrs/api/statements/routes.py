@@ -9,6 +9,7 @@ from lrs.api.responses import json_response, json_text_response
 from lrs.api.xapi import (XapiBlueprint, current_principal, read_json_body, read_parameters,
                           request_version)
 from lrs.xapi.attachments import build_multipart, parse_statement_request
+from lrs.xapi.duplicate_keys import reject_duplicate_keys
 from lrs.xapi.errors import BadRequest
 from lrs.xapi.statement_query import SingleStatementRequest, parse_uuid
 from lrs.xapi.timestamps import format_http_date
@@ -42,13 +43,18 @@ def _respond(json_text: str, attachments: bool, payloads, headers: dict | None =
 def _read_statements():
     """The statements and, for multipart/mixed, the attachment parts (xAPI-Communication 1.5)."""
     if request.mimetype != "multipart/mixed":
-        return read_json_body(), None
+        raw = request.get_data(cache=True)
+        statements = read_json_body()
+        reject_duplicate_keys(raw, statements)
+        return statements, None
     multipart = parse_statement_request(request.get_data(cache=False), request.content_type or "")
     try:
-        return orjson.loads(multipart.statements_json), multipart.parts
+        statements = orjson.loads(multipart.statements_json)
     except orjson.JSONDecodeError as error:
         raise BadRequest(f"the statements part is not valid JSON: {error}", path="[part 0]",
                          section="xAPI-Communication 1.5.2.s2.b2.b1") from None
+    reject_duplicate_keys(multipart.statements_json, statements)
+    return statements, multipart.parts
 
 
 @blueprint.route("/statements")
