@@ -1,15 +1,18 @@
 """A statement uses each property at most once (xAPI-Data 2.2.s2.b2), which a JSON parser that keeps the
-last of two equal keys cannot tell. The fast path counts key tokens in the raw text against the keys
-parsed; only when they differ (a duplicate, or `":` inside a string) is the text parsed again, slowly,
-keeping every pair."""
+last of two equal keys cannot tell.
+
+The fast path compares colons: every key is followed by exactly one colon, numbers and literals have
+none, and a string's colons are the same in the raw text and in orjson's re-serialisation unless the raw
+text escaped them (so text with a \\u escape takes the slow path). A duplicate key makes the raw text
+longer by its colon and its first value's colons, so equal counts mean no duplicate. Otherwise the text
+is parsed again, slowly, keeping every pair."""
 from __future__ import annotations
 
 import json
-import re
+
+import orjson
 
 from lrs.xapi.errors import BadRequest
-
-_KEY_TOKEN = re.compile(rb'"\s*:')
 
 
 class _Duplicate(Exception):
@@ -27,20 +30,8 @@ def _strict_object(pairs):
     return found
 
 
-def _count_keys(value) -> int:
-    count, pending = 0, [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, dict):
-            count += len(item)
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-    return count
-
-
 def reject_duplicate_keys(raw: bytes, parsed) -> None:
-    if len(_KEY_TOKEN.findall(raw)) == _count_keys(parsed):
+    if b"\\u" not in raw and raw.count(b":") == orjson.dumps(parsed).count(b":"):
         return
     try:
         json.loads(raw, object_pairs_hook=_strict_object)

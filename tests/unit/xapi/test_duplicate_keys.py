@@ -40,3 +40,12 @@ json_objects = st.recursive(st.none() | st.booleans() | st.integers(-2**63, 2**6
 def test_serialised_values_never_have_duplicates(value):  # no false alarms on valid JSON
     raw = orjson.dumps(value)
     reject_duplicate_keys(raw, orjson.loads(raw))
+
+
+@pytest.mark.parametrize("raw,key", [
+    (b'{"a": 1, "a": 2, "s": "\\u003a"}', "a"),  # an escaped colon cannot hide a duplicate
+    (b'{"a" : 1, "a" :2}', "a"),  # nor can spaces around the colon
+])
+def test_escapes_and_spacing_do_not_hide_a_duplicate(raw, key):  # xAPI-Data 2.2.s2.b2
+    with pytest.raises(BadRequest):
+        reject_duplicate_keys(raw, orjson.loads(raw))
