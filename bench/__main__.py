@@ -48,11 +48,14 @@ def main(argv=None) -> None:
     parser.add_argument("--single-requests", type=int, default=2000, help="POSTs per client count for 'single'")
     parser.add_argument("--bulk-statements", type=int, default=1_000_000, help="store size 'bulk' loads")
     parser.add_argument("--soak-seconds", type=int, default=1800, help="how long 'soak' runs")
+    parser.add_argument("--query-clients", default="1,8",
+                        help="comma-separated concurrent client counts for 'queries'")
     arguments = parser.parse_args(argv)
     unknown = set(arguments.workloads) - set(WORKLOADS)
     if unknown:
         parser.error(f"unknown workload {sorted(unknown)[0]!r}; choose from {', '.join(WORKLOADS)}")
     arguments.dialects = ["sqlite", "postgresql"] if arguments.dialect == "both" else [arguments.dialect]
+    arguments.query_clients = [int(count) for count in arguments.query_clients.split(",") if count.strip()]
     chosen = arguments.workloads or list(DEFAULT)
     report = Report()
     facts = machine()
