@@ -55,7 +55,8 @@ class StatementGenerator:
                     "description": {"en-US": f"Activity {activity_number} of course {course}, a lesson page "
                                              "with a short quiz at the end."},
                     "type": "http://adlnet.gov/expapi/activities/lesson",
-                    "extensions": {"https://courses.example.com/ext/page-count": self.random.randint(1, 40)},
+                    # Content sends the same definition each time, so it is a function of the activity.
+                    "extensions": {"https://courses.example.com/ext/page-count": activity_number % 40 + 1},
                 },
             },
             "context": {
