@@ -146,8 +146,10 @@ class StatementStorage:
                 connection.execute(insert_ignoring_conflicts(attachments, self._engines.dialect), [
                     {"store_id": store_id, "sha2": payload.sha2, "content_type": payload.content_type,
                      "length": len(payload.content), "content": payload.content} for payload in payloads])
-            self._apply_voiding(connection, store_id, records)
-            self._propagate_statement_refs(connection, store_id, records, seqs)
+            # One look-up serves voiding and filter inheritance: who already targets the new ids.
+            referrers = self._referrers(connection, store_id, [record.statement_id for record in records])
+            self._apply_voiding(connection, store_id, records, referrers)
+            self._propagate_statement_refs(connection, store_id, records, seqs, referrers)
 
     def payloads(self, store_id: int, hashes) -> list[AttachmentPart]:
         """The stored attachment payloads among these SHA-2 hashes."""
@@ -161,18 +163,12 @@ class StatementStorage:
                                  .where(attachments.c.store_id == store_id, attachments.c.sha2.in_(chunk))))
         return found
 
-    def _apply_voiding(self, connection, store_id: int, records: list[StatementRecord]) -> None:
+    def _apply_voiding(self, connection, store_id: int, records: list[StatementRecord],
+                       referrers: list[tuple[str, int, bool]]) -> None:
         """A statement is voided iff it is not a voiding statement and a voiding statement targets it
         (xAPI-Data 2.3.2.s2.b3), whichever of the two arrived first."""
         targets = [record.voids for record in records if record.voids]
-        new_ids = [record.statement_id for record in records]
-        voiders = statements.alias("voiders")
-        for chunk in _chunks(new_ids):
-            voided_late = select(statement_refs.c.target_statement_id).join(
-                voiders, voiders.c.seq == statement_refs.c.referrer_seq).where(
-                statement_refs.c.store_id == store_id, statement_refs.c.target_statement_id.in_(chunk),
-                voiders.c.voids.is_not(None))
-            targets.extend(connection.execute(voided_late).scalars())
+        targets.extend(target_id for target_id, _, voiding in referrers if voiding)
         for chunk in _chunks(sorted(set(targets))):
             connection.execute(update(statements).where(
                 statements.c.store_id == store_id, statements.c.statement_id.in_(chunk),
@@ -180,7 +176,7 @@ class StatementStorage:
                 .values(voided=True))
 
     def _propagate_statement_refs(self, connection, store_id: int, records: list[StatementRecord],
-                                  seqs: list[int]) -> None:
+                                  seqs: list[int], referrers: list[tuple[str, int, bool]]) -> None:
         """Statements that target another statement also match its filters (xAPI-Communication 2.1.3.s3):
         copy the targeted statement's index rows onto its referrers, recursively, whichever came first."""
         targets = sorted({record.ref_target for record in records if record.ref_target})
@@ -189,8 +185,7 @@ class StatementStorage:
             if record.ref_target in target_seqs:
                 self._copy_index_rows(connection, store_id, target_seqs[record.ref_target], seq)
         new_seqs = {record.statement_id: seq for record, seq in zip(records, seqs)}
-        work = [(new_seqs[target_id], referrer_seq)
-                for target_id, referrer_seq in self._referrers(connection, store_id, list(new_seqs))]
+        work = [(new_seqs[target_id], referrer_seq) for target_id, referrer_seq, _ in referrers]
         steps = 0
         while work and steps < _MAX_REF_PROPAGATION_STEPS:
             steps += 1
@@ -201,7 +196,7 @@ class StatementStorage:
             referrer_id = connection.execute(
                 select(statements.c.statement_id).where(statements.c.seq == referrer_seq)).scalar()
             work.extend((referrer_seq, next_referrer)
-                        for _, next_referrer in self._referrers(connection, store_id, [referrer_id]))
+                        for _, next_referrer, _ in self._referrers(connection, store_id, [referrer_id]))
 
     @staticmethod
     def _seqs_of(connection, store_id: int, statement_ids: list[str]) -> dict[str, int]:
@@ -212,14 +207,17 @@ class StatementStorage:
         return found
 
     @staticmethod
-    def _referrers(connection, store_id: int, statement_ids: list[str]) -> list[tuple[str, int]]:
-        """(targeted statement id, referrer seq) for statements whose Object targets one of the ids."""
+    def _referrers(connection, store_id: int, statement_ids: list[str]) -> list[tuple[str, int, bool]]:
+        """(targeted statement id, referrer seq, whether the referrer voids it) for statements whose
+        Object targets one of the ids."""
+        referrer = statements.alias("referrer")
         found = []
         for chunk in _chunks(statement_ids):
-            found.extend(connection.execute(
-                select(statement_refs.c.target_statement_id, statement_refs.c.referrer_seq).where(
+            found.extend((target_id, seq, voids is not None) for target_id, seq, voids in connection.execute(
+                select(statement_refs.c.target_statement_id, statement_refs.c.referrer_seq, referrer.c.voids)
+                .join(referrer, referrer.c.seq == statement_refs.c.referrer_seq).where(
                     statement_refs.c.store_id == store_id,
-                    statement_refs.c.target_statement_id.in_(chunk))).all())
+                    statement_refs.c.target_statement_id.in_(chunk))))
         return found
 
     def _copy_index_rows(self, connection, store_id: int, source_seq: int, target_seq: int) -> bool:
