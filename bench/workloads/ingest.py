@@ -1,39 +1,18 @@
 """HTTP ingest: POST batches of statements to the real server (2 gunicorn workers)."""
 from __future__ import annotations
 
-import threading
-import time
-
 import orjson
-import requests
 
-from bench.environment import auth_headers, create_credential, fresh_database, running_server
+from bench.environment import create_credential, fresh_database, running_server
 from bench.generator import StatementGenerator
+from bench.load import post_all
 
 TARGET = 5000
 
 
 def _ingest(base: str, bodies: list[bytes], clients: int, batch_size: int) -> float:
-    headers = {**auth_headers(), "Content-Type": "application/json"}
-    errors = []
-
-    def client(number: int) -> None:
-        session = requests.Session()
-        for body in bodies[number::clients]:
-            response = session.post(f"{base}/xapi/statements", data=body, headers=headers, timeout=120)
-            if response.status_code != 200:
-                errors.append(response.text)
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(number,)) for number in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    if errors:
-        raise RuntimeError(f"{len(errors)} batches failed, first: {errors[0][:300]}")
-    return len(bodies) * batch_size / elapsed
+    seconds, _ = post_all(base, bodies, clients)
+    return len(bodies) * batch_size / seconds
 
 
 def run(arguments, report) -> dict:

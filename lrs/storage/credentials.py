@@ -46,11 +46,7 @@ class CredentialStorage:
                 created_ms=_now_ms())).inserted_primary_key[0]
 
     def by_key(self, key: str) -> CredentialRecord | None:
-        query = (select(credentials, stores.c.enabled.label("store_enabled"))
-                 .join(stores, stores.c.id == credentials.c.store_id).where(credentials.c.key == key))
-        with self._engines.read.connect() as connection:
-            row = connection.execute(query).first()
-        return None if row is None else _record(row)
+        return self._one(credentials.c.key == key)
 
     def last_version(self, credential_id: int) -> str | None:
         with self._engines.read.connect() as connection:
@@ -93,8 +89,11 @@ class CredentialStorage:
             return [_record(row) for row in connection.execute(query)]
 
     def by_id(self, credential_id: int) -> CredentialRecord | None:
+        return self._one(credentials.c.id == credential_id)
+
+    def _one(self, condition) -> CredentialRecord | None:
         query = (select(credentials, stores.c.enabled.label("store_enabled"))
-                 .join(stores, stores.c.id == credentials.c.store_id).where(credentials.c.id == credential_id))
+                 .join(stores, stores.c.id == credentials.c.store_id).where(condition))
         with self._engines.read.connect() as connection:
             row = connection.execute(query).first()
         return None if row is None else _record(row)
