@@ -74,7 +74,8 @@ def postgresql_database_url():
     if reason:
         skip_group("PostgreSQL", reason)
     name = f"lrs_test_{_worker()}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(_psycopg(POSTGRES_ADMIN_URL), isolation_level="AUTOCOMMIT")
+    # pool_pre_ping: a serial test restarts PostgreSQL, and the drop at the end needs a live connection.
+    admin = create_engine(_psycopg(POSTGRES_ADMIN_URL), isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(_psycopg(POSTGRES_ADMIN_URL)).set(database=name).render_as_string(hide_password=False)

@@ -1,0 +1,99 @@
+"""Restart PostgreSQL in the middle of a batch ingest whose client retries unacknowledged batches:
+the server answers 503 while the database is down, recovers by itself, and afterwards every
+acknowledged statement is stored exactly once (issue 5). Marked `serial`: `make test` runs it alone,
+after the parallel suite, because it stops the database every other test uses."""
+from __future__ import annotations
+
+import base64
+import shutil
+import subprocess
+import threading
+import time
+
+import pytest
+import requests
+
+from lrs.services.container import build_services
+from lrs.settings import Settings
+from lrs.storage.migrate import upgrade
+from tests.conftest import XapiClient, run_server, skip_group
+from tests.factories import agent, new_id, statement
+
+pytestmark = [pytest.mark.e2e, pytest.mark.serial]
+BATCHES, BATCH_SIZE = 30, 50
+
+
+def _restart_command() -> list[str]:
+    if shutil.which("pg_lsclusters") is None or shutil.which("pg_ctlcluster") is None:
+        skip_group("PostgreSQL restart", "pg_lsclusters/pg_ctlcluster are not installed")
+    clusters = [line.split() for line in subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True,
+                                                         text=True, check=True).stdout.splitlines()]
+    online = [cluster for cluster in clusters if len(cluster) > 3 and cluster[2] == "5432"]
+    if not online:
+        skip_group("PostgreSQL restart", "no local cluster on port 5432")
+    version, name = online[0][0], online[0][1]
+    return ["pg_ctlcluster", "--skip-systemctl-redirect", version, name, "restart"]
+
+
+def test_a_postgres_restart_mid_ingest_loses_nothing_acknowledged(postgresql_database_url):
+    restart = _restart_command()
+    url = postgresql_database_url
+    upgrade(url)
+    services = build_services(Settings(database_url=url))
+    issued = services.credentials.create(name="restart", store_name=f"restart-{new_id()}")
+    services.close()
+    token = base64.b64encode(f"{issued.key}:{issued.secret}".encode()).decode()
+    headers = {"Authorization": f"Basic {token}", "X-Experience-API-Version": "1.0.3"}
+    batches = [[statement(statement_id=new_id(), actor=agent(f"learner{i % 5}")) for i in range(BATCH_SIZE)]
+               for _ in range(BATCHES)]
+    server = run_server(url, db_wait_seconds="2")
+    base = next(server)
+    acknowledged, unavailable, failures = [], [0], []
+
+    def ingest():
+        session = requests.Session()
+        for number, batch in enumerate(batches):
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                try:
+                    response = session.post(f"{base}/xapi/statements", json=batch, headers=headers, timeout=30)
+                except requests.RequestException:
+                    unavailable[0] += 1
+                    time.sleep(0.1)
+                    continue
+                if response.status_code == 200:
+                    acknowledged.append(number)
+                    break
+                assert response.status_code == 503, response.text  # never a 500 or a hang
+                assert int(response.headers["Retry-After"]) >= 1
+                unavailable[0] += 1
+                time.sleep(0.1)
+            else:
+                failures.append(number)
+                return
+
+    client = threading.Thread(target=ingest)
+    try:
+        client.start()
+        while len(acknowledged) < BATCHES // 3 and client.is_alive():
+            time.sleep(0.01)
+        subprocess.run(restart, check=True, capture_output=True, timeout=120)
+        client.join(timeout=300)
+    finally:
+        next(server, None)
+    assert not failures and acknowledged == list(range(BATCHES))
+    assert unavailable[0] >= 1  # the restart really happened while the client was sending
+
+    from lrs.app import create_app
+    reader_app = create_app(Settings(database_url=url))
+    try:
+        reader = XapiClient(reader_app.test_client(), issued.key, issued.secret)
+        ids, page = [], reader.get_statements(limit="0").get_json()
+        while True:
+            ids += [s["id"] for s in page["statements"]]
+            if not page["more"]:
+                break
+            page = reader.request("GET", page["more"]).get_json()
+    finally:
+        reader_app.extensions["lrs"].close()
+    assert len(ids) == len(set(ids)) == BATCHES * BATCH_SIZE
