@@ -98,19 +98,18 @@ class Administration:
 
     def create_credential(self, actor: str, store_id: int, *, name: str, scopes: str = "all") -> IssuedCredential:
         self.store(store_id)
-        normalised = " ".join(sorted(parse_scopes(scopes)))
-        key, secret = new_key(), new_secret()
-        credential_id = self._credentials.create(store_id=store_id, name=name, key=key,
-                                                 secret_hash=hash_secret(secret), scopes=normalised)
-        self._audit.record(actor, "credential.create", store_id,
-                           {"credential_id": credential_id, "key": key, "name": name, "scopes": normalised})
-        return IssuedCredential(credential_id, store_id, key, secret)
+        return self._issue(actor, store_id, name=name, key=None, secret=None, scopes=scopes)
 
     def create_credential_in(self, actor: str, store_name: str, *, name: str, key: str | None = None,
                              secret: str | None = None, scopes: str = "all") -> IssuedCredential:
         """For set-up scripts: the store is found or created by name, and key and secret may be chosen."""
-        normalised = " ".join(sorted(parse_scopes(scopes)))
+        parse_scopes(scopes)  # refuse bad scopes before a store is created
         store_id = self._credentials.ensure_store(_store_name(store_name))
+        return self._issue(actor, store_id, name=name, key=key, secret=secret, scopes=scopes)
+
+    def _issue(self, actor: str, store_id: int, *, name: str, key: str | None, secret: str | None,
+               scopes: str) -> IssuedCredential:
+        normalised = " ".join(sorted(parse_scopes(scopes)))
         key, secret = key or new_key(), secret or new_secret()
         try:
             credential_id = self._credentials.create(store_id=store_id, name=name, key=key,
