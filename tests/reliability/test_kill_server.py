@@ -17,6 +17,7 @@ import requests
 
 from tests.conftest import XapiClient, _free_port
 from tests.factories import agent, new_id, statement
+from tests.reliability.retrying_client import RetryingIngest
 
 pytestmark = pytest.mark.e2e
 BATCHES, BATCH_SIZE, KILLS = 24, 50, 3
@@ -77,34 +78,13 @@ def test_kill_9_mid_ingest_keeps_every_acknowledged_statement_once(app, database
                for _ in range(BATCHES)]
     server = KillableServer(database_url)
     server.start()
-    acknowledged: list[int] = []
-    failures: list[str] = []
-    interrupted = [0]
+    ingest = RetryingIngest(lambda: server.url, headers, batches)
 
-    def ingest():
-        for number, batch in enumerate(batches):
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline:
-                try:
-                    response = requests.post(f"{server.url}/xapi/statements", json=batch, headers=headers, timeout=10)
-                except requests.RequestException:
-                    interrupted[0] += 1
-                    time.sleep(0.05)  # the server is down: retry the same batch, same ids
-                    continue
-                if response.status_code == 200:
-                    assert response.json() == [s["id"] for s in batch]
-                    acknowledged.append(number)
-                    break
-                time.sleep(0.05)
-            else:
-                failures.append(f"batch {number} never acknowledged")
-                return
-
-    client = threading.Thread(target=ingest)
+    client = threading.Thread(target=ingest.run)
     client.start()
     try:
         for kill in range(1, KILLS + 1):
-            while len(acknowledged) < kill * BATCHES // (KILLS + 1) and client.is_alive():
+            while len(ingest.acknowledged) < kill * BATCHES // (KILLS + 1) and client.is_alive():
                 time.sleep(0.01)
             server.kill_9()
             # With the server dead, every batch is wholly stored or wholly absent.
@@ -113,8 +93,8 @@ def test_kill_9_mid_ingest_keeps_every_acknowledged_statement_once(app, database
         client.join(timeout=300)
     finally:
         server.stop()
-    assert not failures and acknowledged == list(range(BATCHES))
-    assert interrupted[0] >= KILLS  # the kills really landed while the client was sending
+    assert not ingest.failures and ingest.acknowledged == list(range(BATCHES))
+    assert ingest.unavailable >= KILLS  # the kills really landed while the client was sending
     assert _visible_per_batch(reader, batches) == [BATCH_SIZE] * BATCHES
     everything = reader.get_statements(limit="0").get_json()
     total, ids = 0, set()

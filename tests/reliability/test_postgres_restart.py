@@ -11,13 +11,13 @@ import threading
 import time
 
 import pytest
-import requests
 
 from lrs.services.container import build_services
 from lrs.settings import Settings
 from lrs.storage.migrate import upgrade
 from tests.conftest import XapiClient, run_server, skip_group
 from tests.factories import agent, new_id, statement
+from tests.reliability.retrying_client import RetryingIngest
 
 pytestmark = [pytest.mark.e2e, pytest.mark.serial]
 BATCHES, BATCH_SIZE = 30, 50
@@ -48,41 +48,19 @@ def test_a_postgres_restart_mid_ingest_loses_nothing_acknowledged(postgresql_dat
                for _ in range(BATCHES)]
     server = run_server(url, db_wait_seconds="2")
     base = next(server)
-    acknowledged, unavailable, failures = [], [0], []
+    ingest = RetryingIngest(lambda: base, headers, batches)
 
-    def ingest():
-        session = requests.Session()
-        for number, batch in enumerate(batches):
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline:
-                try:
-                    response = session.post(f"{base}/xapi/statements", json=batch, headers=headers, timeout=30)
-                except requests.RequestException:
-                    unavailable[0] += 1
-                    time.sleep(0.1)
-                    continue
-                if response.status_code == 200:
-                    acknowledged.append(number)
-                    break
-                assert response.status_code == 503, response.text  # never a 500 or a hang
-                assert int(response.headers["Retry-After"]) >= 1
-                unavailable[0] += 1
-                time.sleep(0.1)
-            else:
-                failures.append(number)
-                return
-
-    client = threading.Thread(target=ingest)
+    client = threading.Thread(target=ingest.run)
     try:
         client.start()
-        while len(acknowledged) < BATCHES // 3 and client.is_alive():
+        while len(ingest.acknowledged) < BATCHES // 3 and client.is_alive():
             time.sleep(0.01)
         subprocess.run(restart, check=True, capture_output=True, timeout=120)
         client.join(timeout=300)
     finally:
         next(server, None)
-    assert not failures and acknowledged == list(range(BATCHES))
-    assert unavailable[0] >= 1  # the restart really happened while the client was sending
+    assert not ingest.failures and ingest.acknowledged == list(range(BATCHES))  # 503s only, never a 500
+    assert ingest.unavailable >= 1  # the restart really happened while the client was sending
 
     from lrs.app import create_app
     reader_app = create_app(Settings(database_url=url))
