@@ -129,6 +129,14 @@ class StatementService:
 
     def _store_new(self, principal: Principal, prepared: list[dict], stored_ms: int,
                    payloads: list[AttachmentPart]) -> None:
+        if not any(voided_target(statement) for statement in prepared):
+            # The common case, ids never seen before: insert at once; the unique key on (store, id)
+            # turns an id already stored into ConcurrentInsert, and nothing of the batch is written.
+            try:
+                self._insert(principal, prepared, stored_ms, payloads)
+                return
+            except ConcurrentInsert:
+                pass
         existing = self._storage.find(principal.store_id, [s["id"] for s in prepared])
         self._check_voiding(principal.store_id, prepared, existing)
         new = []
@@ -139,8 +147,11 @@ class StatementService:
             elif not statements_match(orjson.loads(known.body), statement):
                 raise Conflict(f"a different statement with id {statement['id']} is already stored",
                                path="id", section="xAPI-Communication 2.1.2.s2.b5")
-        if not new:
-            return
+        if new:
+            self._insert(principal, new, stored_ms, payloads)
+
+    def _insert(self, principal: Principal, new: list[dict], stored_ms: int,
+                payloads: list[AttachmentPart]) -> None:
         # xAPI-Data 2.4.7.s3.b2: a statement without timestamp gets its stored time. Copies, so a
         # retried attempt still compares what the client sent.
         new = [statement if "timestamp" in statement else {**statement, "timestamp": statement["stored"]}

@@ -6,9 +6,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 
-from lrs.storage.dialect import translated_errors
+from lrs.storage.dialect import driver_rows, translated_errors
 from lrs.storage.engines import Engines
 from lrs.storage.tables import credentials, stores
+
+
+_BY_KEY = ("SELECT c.id, c.store_id, c.name, c.key, c.secret_hash, c.scopes, c.revoked_ms, s.enabled "
+           "FROM credentials c JOIN stores s ON s.id = c.store_id WHERE c.key = ?")
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,14 @@ class CredentialStorage:
                 created_ms=_now_ms())).inserted_primary_key[0]
 
     def by_key(self, key: str) -> CredentialRecord | None:
-        return self._one(credentials.c.key == key)
+        """Read on every request (so revocation takes effect at once), hence plain driver SQL."""
+        with self._engines.read.connect() as connection:
+            rows = driver_rows(connection, _BY_KEY, (key,))
+        if not rows:
+            return None
+        credential_id, store_id, name, key, secret_hash, scopes, revoked_ms, store_enabled = rows[0]
+        return CredentialRecord(credential_id, store_id, name, key, secret_hash, scopes, revoked_ms is not None,
+                                bool(store_enabled))
 
     def last_version(self, credential_id: int) -> str | None:
         with self._engines.read.connect() as connection:

@@ -1,6 +1,7 @@
 """The few statements whose SQL differs between SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import sqlite3
 from contextlib import contextmanager
 
 import psycopg
@@ -46,6 +47,12 @@ def translated_errors():
         if sqlstate in _TRANSIENT_SQLSTATES or "deadlock" in message:
             raise TransientStorageError(str(error.orig)) from error
         raise
+    except sqlite3.IntegrityError as error:  # raised by driver_rows and bulk_insert on SQLite
+        raise ConcurrentInsert(str(error)) from error
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            raise StorageBusy(str(error)) from error
+        raise
     except psycopg.Error as error:  # raised by COPY, which goes to the driver directly
         if error.sqlstate == _UNIQUE_VIOLATION:
             raise ConcurrentInsert(str(error)) from error
@@ -54,6 +61,24 @@ def translated_errors():
         if error.sqlstate in _TRANSIENT_SQLSTATES:
             raise TransientStorageError(str(error)) from error
         raise
+
+
+def driver_rows(connection, sql: str, parameters=()) -> list[tuple]:
+    """The rows of one SQL statement written with `?` placeholders, run on the connection's driver.
+
+    For the per-request hot path, where building and compiling a SQLAlchemy statement costs more than
+    the query: on SQLite the statement goes to sqlite3 directly (errors are translated by
+    `translated_errors`); on PostgreSQL through exec_driver_sql, which keeps SQLAlchemy's handling of
+    lost connections."""
+    if connection.dialect.name == "postgresql":
+        return connection.exec_driver_sql(sql.replace("?", "%s"), tuple(parameters)).all()
+    with translated_errors():
+        return connection.connection.driver_connection.execute(sql, tuple(parameters)).fetchall()
+
+
+def placeholders(count: int) -> str:
+    """"?, ?, ?" for an IN list of `count` values (driver_rows syntax)."""
+    return ", ".join("?" * count)
 
 
 def bulk_insert(connection, table: Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -68,8 +93,8 @@ def bulk_insert(connection, table: Table, columns: tuple[str, ...], rows: list[t
                 for row in rows:
                     copy.write_row(row)
         return
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-    connection.exec_driver_sql(sql, rows)
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders(len(columns))})"
+    connection.connection.driver_connection.executemany(sql, rows)
 
 
 def allocate_statement_seqs(connection, count: int) -> list[int]:
@@ -80,5 +105,5 @@ def allocate_statement_seqs(connection, count: int) -> list[int]:
             (count,)).scalars().all()
         return sorted(rows)
     # SQLite: the write transaction began with BEGIN IMMEDIATE, so no other writer can take these.
-    highest = connection.exec_driver_sql("SELECT COALESCE(MAX(seq), 0) FROM statements").scalar()
+    highest = driver_rows(connection, "SELECT COALESCE(MAX(seq), 0) FROM statements")[0][0]
     return list(range(highest + 1, highest + 1 + count))

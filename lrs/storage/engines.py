@@ -1,11 +1,28 @@
-"""Database engines: one for reads and one for writes (the same one on PostgreSQL)."""
+"""Database engines: one for reads and one for writes.
+
+SQLite gets two engines on one file: writers take the write lock up front (BEGIN IMMEDIATE) and wait
+for it in short steps of their own, readers never wait (WAL). PostgreSQL shares one pool; reads run in
+autocommit, so a single SELECT costs one round trip rather than BEGIN, SELECT and ROLLBACK.
+"""
 from __future__ import annotations
 
+import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
+
+# A pooled connection unused for longer than this is pinged before use (after a database restart every
+# pooled connection is dead); a busy pool skips the ping, and a dead connection found in use is a 503
+# that also invalidates the rest of the pool.
+_PING_AFTER_IDLE_SECONDS = 2.0
+# SQLite's own busy handler sleeps 1, 2, 5, 10, 15, 20, 25 ms ... between attempts, which leaves a
+# worker idle long after the lock is free; writers poll the lock in these steps instead.
+_LOCK_POLL_FIRST_SECONDS = 0.0002
+_LOCK_POLL_MAX_SECONDS = 0.002
 
 
 @dataclass(frozen=True)
@@ -17,14 +34,42 @@ class Engines:
     def dialect(self) -> str:
         return self.write.dialect.name
 
+    @property
+    def single_statement(self) -> Engine:
+        """PostgreSQL only: each statement commits by itself (the autocommit view `read` also is), so a
+        write done in one statement costs one round trip."""
+        if self.dialect != "postgresql":
+            raise RuntimeError("single-statement transactions are used on PostgreSQL only")
+        return self.read
+
     def dispose(self) -> None:
         self.read.dispose()
-        if self.write is not self.read:
+        if self.write.pool is not self.read.pool:
             self.write.dispose()
+
+
+def _begin_immediate(dbapi_connection: sqlite3.Connection, wait_seconds: float) -> bool:
+    """Takes SQLite's write lock, polling in short steps; False when `wait_seconds` ran out."""
+    deadline = time.monotonic() + wait_seconds
+    pause = _LOCK_POLL_FIRST_SECONDS
+    while True:
+        try:
+            dbapi_connection.execute("BEGIN IMMEDIATE")
+            return True
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+        if time.monotonic() + pause > deadline:
+            return False
+        time.sleep(pause)
+        pause = min(pause * 1.5, _LOCK_POLL_MAX_SECONDS)
 
 
 def _sqlite_engine(url: str, *, immediate: bool, wait_seconds: float) -> Engine:
     engine = create_engine(url, connect_args={"timeout": wait_seconds, "check_same_thread": False})
+    # Writers wait for the lock in _begin_immediate; inside a write transaction WAL mode never asks
+    # them to wait again.
+    busy_ms = 0 if immediate else int(wait_seconds * 1000)
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
@@ -33,16 +78,39 @@ def _sqlite_engine(url: str, *, immediate: bool, wait_seconds: float) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute(f"PRAGMA busy_timeout={int(wait_seconds * 1000)}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        # BEGIN IMMEDIATE takes the write lock at once: no lock upgrade, so no 'database is locked'.
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if not immediate:
+            connection.exec_driver_sql("BEGIN")
+        elif not _begin_immediate(connection.connection.driver_connection, wait_seconds):
+            # One last attempt through SQLAlchemy, so running out of time raises its OperationalError
+            # ("database is locked"), which the storage layer turns into StorageBusy (503).
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def on_checkin(_dbapi_connection, record):
+        if record is not None:
+            record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def on_checkout(dbapi_connection, record, _proxy):
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < _PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            dbapi_connection.rollback()
+        except Exception as error:  # the pool discards this connection and opens another
+            raise DisconnectionError(str(error)) from error
 
 
 def create_engines(database_url: str, *, pool_size: int = 5, wait_seconds: float = 10.0) -> Engines:
@@ -57,8 +125,8 @@ def create_engines(database_url: str, *, pool_size: int = 5, wait_seconds: float
     if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
     lock_ms = int(wait_seconds * 1000)
-    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
-                           pool_timeout=wait_seconds,
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_timeout=wait_seconds,
                            connect_args={"connect_timeout": max(1, int(wait_seconds)),
                                          "options": f"-c lock_timeout={lock_ms}"})
-    return Engines(read=engine, write=engine)
+    _ping_idle_connections(engine)
+    return Engines(read=engine.execution_options(isolation_level="AUTOCOMMIT"), write=engine)
