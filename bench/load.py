@@ -1,12 +1,11 @@
-"""Client-side load helpers the workloads share: threads posting or getting, with timings."""
+"""Client-side load helpers the workloads share: threads posting statements, with timings."""
 from __future__ import annotations
 
 import threading
 import time
 
-import requests
-
 from bench.environment import auth_headers
+from bench.http_client import LeanClient
 
 
 def post_all(base: str, bodies: list[bytes], clients: int) -> tuple[float, list[float]]:
@@ -17,14 +16,15 @@ def post_all(base: str, bodies: list[bytes], clients: int) -> tuple[float, list[
     lock = threading.Lock()
 
     def client(number: int) -> None:
-        session = requests.Session()
+        connection = LeanClient(base, headers)
         mine = []
         for body in bodies[number::clients]:
             started = time.perf_counter()
-            response = session.post(f"{base}/xapi/statements", data=body, headers=headers, timeout=120)
+            status, content = connection.request("POST", "/xapi/statements", body=body)
             mine.append((time.perf_counter() - started) * 1000)
-            if response.status_code != 200:
-                errors.append(f"{response.status_code} {response.text[:200]}")
+            if status != 200:
+                errors.append(f"{status} {content[:200]!r}")
+        connection.close()
         with lock:
             latencies.extend(mine)
 

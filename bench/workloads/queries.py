@@ -5,12 +5,13 @@ import json
 import threading
 import time
 
-import requests
+import orjson
 from sqlalchemy import create_engine, text
 
 from bench.environment import (auth_headers, create_credential, fresh_database, percentile,
                                running_server)
 from bench.generator import StatementGenerator
+from bench.http_client import LeanClient
 from lrs.auth.principal import Principal
 from lrs.services.container import build_services
 from lrs.settings import Settings
@@ -46,8 +47,8 @@ def _load(url: str, count: int, report) -> StatementGenerator:
 
 
 def _cases(base_url: str, headers: dict) -> list[tuple[str, dict, float]]:
-    session = requests.Session()
-    newest = session.get(f"{base_url}/xapi/statements", params={"limit": 1}, headers=headers).json()
+    status, body = LeanClient(base_url, headers).request("GET", "/xapi/statements", params={"limit": 1})
+    newest = orjson.loads(body)
     some_id = newest["statements"][0]["id"]
     stored = newest["statements"][0]["stored"]
     busy_agent = json.dumps({"mbox": "mailto:learner1@example.com"})
@@ -67,14 +68,14 @@ def _cases(base_url: str, headers: dict) -> list[tuple[str, dict, float]]:
     ]
 
 
-def _measure_concurrently(url: str, params: dict, headers: dict, repeats: int, clients: int) -> list[float]:
+def _measure_concurrently(base: str, params: dict, headers: dict, repeats: int, clients: int) -> list[float]:
     """`repeats` requests spread over `clients` threads, each with its own connection."""
     if clients == 1:
-        return _measure(requests.Session(), url, params, headers, repeats)
+        return _measure(LeanClient(base, headers), params, repeats)
     results: list[list[float]] = [[] for _ in range(clients)]
 
     def client(number: int) -> None:
-        results[number] = _measure(requests.Session(), url, params, headers, max(repeats // clients, 5))
+        results[number] = _measure(LeanClient(base, headers), params, max(repeats // clients, 5))
 
     threads = [threading.Thread(target=client, args=(number,)) for number in range(clients)]
     for thread in threads:
@@ -84,13 +85,14 @@ def _measure_concurrently(url: str, params: dict, headers: dict, repeats: int, c
     return [timing for timings in results for timing in timings]
 
 
-def _measure(session, url: str, params: dict, headers: dict, repeats: int) -> list[float]:
+def _measure(client: LeanClient, params: dict, repeats: int) -> list[float]:
+    """Milliseconds from sending each request to having read the whole response."""
     timings = []
     for _ in range(repeats):
         started = time.perf_counter()
-        response = session.get(url, params=params, headers=headers)
+        status, body = client.request("GET", "/xapi/statements", params=params)
         timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, response.text[:300]
+        assert status == 200, body[:300]
     return timings
 
 
@@ -103,12 +105,10 @@ def run(arguments, report) -> dict:
             headers = auth_headers()
             rows = []
             with running_server(url) as base:
-                session = requests.Session()
-                endpoint = f"{base}/xapi/statements"
                 for clients in arguments.query_clients:
                     for name, params, target in _cases(base, headers):
                         paged = params if "statementId" in params else {**params, "limit": 100}
-                        timings = _measure_concurrently(endpoint, paged, headers, arguments.repeats, clients)
+                        timings = _measure_concurrently(base, paged, headers, arguments.repeats, clients)
                         p95 = percentile(timings, 0.95)
                         rows.append((f"{name}, {clients} client{'s' if clients > 1 else ''}",
                                      f"{percentile(timings, 0.5):.1f}", f"{p95:.1f}",
@@ -117,13 +117,15 @@ def run(arguments, report) -> dict:
                         results.setdefault(dialect, {})[f"{name} x{clients}"] = {
                             "p50": percentile(timings, 0.5), "p95": p95, "p99": percentile(timings, 0.99)}
                 page_timings = {number: [] for number in range(1, 6)}
+                client = LeanClient(base, headers)
                 for _ in range(max(arguments.repeats // 5, 10)):
-                    more_url = endpoint + "?limit=100"
+                    path = "/xapi/statements?limit=100"
                     for number in range(1, 6):
                         started = time.perf_counter()
-                        body = session.get(more_url, headers=headers).json()
+                        status, body = client.request("GET", path)
                         page_timings[number].append((time.perf_counter() - started) * 1000)
-                        more_url = base + body["more"]
+                        assert status == 200, body[:300]
+                        path = orjson.loads(body)["more"]  # parsed outside the timing: client work
                 for number, timings in page_timings.items():
                     p95 = percentile(timings, 0.95)
                     rows.append((f"page {number} (more)", f"{percentile(timings, 0.5):.1f}", f"{p95:.1f}",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 
-from lrs.storage.dialect import driver_rows, translated_errors
+from lrs.storage.dialect import translated_errors
 from lrs.storage.engines import Engines
 from lrs.storage.tables import credentials, stores
 
@@ -51,8 +51,7 @@ class CredentialStorage:
 
     def by_key(self, key: str) -> CredentialRecord | None:
         """Read on every request (so revocation takes effect at once), hence plain driver SQL."""
-        with self._engines.read.connect() as connection:
-            rows = driver_rows(connection, _BY_KEY, (key,))
+        rows = self._engines.rows(_BY_KEY, (key,))
         if not rows:
             return None
         credential_id, store_id, name, key, secret_hash, scopes, revoked_ms, store_enabled = rows[0]

@@ -1,19 +1,25 @@
 """Database engines: one for reads and one for writes.
 
 SQLite gets two engines on one file: writers take the write lock up front (BEGIN IMMEDIATE) and wait
-for it in short steps of their own, readers never wait (WAL). PostgreSQL shares one pool; reads run in
-autocommit, so a single SELECT costs one round trip rather than BEGIN, SELECT and ROLLBACK.
+for it in short steps of their own, readers never wait (WAL). On PostgreSQL reads run in autocommit, so a
+single SELECT costs one round trip rather than BEGIN, SELECT and ROLLBACK.
 """
 from __future__ import annotations
 
 import sqlite3
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import psycopg
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
+
+from lrs.storage.dialect import translated_errors
+from lrs.storage.errors import StorageBusy
 
 # A pooled connection unused for longer than this is pinged before use (after a database restart every
 # pooled connection is dead); a busy pool skips the ping, and a dead connection found in use is a 503
@@ -34,17 +40,35 @@ class Engines:
     def dialect(self) -> str:
         return self.write.dialect.name
 
-    @property
-    def single_statement(self) -> Engine:
-        """PostgreSQL only: each statement commits by itself (the autocommit view `read` also is), so a
-        write done in one statement costs one round trip."""
-        if self.dialect != "postgresql":
-            raise RuntimeError("single-statement transactions are used on PostgreSQL only")
-        return self.read
+    def rows(self, sql: str, parameters=()) -> list[tuple]:
+        """The rows of one read statement written with `?` placeholders (see `driver`)."""
+        with translated_errors(), self.driver() as connection:
+            if self.dialect == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(sql.replace("?", "%s"), parameters)
+                    return cursor.fetchall()
+            return connection.execute(sql, parameters).fetchall()
+
+    @contextmanager
+    def driver(self):
+        """A pooled driver connection (psycopg or sqlite3) in autocommit, for the per-request look-ups
+        and single-statement writes: no SQLAlchemy statement, connection or result objects, which cost
+        several times the query itself. Wrap it in `translated_errors()`."""
+        fairy = self.read.raw_connection()
+        try:
+            yield fairy.driver_connection
+        except (psycopg.OperationalError, psycopg.InterfaceError) as error:
+            if fairy.driver_connection.closed or error.sqlstate is None or error.sqlstate.startswith("08"):
+                fairy.invalidate()  # the database went away: this connection, and the pooled ones, are stale
+                self.read.dispose(close=False)
+                raise StorageBusy(f"the database connection was lost: {error}") from error
+            raise
+        finally:
+            fairy.close()
 
     def dispose(self) -> None:
         self.read.dispose()
-        if self.write.pool is not self.read.pool:
+        if self.write is not self.read:
             self.write.dispose()
 
 
@@ -125,8 +149,11 @@ def create_engines(database_url: str, *, pool_size: int = 5, wait_seconds: float
     if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
     lock_ms = int(wait_seconds * 1000)
-    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_timeout=wait_seconds,
-                           connect_args={"connect_timeout": max(1, int(wait_seconds)),
-                                         "options": f"-c lock_timeout={lock_ms}"})
-    _ping_idle_connections(engine)
-    return Engines(read=engine.execution_options(isolation_level="AUTOCOMMIT"), write=engine)
+    options = dict(pool_size=pool_size, max_overflow=pool_size, pool_timeout=wait_seconds,
+                   connect_args={"connect_timeout": max(1, int(wait_seconds)),
+                                 "options": f"-c lock_timeout={lock_ms}"})
+    write = create_engine(url, **options)
+    read = create_engine(url, isolation_level="AUTOCOMMIT", **options)
+    _ping_idle_connections(write)
+    _ping_idle_connections(read)
+    return Engines(read=read, write=write)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, literal, select, tuple_, update
+from sqlalchemy import literal, select, tuple_, update
 
 from lrs.storage.dialect import (allocate_statement_seqs, bulk_insert, driver_rows,
                                  insert_ignoring_conflicts, placeholders, translated_errors)
@@ -26,17 +26,18 @@ _SEQS_OF = "SELECT statement_id, seq FROM statements WHERE store_id = ? AND stat
 _REFERRERS = ("SELECT r.target_statement_id, r.referrer_seq, s.voids FROM statement_refs r "
               "JOIN statements s ON s.seq = r.referrer_seq WHERE r.store_id = ? AND r.target_statement_id IN ({})")
 # Sequence numbers in batch order, the statements and their index rows, all or nothing; nothing at all
-# when a stored statement already targets one of the ids. Returns how many statements it stored.
+# when a stored statement already targets one of the ids. Returns how many statements it stored. Arrays
+# go in binary (%b): psycopg's text format escapes every quote of every JSON body with a regex.
 _PLAIN_INSERT_POSTGRESQL = """
 WITH input AS (
     SELECT statement_id, body, position
-    FROM unnest(%(ids)s::text[], %(bodies)s::text[]) WITH ORDINALITY AS i(statement_id, body, position)
+    FROM unnest(%(ids)b::text[], %(bodies)b::text[]) WITH ORDINALITY AS i(statement_id, body, position)
 ), numbered AS (
     SELECT seq, row_number() OVER (ORDER BY seq) AS position
     FROM (SELECT nextval(pg_get_serial_sequence('statements', 'seq')) AS seq FROM input) AS allocated
 ), referred AS (
     SELECT 1 FROM statement_refs
-    WHERE store_id = %(store)s::integer AND target_statement_id = ANY(%(ids)s::text[]) LIMIT 1
+    WHERE store_id = %(store)s::integer AND target_statement_id = ANY(%(ids)b::text[]) LIMIT 1
 ), new AS (
     INSERT INTO statements (seq, store_id, statement_id, stored_ms, voided, voids, credential_id, body)
     SELECT numbered.seq, %(store)s::integer, input.statement_id, %(stored)s::bigint, false, NULL,
@@ -47,7 +48,7 @@ WITH input AS (
 ), indexed AS (
     INSERT INTO statement_index (store_id, term_id, role, stored_ms, seq)
     SELECT %(store)s::integer, term.term_id, term.role, %(stored)s::bigint, numbered.seq
-    FROM unnest(%(term_positions)s::bigint[], %(term_ids)s::bigint[], %(roles)s::smallint[])
+    FROM unnest(%(term_positions)b::bigint[], %(term_ids)b::bigint[], %(roles)b::smallint[])
          AS term(position, term_id, role)
     JOIN numbered USING (position)
     WHERE EXISTS (SELECT 1 FROM new)
@@ -102,12 +103,11 @@ class StatementStorage:
 
     def find(self, store_id: int, statement_ids: list[str]) -> dict[str, StoredStatement]:
         found = {}
-        with self._engines.read.connect() as connection:
-            for chunk in _chunks(statement_ids):
-                for row in driver_rows(connection, _FIND.format(placeholders(len(chunk))), (store_id, *chunk)):
-                    statement_id, body, stored_ms, voided, voids, credential_id = row
-                    found[statement_id] = StoredStatement(statement_id, body, stored_ms, bool(voided), voids,
-                                                          credential_id)
+        for chunk in _chunks(statement_ids):
+            for row in self._engines.rows(_FIND.format(placeholders(len(chunk))), (store_id, *chunk)):
+                statement_id, body, stored_ms, voided, voids, credential_id = row
+                found[statement_id] = StoredStatement(statement_id, body, stored_ms, bool(voided), voids,
+                                                      credential_id)
         return found
 
     def page(self, store_id: int, *, terms: tuple, since_ms: int | None, until_ms: int | None,
@@ -118,43 +118,44 @@ class StatementStorage:
         term_ids = self._terms.lookup(value for value, _ in terms)
         if len(term_ids) < len({value for value, _ in terms}):
             return StatementPage([], None)
+        # Built as driver SQL: compiling the equivalent SQLAlchemy select cost more than running it.
         if terms:
+            source = "i"
+            sql = "SELECT i.stored_ms, i.seq, s.body FROM statement_index i JOIN statements s ON s.seq = i.seq"
             driver_value, driver_role = terms[0]
-            source = statement_index
-            conditions = [source.c.store_id == store_id, source.c.term_id == term_ids[driver_value],
-                          source.c.role == int(driver_role)]
+            conditions = ["i.store_id = ?", "i.term_id = ?", "i.role = ?"]
+            parameters = [store_id, term_ids[driver_value], int(driver_role)]
             for value, role in terms[1:]:
-                other = statement_index.alias()
-                conditions.append(exists().where(
-                    other.c.store_id == store_id, other.c.term_id == term_ids[value],
-                    other.c.role == int(role), other.c.stored_ms == source.c.stored_ms,
-                    other.c.seq == source.c.seq))
-            query = (select(source.c.stored_ms, source.c.seq, statements.c.body)
-                     .join_from(source, statements, statements.c.seq == source.c.seq))
-            conditions.append(statements.c.voided == False)  # noqa: E712
+                conditions.append("EXISTS (SELECT 1 FROM statement_index o WHERE o.store_id = ? AND o.term_id = ? "
+                                  "AND o.role = ? AND o.stored_ms = i.stored_ms AND o.seq = i.seq)")
+                parameters += [store_id, term_ids[value], int(role)]
         else:
-            source = statements
-            conditions = [statements.c.store_id == store_id, statements.c.voided == False]  # noqa: E712
-            query = select(statements.c.stored_ms, statements.c.seq, statements.c.body)
+            source = "s"
+            sql = "SELECT s.stored_ms, s.seq, s.body FROM statements s"
+            conditions, parameters = ["s.store_id = ?"], [store_id]
+        conditions.append("s.voided = ?")
+        parameters.append(False)
         if credential_id is not None:
-            conditions.append(statements.c.credential_id == credential_id)
+            conditions.append("s.credential_id = ?")
+            parameters.append(credential_id)
         if since_ms is not None:
-            conditions.append(source.c.stored_ms > since_ms)
+            conditions.append(f"{source}.stored_ms > ?")
+            parameters.append(since_ms)
         if until_ms is not None:
-            conditions.append(source.c.stored_ms <= until_ms)
-        key = tuple_(source.c.stored_ms, source.c.seq)
+            conditions.append(f"{source}.stored_ms <= ?")
+            parameters.append(until_ms)
         if after is not None:
-            position = tuple_(literal(after.stored_ms), literal(after.seq))
-            conditions.append(key > position if ascending else key < position)
-        order = (source.c.stored_ms, source.c.seq) if ascending else (source.c.stored_ms.desc(),
-                                                                        source.c.seq.desc())
-        query = query.where(and_(*conditions)).order_by(*order).limit(limit + 1)
-        with self._engines.read.connect() as connection:
-            rows = connection.execute(query).all()
+            conditions.append(f"({source}.stored_ms, {source}.seq) {'>' if ascending else '<'} (?, ?)")
+            parameters += [after.stored_ms, after.seq]
+        direction = "" if ascending else " DESC"
+        sql += (f" WHERE {' AND '.join(conditions)}"
+                f" ORDER BY {source}.stored_ms{direction}, {source}.seq{direction} LIMIT ?")
+        parameters.append(limit + 1)
+        rows = self._engines.rows(sql, parameters)
         more = len(rows) > limit
         rows = rows[:limit]
-        next_position = PagePosition(rows[-1].stored_ms, rows[-1].seq) if more else None
-        return StatementPage([row.body for row in rows], next_position)
+        next_position = PagePosition(rows[-1][0], rows[-1][1]) if more else None
+        return StatementPage([body for _, _, body in rows], next_position)
 
     # --- writes ----------------------------------------------------------------------------
 
@@ -200,11 +201,11 @@ class StatementStorage:
                 positions.append(position)
                 ids.append(term_ids[value])
                 roles.append(int(role))
-        with translated_errors(), self._engines.single_statement.connect() as connection:
-            inserted = connection.exec_driver_sql(_PLAIN_INSERT_POSTGRESQL, {
+        with translated_errors(), self._engines.driver() as connection:
+            inserted = connection.execute(_PLAIN_INSERT_POSTGRESQL, {
                 "ids": [record.statement_id for record in records], "bodies": [record.body for record in records],
                 "store": store_id, "stored": stored_ms, "credential": credential_id,
-                "term_positions": positions, "term_ids": ids, "roles": roles}).scalar()
+                "term_positions": positions, "term_ids": ids, "roles": roles}).fetchone()[0]
         return inserted == len(records)
 
     def payloads(self, store_id: int, hashes) -> list[AttachmentPart]:
