@@ -1,7 +1,9 @@
 """python -m bench [workload ...]: measures the LRS and prints a table per workload.
 
-Workloads: validation (µs per statement), ingest (HTTP batches), queries (GET latency per filter on a
-store of --statements statements). Results are also written as JSON under bench/results/.
+Workloads: validation (µs per statement), ingest (HTTP batches), single (one statement per POST),
+ceiling (HTTP ingest against the driver alone), queries (GET latency per filter on a store of
+--statements statements), mix (90/10 POST/GET with a State loop); bulk (a 1M-statement load) and soak
+(30 minutes) run only when named. Results are also written as JSON under bench/results/.
 """
 from __future__ import annotations
 
@@ -13,12 +15,12 @@ from pathlib import Path
 import orjson
 
 from bench.environment import database_version, fresh_database, machine
-from bench.workloads import bulk, ceiling, ingest, queries, single, soak, validation
+from bench.workloads import bulk, ceiling, ingest, mix, queries, single, soak, validation
 
 # `make bench` runs the quick ones; bulk (1M statements) and soak (30 min) are asked for by name.
 WORKLOADS = {"validation": validation, "ingest": ingest, "single": single, "ceiling": ceiling,
-             "queries": queries, "bulk": bulk, "soak": soak}
-DEFAULT = ("validation", "ingest", "single", "ceiling", "queries")
+             "queries": queries, "mix": mix, "bulk": bulk, "soak": soak}
+DEFAULT = ("validation", "ingest", "single", "ceiling", "queries", "mix")
 RESULTS = Path(__file__).with_name("results")
 
 
@@ -47,6 +49,7 @@ def main(argv=None) -> None:
     parser.add_argument("--ingest-batches", type=int, default=300, help="POSTs per dialect for 'ingest'")
     parser.add_argument("--single-requests", type=int, default=2000, help="POSTs per client count for 'single'")
     parser.add_argument("--bulk-statements", type=int, default=1_000_000, help="store size 'bulk' loads")
+    parser.add_argument("--mix-seconds", type=int, default=60, help="how long 'mix' runs")
     parser.add_argument("--soak-seconds", type=int, default=1800, help="how long 'soak' runs")
     parser.add_argument("--query-clients", default="1,8",
                         help="comma-separated concurrent client counts for 'queries'")
