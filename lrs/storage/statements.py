@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy import literal, select, tuple_, update
 
@@ -19,12 +20,11 @@ _STATEMENT_COLUMNS = ("seq", "store_id", "statement_id", "stored_ms", "voided", 
 _INDEX_COLUMNS = ("store_id", "term_id", "role", "stored_ms", "seq")
 _REF_COLUMNS = ("store_id", "target_statement_id", "referrer_seq")
 
-# Hot-path SQL for driver_rows ({} is a list of placeholders).
-_FIND = ("SELECT statement_id, body, stored_ms, voided, voids, credential_id FROM statements "
-         "WHERE store_id = ? AND statement_id IN ({})")
-_SEQS_OF = "SELECT statement_id, seq FROM statements WHERE store_id = ? AND statement_id IN ({})"
-_REFERRERS = ("SELECT r.target_statement_id, r.referrer_seq, s.voids FROM statement_refs r "
-              "JOIN statements s ON s.seq = r.referrer_seq WHERE r.store_id = ? AND r.target_statement_id IN ({})")
+# Hot-path SQL for driver_rows and Engines.rows; `t` is the table looked up by id (see _rows_by_ids).
+_FIND = ("t.statement_id, t.body, t.stored_ms, t.voided, t.voids, t.credential_id", "statements", "statement_id", "")
+_SEQS_OF = ("t.statement_id, t.seq", "statements", "statement_id", "")
+_REFERRERS = ("t.target_statement_id, t.referrer_seq, s.voids", "statement_refs", "target_statement_id",
+              "JOIN statements s ON s.seq = t.referrer_seq")
 # Sequence numbers in batch order, the statements and their index rows, all or nothing; nothing at all
 # when a stored statement already targets one of the ids. Returns how many statements it stored. Arrays
 # go in binary (%b): psycopg's text format escapes every quote of every JSON body with a regex.
@@ -94,6 +94,23 @@ def _chunks(items: list, size: int = _CHUNK):
         yield items[start:start + size]
 
 
+def _rows_by_ids(run, dialect: str, query: tuple[str, str, str, str], store_id: int,
+                 ids: list[str]) -> list[tuple]:
+    """Rows of a store whose id column is one of `ids`; `run(sql, parameters)` executes. On PostgreSQL
+    the ids arrive as one array joined to the table, so the plan is a unique-index probe per id whatever
+    the statistics say: a long IN list on stale statistics (autovacuum off, a freshly loaded table) was
+    planned as a scan of every statement in the store."""
+    columns, table, id_column, join = query
+    if dialect == "postgresql":
+        return run(f"SELECT {columns} FROM unnest(?::varchar[]) AS wanted(id) "
+                   f"JOIN {table} t ON t.store_id = ? AND t.{id_column} = wanted.id {join}", (list(ids), store_id))
+    found = []
+    for chunk in _chunks(ids):
+        found.extend(run(f"SELECT {columns} FROM {table} t {join} "
+                         f"WHERE t.store_id = ? AND t.{id_column} IN ({placeholders(len(chunk))})", (store_id, *chunk)))
+    return found
+
+
 class StatementStorage:
     def __init__(self, engines: Engines, term_dictionary: TermDictionary):
         self._engines = engines
@@ -103,11 +120,9 @@ class StatementStorage:
 
     def find(self, store_id: int, statement_ids: list[str]) -> dict[str, StoredStatement]:
         found = {}
-        for chunk in _chunks(statement_ids):
-            for row in self._engines.rows(_FIND.format(placeholders(len(chunk))), (store_id, *chunk)):
-                statement_id, body, stored_ms, voided, voids, credential_id = row
-                found[statement_id] = StoredStatement(statement_id, body, stored_ms, bool(voided), voids,
-                                                      credential_id)
+        for row in _rows_by_ids(self._engines.rows, self._engines.dialect, _FIND, store_id, statement_ids):
+            statement_id, body, stored_ms, voided, voids, credential_id = row
+            found[statement_id] = StoredStatement(statement_id, body, stored_ms, bool(voided), voids, credential_id)
         return found
 
     def page(self, store_id: int, *, terms: tuple, since_ms: int | None, until_ms: int | None,
@@ -257,20 +272,15 @@ class StatementStorage:
 
     @staticmethod
     def _seqs_of(connection, store_id: int, statement_ids: list[str]) -> dict[str, int]:
-        found = {}
-        for chunk in _chunks(statement_ids):
-            found.update(driver_rows(connection, _SEQS_OF.format(placeholders(len(chunk))), (store_id, *chunk)))
-        return found
+        return dict(_rows_by_ids(partial(driver_rows, connection), connection.dialect.name, _SEQS_OF, store_id,
+                                 statement_ids))
 
     @staticmethod
     def _referrers(connection, store_id: int, statement_ids: list[str]) -> list[tuple[str, int, bool]]:
         """(targeted statement id, referrer seq, whether the referrer voids it) for statements whose
         Object targets one of the ids."""
-        found = []
-        for chunk in _chunks(statement_ids):
-            found.extend((target_id, seq, voids is not None) for target_id, seq, voids in driver_rows(
-                connection, _REFERRERS.format(placeholders(len(chunk))), (store_id, *chunk)))
-        return found
+        return [(target_id, seq, voids is not None) for target_id, seq, voids in _rows_by_ids(
+            partial(driver_rows, connection), connection.dialect.name, _REFERRERS, store_id, statement_ids)]
 
     def _copy_index_rows(self, connection, store_id: int, source_seq: int, target_seq: int) -> bool:
         """Adds the source statement's terms to the target statement; True if any were new."""
