@@ -30,6 +30,18 @@ def _bytes_on_disk(url: str) -> int:
     return size
 
 
+def _bytes_after_reindex(url: str, empty: int, loaded: int) -> float | None:
+    """PostgreSQL: the figure once statement_index is rebuilt. Its B-tree fills up from the tail of every
+    term's range, and those mid-index splits leave pages about half full; a REINDEX packs them."""
+    if url.startswith("sqlite"):
+        return None
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("REINDEX TABLE statement_index"))
+    engine.dispose()
+    return (_bytes_on_disk(url) - empty) / loaded
+
+
 def run(arguments, report) -> dict:
     results, rows = {}, []
     total = arguments.bulk_statements
@@ -54,9 +66,13 @@ def run(arguments, report) -> dict:
                            zip([curve[0][0]] + [b[0] - a[0] for a, b in zip(curve, curve[1:])],
                                [rate for _, rate in curve]))
             per_statement = (_bytes_on_disk(url) - empty) / loaded
+            compacted = _bytes_after_reindex(url, empty, loaded)
         last = curve[-1][1]
         results[dialect] = {"curve": curve, "seconds": wall, "bytes_per_statement": per_statement,
+                            "bytes_per_statement_after_reindex": compacted,
                             "elapsed_with_client_encoding": time.perf_counter() - started}
+        if compacted is not None:
+            report.progress(f"bulk {dialect}: {compacted:,.0f} B/statement after REINDEX of statement_index")
         rows.append((dialect, f"{loaded:,}", f"{wall:,.0f} s", f"{curve[0][1]:,.0f}/s", f"{last:,.0f}/s",
                      f"{per_statement:,.0f} B",
                      "met" if wall <= TARGET_SECONDS * loaded / 1_000_000 and per_statement <= TARGET_BYTES
