@@ -26,6 +26,9 @@ class Settings:
     # LRS answers 503 with Retry-After instead of hanging (issue 5: overload).
     db_wait_seconds: float = 10.0
     auth_cache_seconds: float = 30.0
+    # How long a server process may reuse a credential it read: revoking a key, rotating its secret or
+    # disabling its store takes effect on every server within this time (0: read on every request).
+    credential_recheck_seconds: float = 1.0
     # Base URL clients use to reach this LRS; credential authorities use it as their account homePage.
     public_url: str = "http://127.0.0.1:8080"
     # Origins whose browser content may call the LRS; "*" allows any.
@@ -52,6 +55,8 @@ class Settings:
             db_pool_size=int(_env("LRS_DB_POOL_SIZE", str(defaults.db_pool_size))),
             db_wait_seconds=float(_env("LRS_DB_WAIT_SECONDS", str(defaults.db_wait_seconds))),
             auth_cache_seconds=float(_env("LRS_AUTH_CACHE_SECONDS", str(defaults.auth_cache_seconds))),
+            credential_recheck_seconds=float(_env("LRS_CREDENTIAL_RECHECK_SECONDS",
+                                                  str(defaults.credential_recheck_seconds))),
             public_url=_env("LRS_PUBLIC_URL", defaults.public_url),
             cors_origins=tuple(origin.strip() for origin in
                                _env("LRS_CORS_ORIGINS", ",".join(defaults.cors_origins)).split(",")

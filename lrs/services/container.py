@@ -45,7 +45,7 @@ class Services:
 def build_services(settings: Settings) -> Services:
     engines = create_engines(settings.database_url, pool_size=settings.db_pool_size,
                              wait_seconds=settings.db_wait_seconds)
-    credential_storage = CredentialStorage(engines)
+    credential_storage = CredentialStorage(engines, recheck_seconds=settings.credential_recheck_seconds)
     tokens = TokenIssuer(settings.token_keys, secret_key=settings.secret_key,
                          lifetime_seconds=settings.token_seconds)
     throttle = FailureThrottle(settings.auth_failure_limit, settings.auth_failure_window)

@@ -153,7 +153,8 @@ def create_engines(database_url: str, *, pool_size: int = 5, wait_seconds: float
                    connect_args={"connect_timeout": max(1, int(wait_seconds)),
                                  "options": f"-c lock_timeout={lock_ms}"})
     write = create_engine(url, **options)
-    read = create_engine(url, isolation_level="AUTOCOMMIT", **options)
+    # Autocommit connections never hold a transaction, so returning one to the pool needs no ROLLBACK.
+    read = create_engine(url, isolation_level="AUTOCOMMIT", pool_reset_on_return=None, **options)
     _ping_idle_connections(write)
     _ping_idle_connections(read)
     return Engines(read=read, write=write)
