@@ -54,7 +54,10 @@ class Engines:
         """A pooled driver connection (psycopg or sqlite3) in autocommit, for the per-request look-ups
         and single-statement writes: no SQLAlchemy statement, connection or result objects, which cost
         several times the query itself. Wrap it in `translated_errors()`."""
-        fairy = self.read.raw_connection()
+        try:
+            fairy = self.read.raw_connection()
+        except psycopg.Error as error:  # the pool hands out the driver's own error when connecting fails
+            raise StorageBusy(f"cannot connect to the database: {error}") from error
         try:
             yield fairy.driver_connection
         except (psycopg.OperationalError, psycopg.InterfaceError) as error:

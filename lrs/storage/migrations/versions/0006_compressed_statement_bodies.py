@@ -1,9 +1,11 @@
-"""PostgreSQL: statement bodies compressed inline (lz4), a third of their size on disk.
+"""PostgreSQL: statement bodies that PostgreSQL compresses are compressed with lz4 and kept in the row.
 
-A body of ~1.5 KB is below PostgreSQL's 2 KB TOAST threshold, so by default it is stored as it came.
-STORAGE MAIN with toast_tuple_target 128 makes PostgreSQL compress every body in the row itself (never
-out of line, which would cost a second look-up per statement read). Rows written before this migration
-stay as they are until rewritten. SQLite: nothing to do.
+PostgreSQL only starts compressing when a row passes about 2 KB (TOAST_TUPLE_THRESHOLD, fixed at build
+time), so the typical 1-1.5 KB statement is stored as it came and this changes nothing for it. Longer
+statements (attachments' metadata, long results, many context activities) are compressed with lz4,
+which costs a fraction of the default pglz, and STORAGE MAIN keeps them in the row rather than in the
+TOAST table, so reading one costs no second look-up. Rows written before this migration stay as they
+are until rewritten. SQLite: nothing to do.
 
 Revision ID: 0006
 Revises: 0005
@@ -21,12 +23,10 @@ def upgrade() -> None:
         return
     op.execute("ALTER TABLE statements ALTER COLUMN body SET STORAGE MAIN")
     op.execute("ALTER TABLE statements ALTER COLUMN body SET COMPRESSION lz4")
-    op.execute("ALTER TABLE statements SET (toast_tuple_target = 128)")
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    op.execute("ALTER TABLE statements RESET (toast_tuple_target)")
     op.execute("ALTER TABLE statements ALTER COLUMN body SET COMPRESSION default")
     op.execute("ALTER TABLE statements ALTER COLUMN body SET STORAGE EXTENDED")
