@@ -45,8 +45,11 @@ def main(argv=None) -> None:
     parser.add_argument("--dialect", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--statements", type=int, default=100_000, help="store size for 'queries'")
     parser.add_argument("--repeats", type=int, default=200, help="requests per query case")
-    parser.add_argument("--batch-size", type=int, default=100, help="statements per POST for 'ingest'")
-    parser.add_argument("--ingest-batches", type=int, default=300, help="POSTs per dialect for 'ingest'")
+    parser.add_argument("--batch-size", type=int, default=100, help="statements per POST for 'ceiling'")
+    parser.add_argument("--batch-sizes", default="10,100,1000",
+                        help="comma-separated statements per POST for 'ingest'")
+    parser.add_argument("--ingest-batches", type=int, default=300,
+                        help="POSTs of --batch-size statements for 'ingest' and 'ceiling'")
     parser.add_argument("--single-requests", type=int, default=2000, help="POSTs per client count for 'single'")
     parser.add_argument("--bulk-statements", type=int, default=1_000_000, help="store size 'bulk' loads")
     parser.add_argument("--mix-seconds", type=int, default=60, help="how long 'mix' runs")
@@ -59,6 +62,7 @@ def main(argv=None) -> None:
         parser.error(f"unknown workload {sorted(unknown)[0]!r}; choose from {', '.join(WORKLOADS)}")
     arguments.dialects = ["sqlite", "postgresql"] if arguments.dialect == "both" else [arguments.dialect]
     arguments.query_clients = [int(count) for count in arguments.query_clients.split(",") if count.strip()]
+    arguments.batch_sizes = [int(size) for size in arguments.batch_sizes.split(",") if size.strip()]
     chosen = arguments.workloads or list(DEFAULT)
     report = Report()
     facts = machine()
