@@ -116,6 +116,15 @@ def running_server(url: str, workers: int = 2):
         process.wait(timeout=15)
 
 
+@contextmanager
+def serving(dialect: str):
+    """A fresh database holding the bench credential, served by gunicorn; yields (database URL, base URL)."""
+    with fresh_database(dialect) as url:
+        create_credential(url)
+        with running_server(url) as base:
+            yield url, base
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]

@@ -10,7 +10,7 @@ import time
 import orjson
 from sqlalchemy import create_engine
 
-from bench.environment import create_credential, fresh_database, running_server
+from bench.environment import fresh_database, serving
 from bench.generator import StatementGenerator
 from bench.load import post_all
 from lrs.storage.terms import TermDictionary
@@ -92,11 +92,9 @@ def run(arguments, report) -> dict:
     for dialect in arguments.dialects:
         generator = StatementGenerator(seed=21)
         batches = [generator.batch(size) for _ in range(count)]
-        with fresh_database(dialect) as url:
-            create_credential(url)
-            with running_server(url) as base:
-                report.progress(f"ceiling {dialect}: HTTP, {count} batches of {size}, {WRITERS} clients")
-                http_seconds, _ = post_all(base, [orjson.dumps(batch) for batch in batches], WRITERS)
+        with serving(dialect) as (_, base):
+            report.progress(f"ceiling {dialect}: HTTP, {count} batches of {size}, {WRITERS} clients")
+            http_seconds, _ = post_all(base, [orjson.dumps(batch) for batch in batches], WRITERS)
         http_rate = count * size / http_seconds
         # The same statements again, into a fresh database, straight through the driver.
         with fresh_database(dialect) as url:

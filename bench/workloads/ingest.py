@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import orjson
 
-from bench.environment import create_credential, fresh_database, running_server
+from bench.environment import serving
 from bench.generator import StatementGenerator
 from bench.load import post_all
 
@@ -29,14 +29,12 @@ def run(arguments, report) -> dict:
                      else max(STATEMENTS_PER_SIZE // batch_size, 10))
             # Bodies are encoded before timing so the client spends its CPU on sending, not on JSON.
             bodies = [orjson.dumps(generator.batch(batch_size)) for _ in range(count)]
-            with fresh_database(dialect) as url:
-                create_credential(url)
-                with running_server(url) as base:
-                    report.progress(f"ingest {dialect}: warming up")
-                    _ingest(base, [orjson.dumps(StatementGenerator(seed=99).batch(batch_size))
-                                   for _ in range(max(1000 // batch_size, 2))], 2, batch_size)
-                    report.progress(f"ingest {dialect}: {len(bodies)} batches of {batch_size}, {CLIENTS} clients")
-                    rate = _ingest(base, bodies, CLIENTS, batch_size)
+            with serving(dialect) as (_, base):
+                report.progress(f"ingest {dialect}: warming up")
+                _ingest(base, [orjson.dumps(StatementGenerator(seed=99).batch(batch_size))
+                               for _ in range(max(1000 // batch_size, 2))], 2, batch_size)
+                report.progress(f"ingest {dialect}: {len(bodies)} batches of {batch_size}, {CLIENTS} clients")
+                rate = _ingest(base, bodies, CLIENTS, batch_size)
             results.setdefault(dialect, {})[batch_size] = rate
             verdict = ("met" if rate >= TARGET else "MISSED") if batch_size == TARGET_BATCH else ""
             rows.append((dialect, f"{batch_size}", f"{rate:,.0f} statements/s",

@@ -2,7 +2,7 @@
 statements, and a fifth client looping over the State API, for --mix-seconds (default 60)."""
 from __future__ import annotations
 
-from bench.environment import create_credential, fresh_database, percentile, running_server
+from bench.environment import percentile, serving
 from bench.mixed_load import KINDS, MixedLoad
 
 LABELS = {"post": "POST one statement", "get": "GET limit=100", "state": "State PUT + GET"}
@@ -11,12 +11,10 @@ LABELS = {"post": "POST one statement", "get": "GET limit=100", "state": "State 
 def run(arguments, report) -> dict:
     results, rows = {}, []
     for dialect in arguments.dialects:
-        with fresh_database(dialect) as url:
-            create_credential(url)
-            with running_server(url) as base:
-                report.progress(f"mix {dialect}: {arguments.mix_seconds} s, 4 statement clients + 1 State client")
-                load = MixedLoad(base, arguments.mix_seconds)
-                seconds = load.run()
+        with serving(dialect) as (_, base):
+            report.progress(f"mix {dialect}: {arguments.mix_seconds} s, 4 statement clients + 1 State client")
+            load = MixedLoad(base, arguments.mix_seconds)
+            seconds = load.run()
         if load.errors:
             raise RuntimeError(f"{len(load.errors)} requests failed, first: {load.errors[0]}")
         results[dialect] = {}

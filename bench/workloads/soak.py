@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from bench.environment import create_credential, fresh_database, running_server
+from bench.environment import serving
 from bench.mixed_load import MixedLoad
 
 BATCH = 10
@@ -29,25 +29,23 @@ def _server_rss_kib(port: int) -> int:
 def run(arguments, report) -> dict:
     results = {}
     for dialect in arguments.dialects:
-        with fresh_database(dialect) as url:
-            create_credential(url)
-            with running_server(url) as base:
-                port = int(base.rsplit(":", 1)[1])
-                load = MixedLoad(base, arguments.soak_seconds, post_batch=BATCH)
-                samples = []
-                started = time.monotonic()
-                interval = min(30.0, max(1.0, arguments.soak_seconds / 20))
+        with serving(dialect) as (_, base):
+            port = int(base.rsplit(":", 1)[1])
+            load = MixedLoad(base, arguments.soak_seconds, post_batch=BATCH)
+            samples = []
+            started = time.monotonic()
+            interval = min(30.0, max(1.0, arguments.soak_seconds / 20))
 
-                def sample() -> None:
-                    elapsed = time.monotonic() - started
-                    if samples and elapsed - samples[-1][0] < interval:
-                        return
-                    samples.append((round(elapsed), _server_rss_kib(port), load.counts()))
-                    report.progress(f"soak {dialect}: {samples[-1][0]} s, server RSS "
-                                    f"{samples[-1][1] / 1024:.0f} MiB, {samples[-1][2]}")
+            def sample() -> None:
+                elapsed = time.monotonic() - started
+                if samples and elapsed - samples[-1][0] < interval:
+                    return
+                samples.append((round(elapsed), _server_rss_kib(port), load.counts()))
+                report.progress(f"soak {dialect}: {samples[-1][0]} s, server RSS "
+                                f"{samples[-1][1] / 1024:.0f} MiB, {samples[-1][2]}")
 
-                load.run(while_running=sample)
-                samples.append((round(time.monotonic() - started), _server_rss_kib(port), load.counts()))
+            load.run(while_running=sample)
+            samples.append((round(time.monotonic() - started), _server_rss_kib(port), load.counts()))
         results[dialect] = {"samples": samples, "errors": load.errors[:20]}
         rows = [(f"{seconds} s", f"{rss / 1024:.0f} MiB", f"{seen['post'] * BATCH:,}", f"{seen['get']:,}",
                  f"{seen['state']:,}", seen["errors"]) for seconds, rss, seen in samples]
