@@ -81,7 +81,8 @@ class StatementService:
         payloads = self._attachment_payloads(batch, parts, list_sent=isinstance(payload, list))
         stored_ms = _now_ms()
         authority = principal.authority(self._authority_home_page)
-        prepared = [prepare_for_storage(statement, stored=format_ms(stored_ms), authority=authority,
+        stored = format_ms(stored_ms)  # the same for the whole batch
+        prepared = [prepare_for_storage(statement, stored=stored, authority=authority,
                                         request_version=version) for statement in batch]
         ids = [statement["id"] for statement in prepared]
         if len(set(ids)) != len(ids):
