@@ -57,8 +57,9 @@ class CredentialStorage:
                 created_ms=_now_ms())).inserted_primary_key[0]
 
     def by_key(self, key: str) -> CredentialRecord | None:
+        now = time.monotonic()
         remembered = self._recent.get(key)
-        if remembered is not None and remembered[1] > time.monotonic():
+        if remembered is not None and remembered[1] > now:
             return remembered[0]
         rows = self._engines.rows(_BY_KEY, (key,))
         if not rows:
@@ -69,7 +70,8 @@ class CredentialStorage:
         if self._recheck_seconds > 0:
             if len(self._recent) > 10_000:
                 self._recent.clear()
-            self._recent[key] = (record, time.monotonic() + self._recheck_seconds)
+            # Counted from before the read, so a row read before a change is never used past the interval.
+            self._recent[key] = (record, now + self._recheck_seconds)
         return record
 
     def _forget(self) -> None:
