@@ -22,10 +22,13 @@ class LeanClient:
         """(status, body) of one request; `path` is below the base URL, or a path with a query string."""
         target = self._prefix + path + ("?" + urlencode(params) if params else "")
         all_headers = {**self._headers, **(headers or {})}
+        reused = self._connection.sock is not None
         try:
             self._connection.request(method, target, body=body, headers=all_headers)
             response = self._connection.getresponse()
         except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            if not reused:
+                raise  # a fresh connection that fails is the server failing, which the caller counts
             # The server closed an idle kept-alive connection between two requests: send it again.
             self._connection.close()
             self._connection.request(method, target, body=body, headers=all_headers)

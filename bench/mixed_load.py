@@ -2,6 +2,7 @@
 fixed ratio, plus one client looping over the State API (PUT then GET of a bookmark), until a deadline."""
 from __future__ import annotations
 
+import http.client
 import threading
 import time
 from dataclasses import dataclass, field
@@ -54,6 +55,14 @@ class MixedLoad:
             if status not in expected:
                 self.errors.append(f"{kind}: {status} {body[:200]!r}")
 
+    @staticmethod
+    def _send(client: LeanClient, method: str, path: str, **options) -> tuple[int, bytes]:
+        """A request whose connection fails counts as an error (status 0) instead of ending the client."""
+        try:
+            return client.request(method, path, **options)
+        except (OSError, http.client.HTTPException) as error:
+            return 0, repr(error).encode()
+
     def _statement_client(self, number: int, stop: float) -> None:
         generator = StatementGenerator(seed=100 + number)
         client = LeanClient(self.base, {**auth_headers(), "Content-Type": "application/json"})
@@ -62,13 +71,13 @@ class MixedLoad:
             step += 1
             if step % self.get_every == 0:
                 started = time.perf_counter()
-                status, body = client.request("GET", "/xapi/statements", params={"limit": 100})
+                status, body = self._send(client, "GET", "/xapi/statements", params={"limit": 100})
                 self._record("get", started, status, body)
             else:
                 payload = generator.batch(self.post_batch) if self.post_batch > 1 else generator.statement()
                 encoded = orjson.dumps(payload)
                 started = time.perf_counter()
-                status, body = client.request("POST", "/xapi/statements", body=encoded)
+                status, body = self._send(client, "POST", "/xapi/statements", body=encoded)
                 self._record("post", started, status, body)
         client.close()
 
@@ -80,10 +89,10 @@ class MixedLoad:
         while time.monotonic() < stop:
             step += 1
             started = time.perf_counter()
-            status, body = client.request("PUT", "/xapi/activities/state", params=state,
-                                          body=orjson.dumps({"step": step}))
+            status, body = self._send(client, "PUT", "/xapi/activities/state", params=state,
+                                      body=orjson.dumps({"step": step}))
             if status == 204:
-                status, body = client.request("GET", "/xapi/activities/state", params=state)
+                status, body = self._send(client, "GET", "/xapi/activities/state", params=state)
                 if status == 200 and orjson.loads(body) != {"step": step}:
                     status, body = 0, b"State GET did not return the document just PUT"
             self._record("state", started, status, body)
