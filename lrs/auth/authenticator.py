@@ -1,6 +1,7 @@
 """Who is calling: HTTP Basic with a credential's key and secret, or an OAuth 2.0 Bearer token issued
 for one (xAPI-Communication 4.0). Either way the credential must still exist, be unrevoked and belong
-to an enabled store, so revoking a key or disabling a store takes effect on the next request."""
+to an enabled store. Revoking a key or disabling a store takes effect at once in the process that did
+it and within LRS_CREDENTIAL_RECHECK_SECONDS in every other (lrs/storage/credentials.py)."""
 from __future__ import annotations
 
 import hashlib

@@ -121,7 +121,8 @@ class Administration:
         return IssuedCredential(credential_id, store_id, key, secret)
 
     def rotate_secret(self, actor: str, credential_id: int) -> IssuedCredential:
-        """A new secret for the same key; the old secret stops working at once."""
+        """A new secret for the same key; the old secret stops working at once in this process and within
+        LRS_CREDENTIAL_RECHECK_SECONDS in every other."""
         record = self._credential(credential_id)
         secret = new_secret()
         self._credentials.set_secret_hash(credential_id, hash_secret(secret))

@@ -41,6 +41,7 @@ class CredentialStorage:
         self._engines = engines
         self._recheck_seconds = recheck_seconds
         self._recent: dict[str, tuple[CredentialRecord, float]] = {}
+        self._generation = 0  # bumped by every change, so a read that raced a change is not remembered
 
     def ensure_store(self, name: str) -> int:
         with self._engines.write.begin() as connection:
@@ -57,7 +58,7 @@ class CredentialStorage:
                 created_ms=_now_ms())).inserted_primary_key[0]
 
     def by_key(self, key: str) -> CredentialRecord | None:
-        now = time.monotonic()
+        now, generation = time.monotonic(), self._generation
         remembered = self._recent.get(key)
         if remembered is not None and remembered[1] > now:
             return remembered[0]
@@ -67,7 +68,7 @@ class CredentialStorage:
         credential_id, store_id, name, key, secret_hash, scopes, revoked_ms, store_enabled = rows[0]
         record = CredentialRecord(credential_id, store_id, name, key, secret_hash, scopes, revoked_ms is not None,
                                   bool(store_enabled))
-        if self._recheck_seconds > 0:
+        if self._recheck_seconds > 0 and generation == self._generation:
             if len(self._recent) > 10_000:
                 self._recent.clear()
             # Counted from before the read, so a row read before a change is never used past the interval.
@@ -76,6 +77,7 @@ class CredentialStorage:
 
     def _forget(self) -> None:
         """After a change to credentials or stores, this process reads them afresh."""
+        self._generation += 1
         self._recent.clear()
 
     def last_version(self, credential_id: int) -> str | None:

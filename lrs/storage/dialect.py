@@ -15,6 +15,9 @@ from lrs.storage.errors import ConcurrentInsert, StorageBusy, TransientStorageEr
 _TRANSIENT_SQLSTATES = {"40P01", "40001"}  # deadlock, serialization failure: retry at once
 _BUSY_SQLSTATES = {"55P03", "57014", "53300"}  # lock timeout, statement timeout, too many connections
 _UNIQUE_VIOLATION = "23505"
+# The database cannot serve now (connection failures, insufficient resources, shutting down): 503, as
+# lrs/app.py answers the same errors when SQLAlchemy raises them.
+_UNAVAILABLE_SQLSTATE_PREFIXES = ("08", "53", "57P")
 
 
 def insert_ignoring_conflicts(table: Table, dialect_name: str):
@@ -50,13 +53,14 @@ def translated_errors():
     except sqlite3.IntegrityError as error:  # raised by driver_rows and bulk_insert on SQLite
         raise ConcurrentInsert(str(error)) from error
     except sqlite3.OperationalError as error:
-        if "locked" in str(error) or "busy" in str(error):
-            raise StorageBusy(str(error)) from error
+        message = str(error)
+        if "locked" in message or "busy" in message or "unable to open" in message:
+            raise StorageBusy(message) from error
         raise
-    except psycopg.Error as error:  # raised by COPY, which goes to the driver directly
+    except psycopg.Error as error:  # raised where the storage layer talks to the driver directly
         if error.sqlstate == _UNIQUE_VIOLATION:
             raise ConcurrentInsert(str(error)) from error
-        if error.sqlstate in _BUSY_SQLSTATES:
+        if error.sqlstate in _BUSY_SQLSTATES or (error.sqlstate or "").startswith(_UNAVAILABLE_SQLSTATE_PREFIXES):
             raise StorageBusy(str(error)) from error
         if error.sqlstate in _TRANSIENT_SQLSTATES:
             raise TransientStorageError(str(error)) from error

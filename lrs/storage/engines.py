@@ -54,6 +54,7 @@ class Engines:
         """A pooled driver connection (psycopg or sqlite3) in autocommit, for the per-request look-ups
         and single-statement writes: no SQLAlchemy statement, connection or result objects, which cost
         several times the query itself. Wrap it in `translated_errors()`."""
+        pool = self.read.pool
         try:
             fairy = self.read.raw_connection()
         except psycopg.Error as error:  # the pool hands out the driver's own error when connecting fails
@@ -61,9 +62,13 @@ class Engines:
         try:
             yield fairy.driver_connection
         except (psycopg.OperationalError, psycopg.InterfaceError) as error:
-            if fairy.driver_connection.closed or error.sqlstate is None or error.sqlstate.startswith("08"):
-                fairy.invalidate()  # the database went away: this connection, and the pooled ones, are stale
-                self.read.dispose(close=False)
+            if fairy.driver_connection.closed or error.sqlstate is None or \
+                    error.sqlstate.startswith(("08", "57P")):
+                # The database went away or is shutting down: this connection, and the others pooled
+                # with it, are stale. Replace the pool once, not again for each request that finds out.
+                fairy.invalidate()
+                if self.read.pool is pool:
+                    self.read.dispose(close=False)
                 raise StorageBusy(f"the database connection was lost: {error}") from error
             raise
         finally:
