@@ -73,7 +73,7 @@ def driver_rows(connection, sql: str, parameters=()) -> list[tuple]:
     For the per-request hot path, where building and compiling a SQLAlchemy statement costs more than
     the query: on SQLite the statement goes to sqlite3 directly (errors are translated by
     `translated_errors`); on PostgreSQL through exec_driver_sql, which keeps SQLAlchemy's handling of
-    lost connections."""
+    lost connections. Each `?` becomes `%s` there, so the SQL must hold no other `?` or `%`."""
     if connection.dialect.name == "postgresql":
         return connection.exec_driver_sql(sql.replace("?", "%s"), tuple(parameters)).all()
     with translated_errors():

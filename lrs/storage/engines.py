@@ -41,7 +41,8 @@ class Engines:
         return self.write.dialect.name
 
     def rows(self, sql: str, parameters=()) -> list[tuple]:
-        """The rows of one read statement written with `?` placeholders (see `driver`)."""
+        """The rows of one read statement written with `?` placeholders (see `driver`). On PostgreSQL each
+        `?` becomes `%s`, so the SQL must hold no other `?` or `%` (no JSONB `?` operator, no LIKE '%')."""
         with translated_errors(), self.driver() as connection:
             if self.dialect == "postgresql":
                 with connection.cursor() as cursor:
