@@ -136,6 +136,15 @@ class XapiClient:
     def get_statements(self, headers: dict | None = None, **parameters):
         return self.request("GET", "/xapi/statements", query_string=parameters, headers=headers)
 
+    def all_statement_ids(self, **parameters) -> list[str]:
+        """The ids of every statement a query returns, following `more` to the last page, in order."""
+        ids, page = [], self.get_statements(**parameters).get_json()
+        while True:
+            ids += [found["id"] for found in page["statements"]]
+            if not page["more"]:
+                return ids
+            page = self.request("GET", page["more"]).get_json()
+
 
 @pytest.fixture
 def store_credential(app):

@@ -66,12 +66,7 @@ def test_a_postgres_restart_mid_ingest_loses_nothing_acknowledged(postgresql_dat
     reader_app = create_app(Settings(database_url=url))
     try:
         reader = XapiClient(reader_app.test_client(), issued.key, issued.secret)
-        ids, page = [], reader.get_statements(limit="0").get_json()
-        while True:
-            ids += [s["id"] for s in page["statements"]]
-            if not page["more"]:
-                break
-            page = reader.request("GET", page["more"]).get_json()
+        ids = reader.all_statement_ids(limit="0")
     finally:
         reader_app.extensions["lrs"].close()
     assert len(ids) == len(set(ids)) == BATCHES * BATCH_SIZE
