@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict
+from typing import Callable
 
 from lrs.auth.basic import parse_basic
 from lrs.auth.secrets import DUMMY_HASH, hash_secret, new_key, new_secret, secret_matches
@@ -14,19 +15,20 @@ from lrs.storage.audit import AdminStorage, AuditEntry, AuditStorage
 from lrs.storage.credentials import CredentialRecord, CredentialStorage, StoreRecord
 from lrs.storage.errors import ConcurrentInsert
 from lrs.storage.erasure import ErasureCounts, ErasureStorage
+from lrs.storage.terms import PurgeProgress, TermPurge
 from lrs.xapi.agents import identifier_variants, ifi_key
 from lrs.xapi.errors import BadRequest, Conflict, NotFound, Unauthorized
-from lrs.xapi.filter_terms import agent_term
 from lrs.xapi.scopes import parse_scopes
 
 
 class Administration:
     def __init__(self, credentials: CredentialStorage, audit: AuditStorage, admins: AdminStorage,
-                 erasure: ErasureStorage, throttle: FailureThrottle):
+                 erasure: ErasureStorage, term_purge: TermPurge, throttle: FailureThrottle):
         self._credentials = credentials
         self._audit = audit
         self._admins = admins
         self._erasure = erasure
+        self._term_purge = term_purge
         self._throttle = throttle
 
     # --- admins ------------------------------------------------------------------------------
@@ -146,16 +148,34 @@ class Administration:
 
     def erase_agent(self, actor: str, store_id: int, agent: dict, *, dry_run: bool) -> ErasureCounts:
         """Deletes the statements the agent appears in, its documents and attachments no other
-        statement uses; a dry run only counts. Both are audited."""
+        statement uses; a dry run only counts. Both are audited. An mbox is erased in every spelling
+        the store holds that differs only in the domain's case, and as the mbox_sha1sum of each of
+        those spellings and of the all-lower-case domain (docs/security.md)."""
         self.store(store_id)
         variants = identifier_variants(agent)
-        counts = self._erasure.erase(store_id, [agent_term(variant) for variant in variants],
-                                     [ifi_key(variant) for variant in variants], dry_run=dry_run)
+        mbox = agent.get("mbox")
+        if isinstance(mbox, str):
+            local, at, domain = mbox.rpartition("@")
+            spellings = self._erasure.mailbox_spellings(store_id, mbox)
+            if at:
+                spellings.append(f"{local}@{domain.lower()}")
+            for spelling in spellings:
+                variants += [{"mbox": spelling}, {"mbox_sha1sum": hashlib.sha1(spelling.encode()).hexdigest()}]
+        keys = sorted({ifi_key(variant) for variant in variants})
+        counts = self._erasure.erase(store_id, ["A" + key for key in keys], keys, dry_run=dry_run)
         # The log keeps a digest of the identifier, not the identifier it was asked to forget.
         self._audit.record(actor, "erasure.dry_run" if dry_run else "erasure", store_id,
                            {"agent_sha256": hashlib.sha256(ifi_key(agent).encode()).hexdigest(),
                             **asdict(counts)})
         return counts
+
+    def purge_terms(self, actor: str, *, dry_run: bool,
+                    progress: Callable[[PurgeProgress], None] = lambda _: None) -> PurgeProgress:
+        """Removes term dictionary entries no statement uses (after erasures); safe while servers run
+        (lrs/storage/terms.py). A dry run only counts. Audited."""
+        result = self._term_purge.run(dry_run=dry_run, progress=progress)
+        self._audit.record(actor, "terms.purge_dry_run" if dry_run else "terms.purge", None, asdict(result))
+        return result
 
     def audit(self, *, store_id: int | None = None, limit: int = 100) -> list[AuditEntry]:
         return self._audit.entries(store_id=store_id, limit=limit)

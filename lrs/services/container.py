@@ -22,7 +22,7 @@ from lrs.storage.documents import DocumentStorage
 from lrs.storage.engines import Engines, create_engines
 from lrs.storage.erasure import ErasureStorage
 from lrs.storage.statements import StatementStorage
-from lrs.storage.terms import TermDictionary
+from lrs.storage.terms import TermDictionary, TermPurge
 
 
 @dataclass
@@ -65,4 +65,4 @@ def build_services(settings: Settings) -> Services:
                     client_versions=ClientVersions(credential_storage),
                     administration=Administration(credential_storage, AuditStorage(engines),
                                                   AdminStorage(engines),
-                                                  ErasureStorage(engines, term_dictionary), throttle))
+                                                  ErasureStorage(engines), TermPurge(engines), throttle))

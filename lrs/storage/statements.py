@@ -4,14 +4,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-from sqlalchemy import literal, select, tuple_, update
+import orjson
+from sqlalchemy import select, update
 
 from lrs.storage.dialect import (allocate_statement_seqs, bulk_insert, driver_rows,
                                  insert_ignoring_conflicts, placeholders, translated_errors)
 from lrs.storage.engines import Engines
+from lrs.storage.errors import TransientStorageError
 from lrs.xapi.attachments import AttachmentPart
-from lrs.storage.tables import attachments, statement_index, statement_refs, statements
-from lrs.storage.terms import TermDictionary
+from lrs.storage.tables import (attachment_uses, attachments, inherited_index, statement_index, statement_refs,
+                                statements)
+from lrs.storage.terms import (PURGE_LOCK, InternedTerms, StaleTerms, TermDictionary, check_generation,
+                               take_write_side)
+from lrs.xapi.filter_terms import declared_attachment_hashes
 
 _CHUNK = 500
 # Bounds StatementRef chains followed when a targeted statement arrives after its referrers.
@@ -19,14 +24,29 @@ _MAX_REF_PROPAGATION_STEPS = 10_000
 _STATEMENT_COLUMNS = ("seq", "store_id", "statement_id", "stored_ms", "voided", "voids", "credential_id", "body")
 _INDEX_COLUMNS = ("store_id", "term_id", "role", "stored_ms", "seq")
 _REF_COLUMNS = ("store_id", "target_statement_id", "referrer_seq")
+_INHERITED_COLUMNS = ("store_id", "seq", "term_id", "role", "origin_credential_id")
+_USE_COLUMNS = ("store_id", "sha2", "seq")
+# A term purge between interning and writing makes the write start again; more than this in a row
+# means purges run back to back, and the client gets a 503 to retry.
+_STALE_TERM_ATTEMPTS = 5
 
 # Hot-path SQL for driver_rows and Engines.rows; `t` is the table looked up by id (see _rows_by_ids).
 _FIND = ("t.statement_id, t.body, t.stored_ms, t.voided, t.voids, t.credential_id", "statements", "statement_id", "")
 _SEQS_OF = ("t.statement_id, t.seq", "statements", "statement_id", "")
-_REFERRERS = ("t.target_statement_id, t.referrer_seq, s.voids", "statement_refs", "target_statement_id",
-              "JOIN statements s ON s.seq = t.referrer_seq")
+_REFERRERS = ("t.target_statement_id, t.referrer_seq, s.voids, s.statement_id", "statement_refs",
+              "target_statement_id", "JOIN statements s ON s.seq = t.referrer_seq")
+# Transaction-scoped advisory locks on statement ids (PostgreSQL), taken in sorted order: a statement
+# write locks its own ids and the ids its statements target, so a target and its referrer (or voider)
+# written at the same moment are serialised, and the second sees the first (docs/adr/004).
+_LOCK_IDS_POSTGRESQL = """
+SELECT count(pg_advisory_xact_lock(key)) FROM (
+    SELECT DISTINCT hashtextextended(id, %(store)s::bigint) AS key FROM unnest(%(keys)b::text[]) AS id ORDER BY 1
+) AS sorted
+"""
+_PURGE_SHARED_POSTGRESQL = f"SELECT pg_advisory_xact_lock_shared({PURGE_LOCK[0]}, {PURGE_LOCK[1]})"
 # Sequence numbers in batch order, the statements and their index rows, all or nothing; nothing at all
-# when a stored statement already targets one of the ids. Returns how many statements it stored. Arrays
+# when a stored statement already targets one of the ids or a term purge ran since the term ids were
+# interned. Returns how many statements it stored and whether the generation held. Arrays
 # go in binary (%b): psycopg's text format escapes every quote of every JSON body with a regex.
 _PLAIN_INSERT_POSTGRESQL = """
 WITH input AS (
@@ -38,12 +58,14 @@ WITH input AS (
 ), referred AS (
     SELECT 1 FROM statement_refs
     WHERE store_id = %(store)s::integer AND target_statement_id = ANY(%(ids)b::text[]) LIMIT 1
+), fresh AS (
+    SELECT 1 FROM term_generation WHERE id = 1 AND generation = %(generation)s::bigint
 ), new AS (
     INSERT INTO statements (seq, store_id, statement_id, stored_ms, voided, voids, credential_id, body)
     SELECT numbered.seq, %(store)s::integer, input.statement_id, %(stored)s::bigint, false, NULL,
            %(credential)s::integer, input.body
     FROM input JOIN numbered USING (position)
-    WHERE NOT EXISTS (SELECT 1 FROM referred)
+    WHERE NOT EXISTS (SELECT 1 FROM referred) AND EXISTS (SELECT 1 FROM fresh)
     RETURNING seq
 ), indexed AS (
     INSERT INTO statement_index (store_id, term_id, role, stored_ms, seq)
@@ -53,8 +75,15 @@ WITH input AS (
     JOIN numbered USING (position)
     WHERE EXISTS (SELECT 1 FROM new)
 )
-SELECT count(*) FROM new
+SELECT count(*), EXISTS (SELECT 1 FROM fresh) FROM new
 """
+
+# statements/read/mine: an index row matches only if the reader's own statement gave it, or it came
+# through a StatementRef from a statement the reader stored too (a row's origin is in inherited_index).
+_NOT_INHERITED_FROM_OTHERS = (
+    "NOT EXISTS (SELECT 1 FROM inherited_index h WHERE h.store_id = {row}.store_id AND h.seq = {row}.seq "
+    "AND h.term_id = {row}.term_id AND h.role = {row}.role "
+    "AND (h.origin_credential_id IS NULL OR h.origin_credential_id <> ?))")
 
 
 @dataclass(frozen=True)
@@ -129,21 +158,28 @@ class StatementStorage:
              ascending: bool, limit: int, after: PagePosition | None,
              credential_id: int | None = None) -> StatementPage:
         """One page of non-voided statements matching every term, in stored order; with
-        `credential_id`, only those that credential stored (statements/read/mine)."""
-        term_ids = self._terms.lookup(value for value, _ in terms)
-        if len(term_ids) < len({value for value, _ in terms}):
-            return StatementPage([], None)
+        `credential_id`, only those that credential stored (statements/read/mine), matched by rows
+        inherited through a StatementRef only when that credential stored their origin too."""
+        # Term ids are found by value inside the query, never from a process's cache, so a term purge
+        # can never make a read use an id that is gone (lrs/storage/terms.py).
+        term_id = "(SELECT id FROM terms WHERE value = ?)"
         # Built as driver SQL: compiling the equivalent SQLAlchemy select cost more than running it.
         if terms:
             source = "i"
             sql = "SELECT i.stored_ms, i.seq, s.body FROM statement_index i JOIN statements s ON s.seq = i.seq"
             driver_value, driver_role = terms[0]
-            conditions = ["i.store_id = ?", "i.term_id = ?", "i.role = ?"]
-            parameters = [store_id, term_ids[driver_value], int(driver_role)]
+            conditions = ["i.store_id = ?", f"i.term_id = {term_id}", "i.role = ?"]
+            parameters = [store_id, driver_value, int(driver_role)]
+            if credential_id is not None:
+                conditions.append(_NOT_INHERITED_FROM_OTHERS.format(row="i"))
+                parameters.append(credential_id)
             for value, role in terms[1:]:
-                conditions.append("EXISTS (SELECT 1 FROM statement_index o WHERE o.store_id = ? AND o.term_id = ? "
-                                  "AND o.role = ? AND o.stored_ms = i.stored_ms AND o.seq = i.seq)")
-                parameters += [store_id, term_ids[value], int(role)]
+                mine = "" if credential_id is None else " AND " + _NOT_INHERITED_FROM_OTHERS.format(row="o")
+                conditions.append(f"EXISTS (SELECT 1 FROM statement_index o WHERE o.store_id = ? AND o.term_id = "
+                                  f"{term_id} AND o.role = ? AND o.stored_ms = i.stored_ms AND o.seq = i.seq{mine})")
+                parameters += [store_id, value, int(role)]
+                if credential_id is not None:
+                    parameters.append(credential_id)
         else:
             source = "s"
             sql = "SELECT s.stored_ms, s.seq, s.body FROM statements s"
@@ -178,12 +214,30 @@ class StatementStorage:
                credential_id: int | None, payloads: list[AttachmentPart] = ()) -> None:
         """Stores the records and their attachment payloads in one transaction, voiding and StatementRef
         filters included. Raises ConcurrentInsert when another writer stored one of the ids first."""
-        term_ids = self._terms.intern({value for record in records for value, _ in record.terms})
-        if (self._engines.dialect == "postgresql" and not payloads
+        uses = [declared_attachment_hashes(orjson.loads(record.body)) if '"attachments"' in record.body else set()
+                for record in records]
+        for _ in range(_STALE_TERM_ATTEMPTS):
+            interned = self._terms.intern({value for record in records for value, _ in record.terms})
+            try:
+                self._insert_once(store_id, records, uses, interned, stored_ms, credential_id, payloads)
+                return
+            except StaleTerms:
+                self._terms.forget()
+        raise TransientStorageError("term purges kept replacing the term ids of this write")
+
+    def _insert_once(self, store_id: int, records: list[StatementRecord], uses: list[set[str]],
+                     interned: InternedTerms, stored_ms: int, credential_id: int | None,
+                     payloads: list[AttachmentPart]) -> None:
+        term_ids = interned.ids
+        if (self._engines.dialect == "postgresql" and not payloads and not any(uses)
                 and all(record.ref_target is None for record in records)
-                and self._insert_plain_postgresql(store_id, records, term_ids, stored_ms, credential_id)):
+                and self._insert_plain_postgresql(store_id, records, interned, stored_ms, credential_id)):
             return
         with translated_errors(), self._engines.write.begin() as connection:
+            take_write_side(connection)
+            lock_statement_ids(connection, store_id, [record.statement_id for record in records]
+                                + [record.ref_target for record in records if record.ref_target])
+            check_generation(connection, interned.generation)
             seqs = allocate_statement_seqs(connection, len(records))
             bulk_insert(connection, statements, _STATEMENT_COLUMNS, [
                 (seq, store_id, record.statement_id, stored_ms, False, record.voids, credential_id, record.body)
@@ -194,34 +248,46 @@ class StatementStorage:
             bulk_insert(connection, statement_refs, _REF_COLUMNS, [
                 (store_id, record.ref_target, seq)
                 for record, seq in zip(records, seqs) if record.ref_target is not None])
+            bulk_insert(connection, attachment_uses, _USE_COLUMNS, [
+                (store_id, sha2, seq) for hashes, seq in zip(uses, seqs) for sha2 in sorted(hashes)])
             if payloads:
                 # Stored once per hash: a payload already kept for this store is not written again.
                 connection.execute(insert_ignoring_conflicts(attachments, self._engines.dialect), [
                     {"store_id": store_id, "sha2": payload.sha2, "content_type": payload.content_type,
                      "length": len(payload.content), "content": payload.content} for payload in payloads])
             # One look-up serves voiding and filter inheritance: who already targets the new ids.
-            referrers = self._referrers(connection, store_id, [record.statement_id for record in records])
+            referrers = referrers_of(connection, store_id, [record.statement_id for record in records])
             self._apply_voiding(connection, store_id, records, referrers)
             self._propagate_statement_refs(connection, store_id, records, seqs, referrers)
 
-    def _insert_plain_postgresql(self, store_id: int, records: list[StatementRecord], term_ids: dict,
+    def _insert_plain_postgresql(self, store_id: int, records: list[StatementRecord], interned: InternedTerms,
                                  stored_ms: int, credential_id: int | None) -> bool:
         """The common case on PostgreSQL, statements that target no other statement and that none
-        already stored targets, as one self-committing SQL statement: one round trip instead of nine.
-        False, with nothing written, when a stored statement targets one of them (the full path
-        then links them)."""
+        already stored targets: the locks and one self-committing insert sent as one pipeline, so one
+        round trip. False, with nothing written, when a stored statement targets one of them (the full
+        path then links them); StaleTerms when a purge ran since the terms were interned."""
         positions, ids, roles = [], [], []
         for position, record in enumerate(records, start=1):
             for value, role in record.terms:
                 positions.append(position)
-                ids.append(term_ids[value])
+                ids.append(interned.ids[value])
                 roles.append(int(role))
+        statement_ids = [record.statement_id for record in records]
         with translated_errors(), self._engines.driver() as connection:
-            inserted = connection.execute(_PLAIN_INSERT_POSTGRESQL, {
-                "ids": [record.statement_id for record in records], "bodies": [record.body for record in records],
-                "store": store_id, "stored": stored_ms, "credential": credential_id,
-                "term_positions": positions, "term_ids": ids, "roles": roles}).fetchone()[0]
-        return inserted == len(records)
+            # psycopg sends no Sync inside the pipeline: the three statements are one implicit
+            # transaction, and each takes a fresh snapshot, so the insert sees what the locks waited for.
+            with connection.pipeline():
+                connection.execute(_PURGE_SHARED_POSTGRESQL)
+                connection.execute(_LOCK_IDS_POSTGRESQL, {"store": store_id, "keys": statement_ids})
+                inserted = connection.execute(_PLAIN_INSERT_POSTGRESQL, {
+                    "ids": statement_ids, "bodies": [record.body for record in records],
+                    "store": store_id, "stored": stored_ms, "credential": credential_id,
+                    "generation": interned.generation,
+                    "term_positions": positions, "term_ids": ids, "roles": roles})
+            count, fresh = inserted.fetchone()
+        if not fresh:
+            raise StaleTerms()
+        return count == len(records)
 
     def payloads(self, store_id: int, hashes) -> list[AttachmentPart]:
         """The stored attachment payloads among these SHA-2 hashes."""
@@ -236,11 +302,11 @@ class StatementStorage:
         return found
 
     def _apply_voiding(self, connection, store_id: int, records: list[StatementRecord],
-                       referrers: list[tuple[str, int, bool]]) -> None:
+                       referrers: list[tuple[str, int, bool, str]]) -> None:
         """A statement is voided iff it is not a voiding statement and a voiding statement targets it
         (xAPI-Data 2.3.2.s2.b3), whichever of the two arrived first."""
         targets = [record.voids for record in records if record.voids]
-        targets.extend(target_id for target_id, _, voiding in referrers if voiding)
+        targets.extend(target_id for target_id, _, voiding, _ in referrers if voiding)
         for chunk in _chunks(sorted(set(targets))):
             connection.execute(update(statements).where(
                 statements.c.store_id == store_id, statements.c.statement_id.in_(chunk),
@@ -248,52 +314,71 @@ class StatementStorage:
                 .values(voided=True))
 
     def _propagate_statement_refs(self, connection, store_id: int, records: list[StatementRecord],
-                                  seqs: list[int], referrers: list[tuple[str, int, bool]]) -> None:
+                                  seqs: list[int], referrers: list[tuple[str, int, bool, str]]) -> None:
         """Statements that target another statement also match its filters (xAPI-Communication 2.1.3.s3):
         copy the targeted statement's index rows onto its referrers, recursively, whichever came first."""
         targets = sorted({record.ref_target for record in records if record.ref_target})
-        target_seqs = self._seqs_of(connection, store_id, targets) if targets else {}
+        target_seqs = _seqs_of(connection, store_id, targets) if targets else {}
         for record, seq in zip(records, seqs):  # in batch order, so chains inside a batch resolve
             if record.ref_target in target_seqs:
-                self._copy_index_rows(connection, store_id, target_seqs[record.ref_target], seq)
+                copy_inherited_rows(connection, store_id, target_seqs[record.ref_target], seq)
         new_seqs = {record.statement_id: seq for record, seq in zip(records, seqs)}
-        work = [(new_seqs[target_id], referrer_seq) for target_id, referrer_seq, _ in referrers]
+        work = [(new_seqs[target_id], referrer_seq, referrer_id) for target_id, referrer_seq, _, referrer_id in referrers]
         steps = 0
         while work and steps < _MAX_REF_PROPAGATION_STEPS:
             steps += 1
-            source_seq, referrer_seq = work.pop()
-            if source_seq == referrer_seq or not self._copy_index_rows(connection, store_id, source_seq,
-                                                                         referrer_seq):
+            source_seq, referrer_seq, referrer_id = work.pop()
+            if source_seq == referrer_seq:
                 continue
-            referrer_id = connection.execute(
-                select(statements.c.statement_id).where(statements.c.seq == referrer_seq)).scalar()
-            work.extend((referrer_seq, next_referrer)
-                        for _, next_referrer, _ in self._referrers(connection, store_id, [referrer_id]))
+            # Whoever changes a statement's rows holds its id's lock, so a referrer of it written at the
+            # same moment copies them after this commits, or is found below.
+            lock_statement_ids(connection, store_id, [referrer_id])
+            if not copy_inherited_rows(connection, store_id, source_seq, referrer_seq):
+                continue
+            work.extend((referrer_seq, next_seq, next_id)
+                        for _, next_seq, _, next_id in referrers_of(connection, store_id, [referrer_id]))
 
-    @staticmethod
-    def _seqs_of(connection, store_id: int, statement_ids: list[str]) -> dict[str, int]:
-        return dict(_rows_by_ids(partial(driver_rows, connection), connection.dialect.name, _SEQS_OF, store_id,
-                                 statement_ids))
 
-    @staticmethod
-    def _referrers(connection, store_id: int, statement_ids: list[str]) -> list[tuple[str, int, bool]]:
-        """(targeted statement id, referrer seq, whether the referrer voids it) for statements whose
-        Object targets one of the ids."""
-        return [(target_id, seq, voids is not None) for target_id, seq, voids in _rows_by_ids(
-            partial(driver_rows, connection), connection.dialect.name, _REFERRERS, store_id, statement_ids)]
+def lock_statement_ids(connection, store_id: int, statement_ids: list[str]) -> None:
+    """PostgreSQL: this transaction's advisory locks on the ids (sorted, so two writers never deadlock
+    on them), taken by every writer of statements' rows, erasure included; SQLite needs none, its
+    write transactions run one at a time."""
+    if connection.dialect.name == "postgresql" and statement_ids:
+        connection.connection.driver_connection.execute(
+            _LOCK_IDS_POSTGRESQL, {"store": store_id, "keys": sorted(set(statement_ids))})
 
-    def _copy_index_rows(self, connection, store_id: int, source_seq: int, target_seq: int) -> bool:
-        """Adds the source statement's terms to the target statement; True if any were new."""
-        target_stored = connection.execute(
-            select(statements.c.stored_ms).where(statements.c.seq == target_seq)).scalar()
-        already = select(statement_index.c.term_id, statement_index.c.role).where(
-            statement_index.c.seq == target_seq)
-        copy = insert_ignoring_conflicts(statement_index, self._engines.dialect).from_select(
-            ["store_id", "term_id", "role", "stored_ms", "seq"],
-            select(literal(store_id), statement_index.c.term_id, statement_index.c.role,
-                   literal(target_stored), literal(target_seq))
-            .where(statement_index.c.seq == source_seq,
-                   tuple_(statement_index.c.term_id, statement_index.c.role).not_in(already))
-        ).returning(statement_index.c.term_id)
-        # Counted through RETURNING: drivers disagree on rowcount for INSERT ... SELECT.
-        return len(connection.execute(copy).all()) > 0
+
+def _seqs_of(connection, store_id: int, statement_ids: list[str]) -> dict[str, int]:
+    return dict(_rows_by_ids(partial(driver_rows, connection), connection.dialect.name, _SEQS_OF, store_id,
+                             statement_ids))
+
+
+def referrers_of(connection, store_id: int, statement_ids: list[str]) -> list[tuple[str, int, bool, str]]:
+    """(targeted statement id, referrer seq, whether the referrer voids it, referrer id) for statements
+    whose Object targets one of the ids."""
+    return [(target_id, seq, voids is not None, referrer_id) for target_id, seq, voids, referrer_id in _rows_by_ids(
+        partial(driver_rows, connection), connection.dialect.name, _REFERRERS, store_id, statement_ids)]
+
+
+def copy_inherited_rows(connection, store_id: int, source_seq: int, target_seq: int) -> bool:
+    """Adds the source statement's index rows that the target lacks to the target, each recorded in
+    inherited_index with the credential that stored the statement it first came from; True if any."""
+    run = partial(driver_rows, connection)
+    source_rows = run("SELECT i.term_id, i.role, h.seq, h.origin_credential_id FROM statement_index i "
+                      "LEFT JOIN inherited_index h ON h.store_id = i.store_id AND h.seq = i.seq "
+                      "AND h.term_id = i.term_id AND h.role = i.role WHERE i.store_id = ? AND i.seq = ?",
+                      (store_id, source_seq))
+    if not source_rows:
+        return False
+    facts = {seq: (credential_id, stored_ms) for seq, credential_id, stored_ms in run(
+        "SELECT seq, credential_id, stored_ms FROM statements WHERE seq IN (?, ?)", (source_seq, target_seq))}
+    source_credential, target_stored = facts[source_seq][0], facts[target_seq][1]
+    existing = set(run("SELECT term_id, role FROM statement_index WHERE store_id = ? AND seq = ?",
+                       (store_id, target_seq)))
+    new = [(term_id, role, source_credential if inherited_seq is None else origin)
+           for term_id, role, inherited_seq, origin in source_rows if (term_id, role) not in existing]
+    bulk_insert(connection, statement_index, _INDEX_COLUMNS,
+                [(store_id, term_id, role, target_stored, target_seq) for term_id, role, _ in new])
+    bulk_insert(connection, inherited_index, _INHERITED_COLUMNS,
+                [(store_id, target_seq, term_id, role, origin) for term_id, role, origin in new])
+    return bool(new)

@@ -75,6 +75,38 @@ statement_refs = Table(
     sqlite_with_rowid=False,
 )
 
+# Which statement_index rows a statement holds only through its StatementRef chain (xAPI-Communication
+# 2.1.3.s3), and whose statement they came from: erasure removes them with their origin, and a
+# statements/read/mine reader matches them only when it stored the origin. Plain statements have none.
+inherited_index = Table(
+    "inherited_index", metadata,
+    Column("store_id", Integer, primary_key=True),
+    Column("seq", BigInteger, primary_key=True),
+    Column("term_id", BigInteger, primary_key=True),
+    Column("role", SmallInteger, primary_key=True),
+    Column("origin_credential_id", Integer, nullable=True),
+    sqlite_with_rowid=False,
+)
+
+# Which statements declare an attachment, by lower-case SHA-2 (top level and SubStatement), so erasure
+# finds whether a payload is still used with one exact probe instead of searching statement bodies.
+attachment_uses = Table(
+    "attachment_uses", metadata,
+    Column("store_id", Integer, primary_key=True),
+    Column("sha2", String(128), primary_key=True),
+    Column("seq", BigInteger, primary_key=True),
+    Index("ix_attachment_uses_seq", "seq"),
+    sqlite_with_rowid=False,
+)
+
+# One row: bumped by every `lrs terms purge` step that deletes terms, so a writer whose cached term ids
+# predate the purge notices in its own transaction and interns them again (lrs/storage/terms.py).
+term_generation = Table(
+    "term_generation", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("generation", BigInteger, nullable=False),
+)
+
 activity_definitions = Table(
     "activity_definitions", metadata,
     Column("store_id", Integer, primary_key=True),

@@ -127,3 +127,13 @@ def voided_target(statement: dict) -> str | None:
     if statement.get("verb", {}).get("id") == VOIDED_VERB:
         return statement_ref_target(statement)
     return None
+
+
+def declared_attachment_hashes(statement: dict) -> set[str]:
+    """The lower-case SHA-2 of every attachment the statement declares, its SubStatement's included
+    (xAPI-Data 2.4.4.3 lets a SubStatement carry attachments)."""
+    hashes = set()
+    for holder in (statement, statement.get("object") or {}):
+        for attachment in holder.get("attachments") or ():
+            hashes.add(attachment["sha2"].lower())
+    return hashes
