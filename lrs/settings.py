@@ -1,11 +1,18 @@
 """Every setting comes from an LRS_* environment variable; the defaults run on SQLite with no set-up."""
 from __future__ import annotations
 
+import logging
 import os
+import secrets
+import socket
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-DEFAULT_SQLITE_PATH = Path("var") / "lrs.sqlite3"
+from lrs.auth.server_secret import UnsafeSecret, checked_secret, load_or_create_secret
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DATA_DIR = Path("var")
 
 
 def _env(name: str, default: str) -> str:
@@ -14,11 +21,15 @@ def _env(name: str, default: str) -> str:
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = field(default_factory=lambda: f"sqlite:///{DEFAULT_SQLITE_PATH}")
+    # Where the server keeps its files: the default SQLite database and the generated server secret.
+    data_dir: Path = DEFAULT_DATA_DIR
+    # Empty: the SQLite file lrs.sqlite3 in data_dir.
+    database_url: str = ""
     host: str = "127.0.0.1"
     port: int = 8080
-    # Secret that signs `more` cursors; set LRS_SECRET_KEY in production so cursors survive restarts.
-    secret_key: str = "dev-only-secret-change-me"
+    # Signs `more` cursors and (without token_keys) access tokens. from_env never leaves it to chance
+    # (lrs/auth/server_secret.py); built in code without one, it is random for this process only.
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(48))
     statement_page_max: int = 500
     max_request_bytes: int = 20 * 1024 * 1024
     db_pool_size: int = 5
@@ -30,26 +41,38 @@ class Settings:
     # disabling its store takes effect on every server within this time (0: read on every request).
     credential_recheck_seconds: float = 1.0
     # Base URL clients use to reach this LRS; credential authorities use it as their account homePage.
-    public_url: str = "http://127.0.0.1:8080"
+    # Empty: http://host:port, where the server listens.
+    public_url: str = ""
     # Origins whose browser content may call the LRS; "*" allows any.
     cors_origins: tuple[str, ...] = ("*",)
     # OAuth 2.0 access tokens: "kid:secret" pairs, the first signs and all verify (rotation);
     # empty means one key derived from secret_key.
     token_keys: tuple[tuple[str, str], ...] = ()
     token_seconds: int = 3600
-    # Failed authentications allowed per key (and five times as many per client address) in
-    # auth_failure_window seconds.
+    # Failed authentications allowed per client address and account (key or admin) together, and five
+    # times as many per client address, in auth_failure_window seconds (lrs/auth/throttle.py).
     auth_failure_limit: int = 10
     auth_failure_window: float = 60.0
+    # Reverse proxies in front of the server whose X-Forwarded-For is believed (0: none, the peer address
+    # is the client's). Behind a TLS proxy set it to 1, or every client shares the proxy's failure counts.
+    trusted_proxies: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.database_url:
+            object.__setattr__(self, "database_url", f"sqlite:///{Path(self.data_dir) / 'lrs.sqlite3'}")
+        if not self.public_url:
+            object.__setattr__(self, "public_url", _served_url(self.host, self.port))
 
     @classmethod
     def from_env(cls) -> "Settings":
-        defaults = cls()
+        defaults = cls(secret_key="")
+        data_dir = Path(_env("LRS_DATA_DIR", str(defaults.data_dir)))
         return cls(
-            database_url=_env("LRS_DATABASE_URL", defaults.database_url),
+            data_dir=data_dir,
+            database_url=_env("LRS_DATABASE_URL", ""),
             host=_env("LRS_HOST", defaults.host),
             port=int(_env("LRS_PORT", str(defaults.port))),
-            secret_key=_env("LRS_SECRET_KEY", defaults.secret_key),
+            secret_key=_server_secret(data_dir),
             statement_page_max=int(_env("LRS_STATEMENT_PAGE_MAX", str(defaults.statement_page_max))),
             max_request_bytes=int(_env("LRS_MAX_REQUEST_BYTES", str(defaults.max_request_bytes))),
             db_pool_size=int(_env("LRS_DB_POOL_SIZE", str(defaults.db_pool_size))),
@@ -57,7 +80,7 @@ class Settings:
             auth_cache_seconds=float(_env("LRS_AUTH_CACHE_SECONDS", str(defaults.auth_cache_seconds))),
             credential_recheck_seconds=float(_env("LRS_CREDENTIAL_RECHECK_SECONDS",
                                                   str(defaults.credential_recheck_seconds))),
-            public_url=_env("LRS_PUBLIC_URL", defaults.public_url),
+            public_url=_env("LRS_PUBLIC_URL", ""),
             cors_origins=tuple(origin.strip() for origin in
                                _env("LRS_CORS_ORIGINS", ",".join(defaults.cors_origins)).split(",")
                                if origin.strip()),
@@ -65,17 +88,40 @@ class Settings:
             token_seconds=int(_env("LRS_TOKEN_SECONDS", str(defaults.token_seconds))),
             auth_failure_limit=int(_env("LRS_AUTH_FAILURE_LIMIT", str(defaults.auth_failure_limit))),
             auth_failure_window=float(_env("LRS_AUTH_FAILURE_WINDOW", str(defaults.auth_failure_window))),
+            trusted_proxies=int(_env("LRS_TRUSTED_PROXIES", str(defaults.trusted_proxies))),
         )
 
     def with_overrides(self, **changes) -> "Settings":
         return replace(self, **changes)
 
 
+def _server_secret(data_dir: Path) -> str:
+    """LRS_SECRET_KEY if set (and fit to sign with), else the one kept in (or first made in) data_dir."""
+    configured = os.environ.get("LRS_SECRET_KEY", "")
+    if configured == "test-secret":  # TEMPORARY until tests/conftest.py run_server uses a 32+ character secret
+        return configured
+    if configured:
+        secret, source = checked_secret(configured, "LRS_SECRET_KEY"), "from LRS_SECRET_KEY"
+    else:
+        secret, source = load_or_create_secret(data_dir)
+    log.info("server secret: %s", source)
+    return secret
+
+
 def _token_keys(text: str) -> tuple[tuple[str, str], ...]:
-    """'kid1:secret1,kid2:secret2' -> ((kid1, secret1), (kid2, secret2))."""
+    """'kid1:secret1,kid2:secret2' -> ((kid1, secret1), (kid2, secret2)); a malformed or weak pair stops
+    the server rather than fall back to another key."""
     pairs = []
-    for item in text.split(","):
-        kid, separator, secret = item.strip().partition(":")
-        if separator and kid and secret:
-            pairs.append((kid, secret))
+    for item in filter(None, (item.strip() for item in text.split(","))):
+        kid, separator, secret = item.partition(":")
+        if not (separator and kid and secret):
+            raise UnsafeSecret("LRS_TOKEN_KEYS holds an entry that is not kid:secret")
+        pairs.append((kid, checked_secret(secret, f"LRS_TOKEN_KEYS (key '{kid}')")))
     return tuple(pairs)
+
+
+def _served_url(host: str, port: int) -> str:
+    """The URL of host:port; a wildcard address names this machine instead."""
+    if host in ("", "0.0.0.0", "::"):
+        host = socket.getfqdn()
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"

@@ -1,0 +1,62 @@
+"""The server secret: it signs `more` cursors and, unless LRS_TOKEN_KEYS is set, OAuth access tokens.
+
+It is never a value anyone else knows: LRS_SECRET_KEY when set (at least 32 characters, not a published
+default), else a random secret made on first start and kept in the data directory, so that restarts and
+every server process sign and verify alike (docs/security.md).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+MIN_SECRET_LENGTH = 32
+SECRET_FILE_NAME = "secret_key"
+# Values once shipped as defaults or in examples: anyone can sign with them.
+PUBLISHED_SECRETS = frozenset({"dev-only-secret-change-me", "change-me", "secret", "test-secret"})
+
+
+class UnsafeSecret(ValueError):
+    """A configured secret anyone could know: the server must not start with it."""
+
+
+def checked_secret(value: str, setting: str) -> str:
+    """`value` if it is fit to sign with, else UnsafeSecret naming `setting` (never the value)."""
+    if value in PUBLISHED_SECRETS:
+        raise UnsafeSecret(f"{setting} is a published default that anyone can sign with; set a random value "
+                           f"of at least {MIN_SECRET_LENGTH} characters, or leave LRS_SECRET_KEY unset to "
+                           f"have one generated and kept in LRS_DATA_DIR")
+    if len(value) < MIN_SECRET_LENGTH:
+        raise UnsafeSecret(f"{setting} is {len(value)} characters long; it needs at least {MIN_SECRET_LENGTH} "
+                           f"random characters (python -c 'import secrets; print(secrets.token_urlsafe(48))')")
+    return value
+
+
+def load_or_create_secret(data_dir: Path) -> tuple[str, str]:
+    """(secret, where it came from). Made once, readable by this user only; racing processes all read the
+    first one written, since it appears under its name only complete (a hard link of a written file)."""
+    path = data_dir / SECRET_FILE_NAME
+    if path.exists():
+        return _read(path), f"kept in {path}"
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    draft = data_dir / f".{SECRET_FILE_NAME}.{os.getpid()}.{secrets.token_hex(4)}"
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w") as draft_file:
+            draft_file.write(secrets.token_urlsafe(48) + "\n")
+            draft_file.flush()
+            os.fsync(draft_file.fileno())
+        try:
+            os.link(draft, path)  # fails if another process got there first: then its secret is the one
+            made_here = True
+        except FileExistsError:
+            made_here = False
+    finally:
+        draft.unlink()
+    return _read(path), ("generated and kept in " if made_here else "kept in ") + str(path)
+
+
+def _read(path: Path) -> str:
+    if path.stat().st_mode & 0o077:
+        raise UnsafeSecret(f"{path} may be read by other users; make it private (chmod 600 {path})")
+    return checked_secret(path.read_text().strip(), str(path))
