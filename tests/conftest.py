@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from lrs.app import create_app
 from lrs.settings import Settings
 from lrs.storage.migrate import upgrade
+from tests.factories import issue_credential
 
 POSTGRES_ADMIN_URL = os.environ.get("LRS_TEST_POSTGRES_URL", "")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -149,7 +150,7 @@ class XapiClient:
 @pytest.fixture
 def store_credential(app):
     """A fresh store and a credential for it: tests never see each other's statements."""
-    issued = app.extensions["lrs"].credentials.create(name="test client", store_name=f"test-{uuid.uuid4()}")
+    issued = issue_credential(app.extensions["lrs"], "test client")
     return issued
 
 

@@ -1,4 +1,4 @@
-"""Small statements for API tests; each call returns a fresh dict."""
+"""Small statements for API tests (each call returns a fresh dict), and credentials made the one audited way."""
 from __future__ import annotations
 
 import uuid
@@ -50,3 +50,11 @@ def with_text_attachment(given: dict, payload: bytes) -> tuple[bytes, str]:
     given = {**given, "attachments": [{"usageType": "http://example.com/usage/notes", "display": {"en-US": "notes"},
                                        "contentType": "text/plain", "length": len(payload), "sha2": sha2}]}
     return build_multipart(orjson.dumps([given]), [AttachmentPart(sha2, "text/plain", payload)])
+
+
+def issue_credential(services, name: str, *, store_name: str | None = None, scopes: str = "all",
+                     key: str | None = None, secret: str | None = None):
+    """A credential made as `lrs credentials create` and the admin API make one: through the audited
+    Administration, so tests exercise the path operators use. The store is new unless one is named."""
+    return services.administration.create_credential_in(
+        "test:pytest", store_name or f"{name}-{uuid.uuid4()}", name=name, key=key, secret=secret, scopes=scopes)

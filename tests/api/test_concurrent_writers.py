@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.factories import agent, statement
+from tests.factories import agent, issue_credential, statement
 
 pytestmark = pytest.mark.e2e
 WRITERS = 4
@@ -26,7 +26,7 @@ def _batch(writer: int, number: int) -> list[dict]:
 
 
 def test_parallel_batches_store_every_statement_exactly_once(app, live_server):  # xAPI-Communication 2.1.2
-    issued = app.extensions["lrs"].credentials.create(name="writers", store_name=f"conc-{uuid.uuid4()}")
+    issued = issue_credential(app.extensions["lrs"], "writers")
     token = base64.b64encode(f"{issued.key}:{issued.secret}".encode()).decode()
     headers = {"Authorization": f"Basic {token}", "X-Experience-API-Version": "1.0.3"}
 
@@ -54,7 +54,7 @@ def test_parallel_batches_store_every_statement_exactly_once(app, live_server): 
 
 
 def test_retried_batch_with_same_ids_in_parallel_stores_once(app, live_server):  # xAPI-Communication 2.1.2.s2.b4
-    issued = app.extensions["lrs"].credentials.create(name="retry", store_name=f"retry-{uuid.uuid4()}")
+    issued = issue_credential(app.extensions["lrs"], "retry")
     token = base64.b64encode(f"{issued.key}:{issued.secret}".encode()).decode()
     headers = {"Authorization": f"Basic {token}", "X-Experience-API-Version": "1.0.3"}
     batch = _batch(0, 0)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import base64
 import json
 import threading
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
+
+from tests.factories import issue_credential
 
 pytestmark = pytest.mark.e2e
 ROUNDS = 15
@@ -17,7 +18,7 @@ ROUNDS = 15
 
 @pytest.fixture
 def client(app, live_server):
-    issued = app.extensions["lrs"].credentials.create(name="racers", store_name=f"race-{uuid.uuid4()}")
+    issued = issue_credential(app.extensions["lrs"], "racers")
     token = base64.b64encode(f"{issued.key}:{issued.secret}".encode()).decode()
     headers = {"Authorization": f"Basic {token}", "X-Experience-API-Version": "2.0.0"}
     url = f"{live_server}/xapi/activities/state"

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import XapiClient
+from tests.factories import issue_credential
 
 FUZZ_SETTINGS = settings(max_examples=150, deadline=None,
                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -353,7 +354,7 @@ def test_state_put_without_preconditions_on_an_existing_document_is_409_in_2_0(a
 
 def test_documents_of_one_store_are_invisible_to_another(app, xapi):  # isolation of stores
     put_json(xapi, STATE, state_query(), {"secret": True})
-    other = app.extensions["lrs"].credentials.create(name="other", store_name=f"other-{uuid.uuid4()}")
+    other = issue_credential(app.extensions["lrs"], "other")
     outsider = XapiClient(app.test_client(), other.key, other.secret)
     assert outsider.request("GET", STATE, query_string=state_query()).status_code == 404
     assert outsider.request("GET", STATE, query_string=state_query(None)).get_json() == []

@@ -5,6 +5,8 @@ import base64
 
 import pytest
 
+from tests.factories import issue_credential
+
 
 def test_request_without_version_header_is_rejected(xapi):  # xAPI-Communication 3.3.s3.b4.1
     response = xapi.request("GET", "/xapi/statements", headers={"X-Experience-API-Version": ""})
@@ -82,7 +84,7 @@ def test_stores_are_isolated(app, xapi):  # tenancy seam: a credential sees only
     from tests.conftest import XapiClient
     xapi.post_statements({"actor": {"mbox": "mailto:a@example.com"}, "verb": {"id": "http://e.com/v"},
                           "object": {"id": "http://e.com/a"}})
-    other = app.extensions["lrs"].credentials.create(name="other", store_name="isolated-other-store")
+    other = issue_credential(app.extensions["lrs"], "other", store_name="isolated-other-store")
     other_client = XapiClient(app.test_client(), other.key, other.secret)
     assert other_client.get_statements(verb="http://e.com/v").get_json()["statements"] == []
 

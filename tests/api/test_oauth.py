@@ -3,13 +3,12 @@ token issued, used, expired, refused (xAPI-Communication 4.2; RFC 6749 4.4, 5.2;
 from __future__ import annotations
 
 import time
-import uuid
 
 import pytest
 import requests
 
 from tests.conftest import run_server
-from tests.factories import statement
+from tests.factories import issue_credential, statement
 
 pytestmark = pytest.mark.e2e
 XAPI = {"X-Experience-API-Version": "1.0.3"}
@@ -23,8 +22,7 @@ def short_token_server(database_url):
 
 
 def _credential(app, scopes: str = "all"):
-    return app.extensions["lrs"].credentials.create(name="oauth client", store_name=f"oauth-{uuid.uuid4()}",
-                                                    scopes=scopes)
+    return issue_credential(app.extensions["lrs"], "oauth client", scopes=scopes)
 
 
 def _token(server: str, key: str, secret: str, **form) -> requests.Response:

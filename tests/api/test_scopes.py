@@ -9,7 +9,7 @@ import pytest
 
 from lrs.xapi.scopes import SCOPES
 from tests.conftest import XapiClient
-from tests.factories import statement
+from tests.factories import issue_credential, statement
 
 AGENT = json.dumps({"mbox": "mailto:ada@example.com"})
 ACTIVITY = "http://example.com/activities/scoped"
@@ -44,8 +44,7 @@ REQUESTS = [
 
 
 def client_with(app, scopes: str, store_name: str) -> XapiClient:
-    issued = app.extensions["lrs"].credentials.create(name=f"scoped {scopes}", store_name=store_name,
-                                                      scopes=scopes)
+    issued = issue_credential(app.extensions["lrs"], f"scoped {scopes}", store_name=store_name, scopes=scopes)
     return XapiClient(app.test_client(), issued.key, issued.secret)
 
 
@@ -111,4 +110,4 @@ def test_definitions_become_canonical_only_from_credentials_with_define(app):  #
 def test_unknown_scopes_are_refused_when_creating_a_credential(app):  # xAPI-Communication 4.2
     from lrs.xapi.errors import BadRequest
     with pytest.raises(BadRequest):
-        app.extensions["lrs"].credentials.create(name="bad", store_name="s", scopes="statements/delete")
+        issue_credential(app.extensions["lrs"], "bad", scopes="statements/delete")

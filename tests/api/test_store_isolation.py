@@ -3,12 +3,11 @@ cursor from one store is useless in another."""
 from __future__ import annotations
 
 import json
-import uuid
 
 import pytest
 
 from tests.conftest import XapiClient
-from tests.factories import agent, new_id, statement, voiding, with_text_attachment
+from tests.factories import agent, issue_credential, new_id, statement, voiding, with_text_attachment
 
 ACTIVITY = "http://example.com/activities/isolated"
 AGENT = json.dumps(agent("kim"))
@@ -16,9 +15,9 @@ AGENT = json.dumps(agent("kim"))
 
 @pytest.fixture
 def two_stores(app):
-    credentials = app.extensions["lrs"].credentials
-    first = credentials.create(name="first", store_name=f"first-{uuid.uuid4()}")
-    second = credentials.create(name="second", store_name=f"second-{uuid.uuid4()}")
+    services = app.extensions["lrs"]
+    first = issue_credential(services, "first")
+    second = issue_credential(services, "second")
     return (XapiClient(app.test_client(), first.key, first.secret),
             XapiClient(app.test_client(), second.key, second.secret))
 

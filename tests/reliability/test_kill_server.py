@@ -10,13 +10,12 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 
 import pytest
 import requests
 
 from tests.conftest import XapiClient, _free_port
-from tests.factories import agent, new_id, statement
+from tests.factories import agent, issue_credential, new_id, statement
 from tests.reliability.retrying_client import RetryingIngest
 
 pytestmark = pytest.mark.e2e
@@ -64,7 +63,7 @@ def _visible_per_batch(reader: XapiClient, batches: list[list[dict]]) -> list[in
 
 
 def test_kill_9_mid_ingest_keeps_every_acknowledged_statement_once(app, database_url):
-    issued = app.extensions["lrs"].credentials.create(name="killed", store_name=f"kill-{uuid.uuid4()}")
+    issued = issue_credential(app.extensions["lrs"], "killed")
     reader = XapiClient(app.test_client(), issued.key, issued.secret)
     token = base64.b64encode(f"{issued.key}:{issued.secret}".encode()).decode()
     headers = {"Authorization": f"Basic {token}", "X-Experience-API-Version": "1.0.3"}

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import base64
 import time
-import uuid
 
 import pytest
 import requests
 from sqlalchemy import create_engine, text
 
 from tests.conftest import run_server
-from tests.factories import statement
+from tests.factories import issue_credential, statement
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +24,7 @@ def impatient_server(database_url):
 
 @pytest.fixture
 def headers(app):
-    issued = app.extensions["lrs"].credentials.create(name="load", store_name=f"load-{uuid.uuid4()}")
+    issued = issue_credential(app.extensions["lrs"], "load")
     token = base64.b64encode(f"{issued.key}:{issued.secret}".encode()).decode()
     return {"Authorization": f"Basic {token}", "X-Experience-API-Version": "1.0.3"}
 

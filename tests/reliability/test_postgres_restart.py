@@ -16,7 +16,7 @@ from lrs.services.container import build_services
 from lrs.settings import Settings
 from lrs.storage.migrate import upgrade
 from tests.conftest import XapiClient, run_server, skip_group
-from tests.factories import agent, new_id, statement
+from tests.factories import agent, issue_credential, new_id, statement
 from tests.reliability.retrying_client import RetryingIngest
 
 pytestmark = [pytest.mark.e2e, pytest.mark.serial]
@@ -40,7 +40,7 @@ def test_a_postgres_restart_mid_ingest_loses_nothing_acknowledged(postgresql_dat
     url = postgresql_database_url
     upgrade(url)
     services = build_services(Settings(database_url=url))
-    issued = services.credentials.create(name="restart", store_name=f"restart-{new_id()}")
+    issued = issue_credential(services, "restart")
     services.close()
     token = base64.b64encode(f"{issued.key}:{issued.secret}".encode()).decode()
     headers = {"Authorization": f"Basic {token}", "X-Experience-API-Version": "1.0.3"}

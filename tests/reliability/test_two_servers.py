@@ -6,14 +6,13 @@ from __future__ import annotations
 import base64
 import json
 import threading
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
 from tests.conftest import run_server
-from tests.factories import new_id, statement
+from tests.factories import issue_credential, new_id, statement
 
 pytestmark = pytest.mark.e2e
 ROUNDS = 12
@@ -26,7 +25,7 @@ def second_server(database_url):
 
 @pytest.fixture
 def headers(app):
-    issued = app.extensions["lrs"].credentials.create(name="two servers", store_name=f"two-{uuid.uuid4()}")
+    issued = issue_credential(app.extensions["lrs"], "two servers")
     token = base64.b64encode(f"{issued.key}:{issued.secret}".encode()).decode()
     return {"Authorization": f"Basic {token}", "X-Experience-API-Version": "2.0.0"}
 

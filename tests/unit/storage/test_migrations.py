@@ -1,7 +1,6 @@
 """Alembic migrations create exactly the schema lrs/storage/tables.py describes, on both dialects."""
 from __future__ import annotations
 
-import uuid
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -14,7 +13,7 @@ from lrs.settings import Settings
 from lrs.storage.engines import create_engines
 from lrs.storage.migrate import current_revision, upgrade
 from lrs.storage.tables import metadata
-from tests.factories import statement
+from tests.factories import issue_credential, statement
 
 
 def test_migrated_schema_matches_the_table_definitions(database_url):
@@ -36,7 +35,7 @@ def test_long_statement_bodies_are_compressed_in_the_row_on_postgresql(postgresq
     upgrade(postgresql_database_url)
     services = build_services(Settings(database_url=postgresql_database_url))
     try:
-        issued = services.credentials.create(name="compression", store_name=f"compression-{uuid.uuid4()}")
+        issued = issue_credential(services, "compression")
         principal = Principal(issued.credential_id, issued.store_id, "compression", issued.key, frozenset({"all"}))
         [statement_id] = services.statements.store(
             principal, statement(result={"response": "a learner answer, repeated. " * 100}), version="1.0.3")
