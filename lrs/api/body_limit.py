@@ -8,9 +8,10 @@ import io
 
 from flask import request
 
-from lrs.xapi.errors import PayloadTooLarge
+from lrs.xapi.errors import BadRequest, PayloadTooLarge
 
 TOO_LARGE = "lrs.body_too_large"
+BAD_LENGTH = "lrs.content_length_malformed"
 
 
 class BodyLimit:
@@ -20,26 +21,33 @@ class BodyLimit:
 
     def __call__(self, environ, start_response):
         length = environ.get("CONTENT_LENGTH") or ""
-        if length.isdigit():
-            if int(length) > self.max_bytes:
-                self._drop_body(environ)
+        if length and not (length.isascii() and length.isdigit()):
+            # RFC 9110 8.6: Content-Length = 1*DIGIT; str.isdigit() alone also takes '²'.
+            self._drop_body(environ, BAD_LENGTH)
+        elif length:
+            digits = length.lstrip("0")
+            if len(digits) > len(str(self.max_bytes)) or int(digits or "0") > self.max_bytes:
+                self._drop_body(environ, TOO_LARGE)
         elif environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked":
             body = environ["wsgi.input"].read(self.max_bytes + 1)
             if len(body) > self.max_bytes:
-                self._drop_body(environ)
+                self._drop_body(environ, TOO_LARGE)
             else:
                 environ["wsgi.input"] = io.BytesIO(body)
                 environ["CONTENT_LENGTH"] = str(len(body))
         return self.wsgi_app(environ, start_response)
 
     @staticmethod
-    def _drop_body(environ) -> None:
-        environ[TOO_LARGE] = True
+    def _drop_body(environ, reason: str) -> None:
+        environ[reason] = True
         environ["wsgi.input"] = io.BytesIO(b"")
         environ["CONTENT_LENGTH"] = "0"
 
 
 def refuse_oversized_body() -> None:
+    if request.environ.get(BAD_LENGTH):
+        raise BadRequest("the Content-Length header must be decimal digits", path="Content-Length",
+                         section="xAPI-Communication 3.2.s3.b6")
     if request.environ.get(TOO_LARGE):
         raise PayloadTooLarge("the request body is larger than this LRS accepts (LRS_MAX_REQUEST_BYTES)",
                               section="xAPI-Communication 3.2.s3.b11")

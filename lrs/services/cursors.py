@@ -29,7 +29,8 @@ class CursorCodec:
                 + self._signature(store_id, payload))
 
     def decode(self, store_id: int, token: str) -> tuple[dict, PagePosition]:
-        encoded, _, signature = token.partition(".")
+        # ASCII first: compare_digest refuses non-ASCII str with a TypeError.
+        encoded, _, signature = token.partition(".") if token.isascii() else ("", "", "")
         try:
             payload = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
         except ValueError:

@@ -8,7 +8,8 @@ from lrs.auth.principal import Principal
 from lrs.storage.documents import DocumentStorage
 from lrs.storage.errors import ConcurrentInsert, TransientStorageError
 from lrs.xapi.documents import (Document, DocumentAddress, DocumentKind, DocumentScope, Preconditions,
-                                check_preconditions, merged, posted_alone, require_valid_json)
+                                check_preconditions, merged, posted_alone, require_storable_content_type,
+                                require_valid_json)
 from lrs.xapi.errors import NotFound, ServiceUnavailable
 from lrs.xapi.scopes import READ_PROFILES, READ_STATE, WRITE_PROFILES, WRITE_STATE, require
 
@@ -45,6 +46,7 @@ class DocumentService:
     def put(self, principal: Principal, address: DocumentAddress, content: bytes, content_type: str, *,
             preconditions: Preconditions, version: str) -> None:
         """Stores the document in place of any other (xAPI-Communication 2.3.s3, 2.6.s3, 2.7.s3)."""
+        require_storable_content_type(content_type)
         require_valid_json(content, content_type)
 
         def replace(existing: Document | None) -> Document:
@@ -57,6 +59,7 @@ class DocumentService:
              preconditions: Preconditions, version: str) -> None:
         """Merges a JSON Object into the stored one, or stores the document if there is none
         (xAPI-Communication 2.2.s7)."""
+        require_storable_content_type(content_type)
 
         def merge(existing: Document | None) -> Document:
             check_preconditions("POST", address.scope.kind, version, preconditions, existing)

@@ -78,7 +78,7 @@ class StatementService:
             self._validate(statement, version, position if isinstance(payload, list) else None)
         if statement_id is not None:
             self._check_put_id(batch[0], statement_id)
-        payloads = self._attachment_payloads(batch, parts, list_sent=isinstance(payload, list))
+        payloads = self._attachment_payloads(batch, parts, version, list_sent=isinstance(payload, list))
         stored_ms = _now_ms()
         authority = principal.authority(self._authority_home_page)
         stored = format_ms(stored_ms)  # the same for the whole batch
@@ -114,7 +114,7 @@ class StatementService:
         statement["id"] = statement_id.lower()
 
     @staticmethod
-    def _attachment_payloads(batch: list[dict], parts, *, list_sent: bool) -> list[AttachmentPart]:
+    def _attachment_payloads(batch: list[dict], parts, version: str, *, list_sent: bool) -> list[AttachmentPart]:
         """Every attachment is a fileUrl or a part with its hash; signatures are verified
         (xAPI-Communication 1.5.2, xAPI-Data 2.6)."""
         if parts is None:
@@ -125,7 +125,8 @@ class StatementService:
             signature = signature_attachment(statement)
             if signature is not None and signature["sha2"].lower() in by_hash:
                 prefix = f"[{position}]." if list_sent else ""
-                verify_signed_statement(statement, by_hash[signature["sha2"].lower()].content, prefix)
+                verify_signed_statement(statement, by_hash[signature["sha2"].lower()].content, prefix,
+                                        version)
         return list(by_hash.values())
 
     def _store_new(self, principal: Principal, prepared: list[dict], stored_ms: int,

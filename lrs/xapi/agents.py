@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 IFI_PROPERTIES = ("mbox", "mbox_sha1sum", "openid", "account")
 
@@ -18,7 +19,12 @@ def ifi_key(agent: dict) -> str | None:
         return "openid|" + str(agent["openid"])
     account = agent.get("account")
     if isinstance(account, dict):
-        return "account|" + str(account.get("homePage")) + "|" + str(account.get("name"))
+        name = str(account.get("name"))
+        if "\x00" in name:
+            # Keys are stored as text, which on PostgreSQL cannot hold U+0000; JSON escapes it, and
+            # the distinct prefix keeps these keys apart from every plain one.
+            return "account~json|" + str(account.get("homePage")) + "|" + json.dumps(name)
+        return "account|" + str(account.get("homePage")) + "|" + name
     return None
 
 

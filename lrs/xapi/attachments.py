@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 from lrs.xapi.errors import BadRequest
+from lrs.xapi.validation_formats import MAX_CONTENT_TYPE_LENGTH
 
 SECTION = "xAPI-Communication 1.5.2"
 SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"
@@ -42,15 +43,37 @@ def _boundary(content_type_header: str) -> str:
     raise BadRequest("multipart/mixed needs a boundary parameter", path="Content-Type", section=SECTION)
 
 
-def _headers(block: bytes) -> dict[str, str]:
-    headers = {}
-    for line in block.split(b"\r\n"):
-        if not line.strip():
+# RFC 822 3.1.2: a field name is printable ASCII but space and ":"; a header line holds no control
+# character but HTAB, so no bare CR or LF can smuggle a line into a response that replays it.
+_FIELD_NAME = re.compile(rb"[!-9;-~]+").fullmatch
+_NOT_HEADER_TEXT = re.compile(rb"[^\t -~]").search
+
+
+def _headers(block: bytes, part: int) -> dict[str, str]:
+    """The header lines of one part (RFC 2046 5.1.1, RFC 822 3.1), names lower-cased; folded lines are
+    unfolded (RFC 822 3.1.1)."""
+    path = f"[part {part}]"
+    headers: dict[str, str] = {}
+    name = None
+    for line in block.split(b"\r\n") if block else ():
+        if _NOT_HEADER_TEXT(line):
+            raise BadRequest("a multipart part header holds a bare CR or LF, a control or a non-ASCII "
+                             "character (RFC 822 3.1)", path=path, section=SECTION)
+        if line[:1] in (b" ", b"\t"):
+            if name is None:
+                raise BadRequest("a multipart part header begins with a continuation line", path=path,
+                                 section=SECTION)
+            headers[name] = (headers[name] + " " + line.strip().decode("ascii")).strip()
             continue
-        name, separator, value = line.partition(b":")
-        if not separator:
-            raise BadRequest("a multipart part has a malformed header line", path="body", section=SECTION)
-        headers[name.decode("latin-1").strip().lower()] = value.decode("latin-1").strip()
+        raw_name, separator, value = line.partition(b":")
+        raw_name = raw_name.rstrip(b" \t")  # obsolete but harmless space before the colon (RFC 5322 4.5.8)
+        if not separator or not _FIELD_NAME(raw_name):
+            raise BadRequest("a multipart part has a malformed header line (RFC 822 3.1.2)", path=path,
+                             section=SECTION)
+        name = raw_name.decode("ascii").lower()
+        if name in headers:
+            raise BadRequest(f"a multipart part repeats the {name} header", path=path, section=SECTION)
+        headers[name] = value.strip().decode("ascii")
     return headers
 
 
@@ -64,20 +87,20 @@ def split_multipart(body: bytes, content_type_header: str) -> list[tuple[dict[st
         raise BadRequest("the body does not use the boundary declared in Content-Type", path="body",
                          section=SECTION)
     parts = []
-    for section in sections[1:]:
+    for number, section in enumerate(sections[1:]):
         if section.startswith(b"--"):
             break
         if not section.startswith(b"\r\n") and not section.lstrip(b" \t").startswith(b"\r\n"):
             raise BadRequest("malformed multipart delimiter line", path="body", section=SECTION)
         section = section[section.index(b"\r\n") + 2:]
-        head, separator, content = section.partition(b"\r\n\r\n")
+        if section.startswith(b"\r\n"):  # a part without headers: its content follows at once
+            head, separator, content = b"", b"\r\n", section[2:]
+        else:
+            head, separator, content = section.partition(b"\r\n\r\n")
         if not separator:
-            if head.startswith(b"\r\n"):
-                head, content = b"", head[2:]
-            else:
-                raise BadRequest("a multipart part has no blank line after its headers", path="body",
-                                 section=SECTION)
-        parts.append((_headers(head), content))
+            raise BadRequest("a multipart part has no blank line after its headers", path="body",
+                             section=SECTION)
+        parts.append((_headers(head, number), content))
     else:
         raise BadRequest("the multipart body has no closing boundary", path="body", section=SECTION)
     return parts
@@ -105,8 +128,11 @@ def parse_statement_request(body: bytes, content_type_header: str) -> MultipartS
         if algorithm is None or algorithm(content).hexdigest() != sha2.lower():
             raise BadRequest("an attachment part's content does not match its X-Experience-API-Hash",
                              path=f"[part {number}]", section="xAPI-Communication 1.5.2.s1.b4")
-        attachments.append(AttachmentPart(sha2.lower(), headers.get("content-type",
-                                                                   "application/octet-stream"), content))
+        content_type = headers.get("content-type", "application/octet-stream")
+        if len(content_type) > MAX_CONTENT_TYPE_LENGTH:
+            raise BadRequest(f"an attachment part's Content-Type is longer than {MAX_CONTENT_TYPE_LENGTH} "
+                             "characters", path=f"[part {number}]", section="xAPI-Communication 3.2.s3.b12")
+        attachments.append(AttachmentPart(sha2.lower(), content_type, content))
     return MultipartStatements(statements_json, attachments)
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import orjson
 
 from lrs.xapi.errors import BadRequest, Conflict, PreconditionFailed
+from lrs.xapi.json_nesting import storable_json
+from lrs.xapi.validation_formats import MAX_CONTENT_TYPE_LENGTH, storable_content_type
 from lrs.xapi.versions import V2_0_0
 
 JSON_MEDIA_TYPE = "application/json"
@@ -49,6 +51,13 @@ class DocumentScope:
 class DocumentAddress:
     scope: DocumentScope
     document_id: str
+
+    def __post_init__(self):
+        if "\x00" in self.document_id:
+            # The LRS keeps ids as text, which on PostgreSQL cannot hold U+0000: refused on every database.
+            name = "stateId" if self.scope.kind is DocumentKind.STATE else "profileId"
+            raise BadRequest(f"'{name}' must not contain U+0000, which this LRS cannot store", path=name,
+                             section=self.scope.kind.section)
 
     @property
     def document_hash(self) -> str:
@@ -140,6 +149,13 @@ def check_preconditions(method: str, kind: DocumentKind, version: str, precondit
                 path="If-Match", section=f"{section}.b13")
 
 
+def require_storable_content_type(content_type: str) -> None:
+    """A Content-Type the LRS can keep and send back unchanged with the document."""
+    if not storable_content_type(content_type):
+        raise BadRequest(f"the Content-Type must be at most {MAX_CONTENT_TYPE_LENGTH} characters without "
+                         "control characters", path="Content-Type", section="xAPI-Communication 3.2.s3.b12")
+
+
 def is_json(content_type: str) -> bool:
     return media_type(content_type) == JSON_MEDIA_TYPE
 
@@ -149,13 +165,15 @@ def media_type(content_type: str) -> str:
 
 
 def require_valid_json(content: bytes, content_type: str) -> None:
-    """A document sent as application/json must parse as JSON (xAPI-Communication 1.5.1)."""
+    """A document sent as application/json must parse as JSON (xAPI-Communication 1.5.1), nested no
+    deeper than a later merge can write back."""
     if is_json(content_type):
         try:
-            orjson.loads(content)
+            value = orjson.loads(content)
         except orjson.JSONDecodeError as error:
             raise BadRequest(f"the document is declared application/json but is not JSON: {error}",
                              path="content", section="xAPI-Communication 1.5.1") from None
+        storable_json(value, path="content")
 
 
 def merged(existing: Document, posted: bytes, posted_type: str) -> bytes:
@@ -171,14 +189,14 @@ def merged(existing: Document, posted: bytes, posted_type: str) -> bytes:
                          "merged into the stored JSON document", path="Content-Type", section=section)
     target = _json_object(existing.content, "the stored document")
     target.update(_json_object(posted, "the posted document"))
-    return orjson.dumps(target)
+    return storable_json(target, path="content")
 
 
 def posted_alone(posted: bytes, posted_type: str) -> bytes:
     """A POST with no stored document stores the posted one as a PUT would (xAPI-Communication 2.2.s7);
     JSON must still be a JSON Object, since the next POST merges into it."""
     if is_json(posted_type):
-        _json_object(posted, "the posted document")
+        storable_json(_json_object(posted, "the posted document"), path="content")
     return posted
 
 

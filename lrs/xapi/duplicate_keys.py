@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import json
 
-import orjson
-
 from lrs.xapi.errors import BadRequest
+from lrs.xapi.json_nesting import storable_json
 
 
 class _Duplicate(Exception):
@@ -31,7 +30,9 @@ def _strict_object(pairs):
 
 
 def reject_duplicate_keys(raw: bytes, parsed) -> None:
-    if b"\\u" not in raw and raw.count(b":") == orjson.dumps(parsed).count(b":"):
+    # Also bounds the nesting first, so the slow path's recursive parser never meets deep JSON.
+    written = storable_json(parsed, path="")
+    if b"\\u" not in raw and raw.count(b":") == written.count(b":"):
         return
     try:
         json.loads(raw, object_pairs_hook=_strict_object)

@@ -13,7 +13,9 @@ from jwt.exceptions import PyJWTError
 
 from lrs.xapi.attachments import SIGNATURE_USAGE
 from lrs.xapi.comparison import statements_match
-from lrs.xapi.errors import BadRequest
+from lrs.xapi.errors import BadRequest, InvalidStatement
+from lrs.xapi.validation import validate_statement
+from lrs.xapi.versions import V1_0_3
 
 SECTION = "xAPI-Data 2.6"
 ALLOWED_ALGORITHMS = ("RS256", "RS384", "RS512")
@@ -48,7 +50,7 @@ def _b64url_json(segment: str, what: str, path: str):
         _fail(f"the JWS {what} is not base64url-encoded JSON", path)
 
 
-def verify_signed_statement(statement: dict, jws: bytes, position: str) -> None:
+def verify_signed_statement(statement: dict, jws: bytes, position: str, version: str = V1_0_3) -> None:
     """Rejects with 400 a signature that is malformed, uses another algorithm, signs a different
     statement, or does not verify against its own x5c certificate (xAPI-Data 2.6.s5)."""
     attachment = signature_attachment(statement)
@@ -66,7 +68,12 @@ def verify_signed_statement(statement: dict, jws: bytes, position: str) -> None:
     if not isinstance(header, dict) or header.get("alg") not in ALLOWED_ALGORITHMS:
         _fail("the JWS algorithm must be RS256, RS384 or RS512", path)
     payload = _b64url_json(segments[1], "payload", path)
-    if not isinstance(payload, dict) or not statements_match(payload, _unsigned(statement)):
+    # The payload is compared only once valid, so comparison sees the formats validation bounds.
+    try:
+        validate_statement(payload, version)
+    except InvalidStatement as error:
+        _fail(f"the JWS payload is not a valid statement: {error.message} (at '{error.path}')", path)
+    if not statements_match(payload, _unsigned(statement)):
         _fail("the JWS payload is not the signed statement", path)
     if "x5c" in header:
         _verify_with_certificate(token, header, path)

@@ -12,12 +12,23 @@ from lrs.xapi.errors import BadRequest
 from lrs.xapi.filter_terms import (Role, activity_term, agent_term, registration_term, verb_term)
 from lrs.xapi.formats import FORMATS
 from lrs.xapi.timestamps import parse_timestamp_ms
+from lrs.xapi.validation_formats import is_iri, is_mailto_iri, is_sha1_hex
 
 SECTION = "xAPI-Communication 2.1.3"
 SINGLE_PARAMETERS = {"statementId", "voidedStatementId"}
 QUERY_PARAMETERS = {"agent", "verb", "activity", "registration", "related_activities", "related_agents",
                     "since", "until", "limit", "format", "attachments", "ascending"}
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]*$")
+# Parameters the LRS recognises and ignores (xAPI-Communication 3.2.s3.b7 Note): @xapi/xapi adds
+# `cachebuster` to every GET so that browsers and proxies do not answer from a cache.
+IGNORED_PARAMETERS = frozenset({"cachebuster"})
+# Enough digits for any page size; longer runs are only compared by length (int() of thousands of
+# digits is slow, and Python refuses more than 4,300).
+_LIMIT_DIGITS = 18
+
+
+def without_ignored(parameters: dict) -> dict:
+    """The parameters that mean something to the LRS."""
+    return {name: value for name, value in parameters.items() if name not in IGNORED_PARAMETERS}
 
 
 @dataclass(frozen=True)
@@ -53,9 +64,12 @@ def parse_boolean(parameters: dict, name: str) -> bool:
 
 def parse_uuid(value: str, name: str) -> str:
     try:
-        return str(uuid.UUID(value)) if re.fullmatch(r"[0-9a-fA-F-]{36}", value) else _bad_uuid(name)
+        return str(uuid.UUID(value)) if _UUID_SHAPE(value) else _bad_uuid(name)
     except ValueError:
         return _bad_uuid(name)
+
+
+_UUID_SHAPE = re.compile(r"[0-9a-fA-F-]{36}").fullmatch
 
 
 def _bad_uuid(name: str):
@@ -63,8 +77,9 @@ def _bad_uuid(name: str):
 
 
 def parse_iri(value: str, name: str) -> str:
-    if not _IRI.match(value):
-        raise BadRequest(f"'{name}' must be an IRI", path=name, section="xAPI-Data 2.2.s4.b4")
+    """An IRI parameter, by the rule statements follow (RFC 3987: no controls, spaces or <>"{}|\\^`)."""
+    if not is_iri(value):
+        raise BadRequest(f"'{name}' must be an IRI (RFC 3987)", path=name, section="xAPI-Data 2.2.s4.b4")
     return value
 
 
@@ -84,12 +99,14 @@ def parse_agent_parameter(value: str, name: str = "agent") -> dict:
     if agent.get("objectType", "Agent") not in ("Agent", "Group"):
         raise BadRequest(f"'{name}' objectType must be Agent or Group", path=name, section=SECTION)
     ifi_value = agent[ifis[0]]
+    # The formats statements are held to (xAPI-Data 2.4.2.3, 2.4.2.4): an agent no statement can
+    # name matches nothing, and a malformed one is a 400 rather than a key the store cannot hold.
     valid = {
-        "mbox": lambda v: isinstance(v, str) and v.startswith("mailto:") and "@" in v,
-        "mbox_sha1sum": lambda v: isinstance(v, str) and re.fullmatch(r"[0-9a-fA-F]{40}", v),
-        "openid": lambda v: isinstance(v, str) and _IRI.match(v),
+        "mbox": lambda v: isinstance(v, str) and is_mailto_iri(v),
+        "mbox_sha1sum": lambda v: isinstance(v, str) and is_sha1_hex(v),
+        "openid": lambda v: isinstance(v, str) and is_iri(v),
         "account": lambda v: isinstance(v, dict) and isinstance(v.get("homePage"), str)
-        and _IRI.match(v["homePage"]) and isinstance(v.get("name"), str),
+        and is_iri(v["homePage"]) and isinstance(v.get("name"), str),
     }[ifis[0]](ifi_value)
     if not valid:
         raise BadRequest(f"'{name}' has a malformed {ifis[0]}", path=f"{name}.{ifis[0]}",
@@ -100,9 +117,14 @@ def parse_agent_parameter(value: str, name: str = "agent") -> dict:
 def _parse_limit(value: str | None, page_max: int) -> int:
     if value is None:
         return page_max
-    if not value.isdigit():
-        raise BadRequest("'limit' must be a nonnegative integer", path="limit", section=SECTION)
-    limit = int(value)
+    # ASCII digits only: str.isdigit() also accepts '²' and other scripts' digits.
+    if not (value.isascii() and value.isdigit()):
+        raise BadRequest("'limit' must be a nonnegative integer in ASCII digits", path="limit",
+                         section=SECTION)
+    significant = value.lstrip("0")
+    if len(significant) > _LIMIT_DIGITS:
+        return page_max
+    limit = int(significant or "0")
     return page_max if limit == 0 else min(limit, page_max)
 
 
@@ -115,6 +137,7 @@ def _parse_format(parameters: dict) -> str:
 
 def parse_statements_request(parameters: dict, *, page_max: int):
     """A SingleStatementRequest or a StatementsQuery from GET parameters (xAPI-Communication 2.1.3.s2)."""
+    parameters = without_ignored(parameters)
     unknown = set(parameters) - SINGLE_PARAMETERS - QUERY_PARAMETERS
     if unknown:
         name = sorted(unknown)[0]

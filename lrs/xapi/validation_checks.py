@@ -164,6 +164,9 @@ def expect_uuid(value, path: str, section: str) -> None:
 
 def expect_timestamp(value, path: str) -> None:
     expect_format(value, path, "4.5", formats.is_timestamp, "an ISO 8601 timestamp with a date and a time")
+    if not formats.utc_year_exists(value):
+        fail(f"{_describe(path)} cannot be written in UTC: moved by its offset it leaves years 0001-9999",
+             path, "4.5.s1.b6")
 
 
 def check_properties(value: dict, allowed: frozenset, path: str, section: str, what: str,
@@ -684,7 +687,7 @@ def rules_beyond_schema_hold(statement: dict) -> bool:
     object_value = statement["object"]
     if object_value.get("objectType") == "SubStatement" and not _statement_rules_hold(object_value):
         return False
-    return "stored" not in statement or formats.date_exists(statement["stored"])
+    return "stored" not in statement or formats.timestamp_exists(statement["stored"])
 
 
 def _statement_rules_hold(value: dict) -> bool:
@@ -705,4 +708,4 @@ def _statement_rules_hold(value: dict) -> bool:
                 definition = activity.get("definition")
                 if definition and interaction_problem(definition):
                     return False
-    return "timestamp" not in value or formats.date_exists(value["timestamp"])
+    return "timestamp" not in value or formats.timestamp_exists(value["timestamp"])

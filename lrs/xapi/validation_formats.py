@@ -33,6 +33,14 @@ SHA2_HEX = rf"(?:{_HEX}{{56}}|{_HEX}{{64}}|{_HEX}{{96}}|{_HEX}{{128}})"
 # Internet Media Type (RFC 2046): type "/" subtype, parameters after ";" are not examined.
 _MEDIA_TOKEN = r"[A-Za-z0-9!#$%&'*+.^_`|~\-]+"
 MEDIA_TYPE = rf"{_MEDIA_TOKEN}/{_MEDIA_TOKEN}(?:[ \t]*;.*)?"
+# The longest Content-Type the LRS keeps with a document or attachment payload (its storage column).
+MAX_CONTENT_TYPE_LENGTH = 255
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]").search
+
+
+def storable_content_type(content_type: str) -> bool:
+    """Short enough to keep and free of control characters (RFC 9110 5.5: field values exclude CTLs)."""
+    return len(content_type) <= MAX_CONTENT_TYPE_LENGTH and _CONTROL_CHARACTER(content_type) is None
 
 # --- language tags (RFC 5646 section 2.1) ----------------------------------------------------
 
@@ -126,6 +134,27 @@ def date_exists(timestamp: str) -> bool:
         return False
     leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
     return not (month == 2 and day == 29 and not leap)
+
+
+def utc_year_exists(timestamp: str) -> bool:
+    """Does a well-shaped timestamp, moved to UTC by its offset, stay within years 0001-9999? Only the
+    first and last day of that range can leave it (the LRS returns timestamps in UTC, 4.5.s1.b6)."""
+    if timestamp[:10] not in ("0001-01-01", "9999-12-31") or timestamp[-1] in "Zz" or len(timestamp) < 17:
+        return True
+    sign_at = max(timestamp.rfind("+"), timestamp.rfind("-"))
+    if sign_at < 16:  # no offset: the time is taken as UTC
+        return True
+    offset = timestamp[sign_at + 1:].replace(":", "")
+    offset_minutes = int(offset[:2]) * 60 + int(offset[2:] or "0")
+    local_minutes = int(timestamp[11:13]) * 60 + int(timestamp[14:16])
+    if timestamp[sign_at] == "+":
+        return not (timestamp.startswith("0001") and local_minutes - offset_minutes < 0)
+    return not (timestamp.startswith("9999") and local_minutes + offset_minutes >= 24 * 60)
+
+
+def timestamp_exists(timestamp: str) -> bool:
+    """A well-shaped timestamp names a real day whose UTC instant has a year."""
+    return date_exists(timestamp) and utc_year_exists(timestamp)
 
 
 def is_timestamp(text: str) -> bool:

@@ -11,7 +11,8 @@ from lrs.api.xapi import (XapiBlueprint, current_principal, read_json_body, read
 from lrs.xapi.attachments import build_multipart, parse_statement_request
 from lrs.xapi.duplicate_keys import reject_duplicate_keys
 from lrs.xapi.errors import BadRequest
-from lrs.xapi.statement_query import SingleStatementRequest, parse_uuid
+from lrs.xapi.statement_query import (IGNORED_PARAMETERS, SingleStatementRequest, parse_uuid,
+                                      without_ignored)
 from lrs.xapi.timestamps import format_http_date
 
 blueprint = XapiBlueprint("statements", __name__, url_prefix="/xapi",
@@ -61,7 +62,8 @@ def _read_statements():
 class Statements(MethodView):
     def put(self):
         """Store one statement with the id given as statementId (xAPI-Communication 2.1.1)."""
-        parameters = read_parameters(required=("statementId",), section="xAPI-Communication 2.1.1")
+        parameters = read_parameters(required=("statementId",), optional=tuple(IGNORED_PARAMETERS),
+                                     section="xAPI-Communication 2.1.1")
         statement_id = parse_uuid(parameters["statementId"], "statementId")
         statement, parts = _read_statements()
         if not isinstance(statement, dict):
@@ -72,7 +74,7 @@ class Statements(MethodView):
 
     def post(self):
         """Store a statement or an array of statements; returns their ids (xAPI-Communication 2.1.2)."""
-        read_parameters(section="xAPI-Communication 2.1.2")
+        read_parameters(optional=tuple(IGNORED_PARAMETERS), section="xAPI-Communication 2.1.2")
         statements, parts = _read_statements()
         ids = _service().store(current_principal(), statements, version=request_version(), parts=parts)
         return json_response(ids)
@@ -80,7 +82,7 @@ class Statements(MethodView):
     def get(self):
         """One statement by statementId/voidedStatementId, or a StatementResult (xAPI-Communication 2.1.3)."""
         service = _service()
-        parameters = request.args.to_dict()
+        parameters = without_ignored(request.args.to_dict())
         accept_language = request.headers.get("Accept-Language")
         if "more" in parameters:
             if len(parameters) > 1:
