@@ -13,15 +13,18 @@ from werkzeug.exceptions import HTTPException
 
 from lrs.api.about.routes import blueprint as about_blueprint
 from lrs.api.admin.routes import blueprint as admin_blueprint
+from lrs.api.admin_origin import refuse_cross_site_admin_request
 from lrs.api.activities.routes import blueprint as activities_blueprint
 from lrs.api.agents.routes import blueprint as agents_blueprint
 from lrs.api.alternate_syntax import AlternateRequestSyntax
+from lrs.api.api_docs import register_api_docs
 from lrs.api.body_limit import BodyLimit, refuse_oversized_body
 from lrs.api.cors import add_cors_headers
 from lrs.api.documents.routes import blueprints as document_blueprints
 from lrs.api.oauth.routes import blueprint as oauth_blueprint
 from lrs.api.responses import error_response, json_response
 from lrs.api.statements.routes import blueprint as statements_blueprint
+from lrs.api.stored_content import add_inert_content_headers
 from lrs.api.xapi import XAPI_PREFIX, add_xapi_headers, handle_xapi_error
 from lrs.services.container import build_services
 from lrs.storage.errors import StorageBusy
@@ -37,9 +40,7 @@ def _openapi_config(app: Flask) -> None:
         API_VERSION="0.1.0",
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/docs",
-        OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="/",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        OPENAPI_JSON_PATH="openapi.json",  # the page that shows it is lrs.api.api_docs
     )
 
 
@@ -96,7 +97,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         api.register_blueprint(blueprint)
     api.register_blueprint(oauth_blueprint)
     api.register_blueprint(admin_blueprint)
+    register_api_docs(app)
     app.before_request(refuse_oversized_body)
+    app.before_request(refuse_cross_site_admin_request)
     app.register_error_handler(XapiError, handle_xapi_error)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(StorageBusy, _handle_database_unavailable)
@@ -105,6 +108,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_error_handler(InterfaceError, _database_unavailable)
     app.register_error_handler(Exception, _handle_unexpected)
     app.after_request(add_xapi_headers)
+    app.after_request(add_inert_content_headers)
     app.after_request(lambda response: add_cors_headers(response, settings.cors_origins))
     app.wsgi_app = AlternateRequestSyntax(app.wsgi_app, prefix=XAPI_PREFIX,
                                           max_bytes=settings.max_request_bytes)

@@ -16,10 +16,18 @@ def json_text_response(text: str, status: int = 200, headers: dict | None = None
     return Response(text, status=status, headers=headers, content_type="application/json")
 
 
-def error_response(error: XapiError) -> Response:
+# xAPI clients may be browsers that answer a Basic challenge with a login prompt (xAPI-Communication 4.0).
+XAPI_CHALLENGE = 'Basic realm="xAPI LRS"'
+# Not "Basic": a browser that prompted for admin credentials would remember and replay them to any page
+# on this origin; admin clients send Authorization: Basic without being asked (RFC 7235 s4.1).
+ADMIN_CHALLENGE = 'LRS-Admin realm="LRS admin API: send HTTP Basic credentials"'
+
+
+def error_response(error: XapiError, *, challenge: str = XAPI_CHALLENGE) -> Response:
+    """The xAPI error body; a 401 carries `challenge` as its WWW-Authenticate (RFC 7235 s3.1)."""
     headers = {}
     if error.status == 401:
-        headers["WWW-Authenticate"] = 'Basic realm="xAPI LRS"'
+        headers["WWW-Authenticate"] = challenge
     retry_after = getattr(error, "retry_after", None)
     if retry_after is not None:
         headers["Retry-After"] = str(retry_after)

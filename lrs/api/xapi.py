@@ -8,7 +8,7 @@ from flask import current_app, g, request
 from flask_smorest import Blueprint
 
 from lrs.api.alternate_syntax import ERROR_KEY as ALTERNATE_SYNTAX_ERROR
-from lrs.api.responses import error_response
+from lrs.api.responses import ADMIN_CHALLENGE, XAPI_CHALLENGE, error_response
 from lrs.auth.principal import Principal
 from lrs.xapi.errors import BadRequest, XapiError
 from lrs.xapi.timestamps import format_ms
@@ -24,7 +24,9 @@ class XapiBlueprint(Blueprint):
     def __init__(self, *args, public: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.before_request(self._reject_bad_alternate_syntax)
-        if not public:
+        if public:
+            self.before_request(self._adopt_supported_version)
+        else:
             self.before_request(self._negotiate_version)
             self.before_request(self._authenticate)
 
@@ -43,6 +45,15 @@ class XapiBlueprint(Blueprint):
         except BadRequest:
             g.xapi_version = _version_for_unversioned_request()
             raise
+
+    @staticmethod
+    def _adopt_supported_version():
+        """A public resource answers in the version asked for when it is one we speak (at its latest
+        patch, xAPI-Communication 3.3.s3.b2), and never refuses a request for its version header (2.8.s5.b4)."""
+        try:
+            g.xapi_version = negotiate(request.headers.get(VERSION_HEADER))
+        except BadRequest:
+            pass
 
     @staticmethod
     def _authenticate():
@@ -100,7 +111,8 @@ def add_xapi_headers(response):
 
 
 def handle_xapi_error(error: XapiError):
-    return error_response(error)
+    admin = request.path == "/admin" or request.path.startswith("/admin/")
+    return error_response(error, challenge=ADMIN_CHALLENGE if admin else XAPI_CHALLENGE)
 
 
 def read_parameters(*, required: tuple[str, ...] = (), optional: tuple[str, ...] = (),
