@@ -1,4 +1,4 @@
-"""The `lrs` command line: migrations, stores, credentials, admins, erasure, audit. Every command has --help."""
+"""The `lrs` command line: migrations, stores, credentials, admins, erasure, term purge, audit. Every command has --help."""
 from __future__ import annotations
 
 import getpass
@@ -201,6 +201,31 @@ def erase(database_url: str | None, store_id: int, agent: str, execute: bool) ->
     verb = "deleted" if execute else "would delete (dry run)"
     click.echo(f"{verb}: {counts.statements} statements, {counts.attachments} attachments, "
                f"{counts.documents} documents")
+
+
+@main.group()
+def terms() -> None:
+    """The term dictionary that statement filters are indexed by."""
+
+
+@terms.command("purge")
+@database_option
+@click.option("--dry-run", is_flag=True, help="Only count the unused terms; delete nothing.")
+def terms_purge(database_url: str | None, dry_run: bool) -> None:
+    """Delete dictionary terms no statement uses any more (e.g. an erased agent's identifier).
+
+    Safe while servers run: term ids are never reused, and a server that cached an id a purge deleted
+    notices in its next write and interns the term again. Progress goes to stderr every chunk."""
+    def report(progress) -> None:
+        click.echo(f"examined {progress.examined} terms, {progress.unused} unused, {progress.deleted} deleted",
+                   err=True)
+
+    with _administration(database_url) as administration:
+        result = administration.purge_terms(_actor(), dry_run=dry_run, progress=report)
+    if dry_run:
+        click.echo(f"would delete (dry run): {result.unused} of {result.examined} terms")
+    else:
+        click.echo(f"deleted: {result.deleted} of {result.examined} terms")
 
 
 @main.group()
