@@ -53,17 +53,18 @@ def _headers(block: bytes, part: int) -> dict[str, str]:
     """The header lines of one part (RFC 2046 5.1.1, RFC 822 3.1), names lower-cased; folded lines are
     unfolded (RFC 822 3.1.1)."""
     path = f"[part {part}]"
-    headers: dict[str, str] = {}
+    if _NOT_HEADER_TEXT(block.replace(b"\r\n", b"")):
+        raise BadRequest("a multipart part header holds a bare CR or LF, a control or a non-ASCII "
+                         "character (RFC 822 3.1)", path=path, section=SECTION)
+    # Folded lines gathered in lists and joined once: appending to a string per line is quadratic.
+    fields: dict[str, list[bytes]] = {}
     name = None
     for line in block.split(b"\r\n") if block else ():
-        if _NOT_HEADER_TEXT(line):
-            raise BadRequest("a multipart part header holds a bare CR or LF, a control or a non-ASCII "
-                             "character (RFC 822 3.1)", path=path, section=SECTION)
         if line[:1] in (b" ", b"\t"):
             if name is None:
                 raise BadRequest("a multipart part header begins with a continuation line", path=path,
                                  section=SECTION)
-            headers[name] = (headers[name] + " " + line.strip().decode("ascii")).strip()
+            fields[name].append(line.strip())
             continue
         raw_name, separator, value = line.partition(b":")
         raw_name = raw_name.rstrip(b" \t")  # obsolete but harmless space before the colon (RFC 5322 4.5.8)
@@ -71,10 +72,10 @@ def _headers(block: bytes, part: int) -> dict[str, str]:
             raise BadRequest("a multipart part has a malformed header line (RFC 822 3.1.2)", path=path,
                              section=SECTION)
         name = raw_name.decode("ascii").lower()
-        if name in headers:
+        if name in fields:
             raise BadRequest(f"a multipart part repeats the {name} header", path=path, section=SECTION)
-        headers[name] = value.strip().decode("ascii")
-    return headers
+        fields[name] = [value.strip()]
+    return {name: b" ".join(piece for piece in pieces if piece).decode("ascii") for name, pieces in fields.items()}
 
 
 def split_multipart(body: bytes, content_type_header: str) -> list[tuple[dict[str, str], bytes]]:
