@@ -214,8 +214,10 @@ class StatementStorage:
                credential_id: int | None, payloads: list[AttachmentPart] = ()) -> None:
         """Stores the records and their attachment payloads in one transaction, voiding and StatementRef
         filters included. Raises ConcurrentInsert when another writer stored one of the ids first."""
-        uses = [declared_attachment_hashes(orjson.loads(record.body)) if '"attachments"' in record.body else set()
-                for record in records]
+        # A statement uses a stored payload when the request carried those bytes: knowing a hash (a
+        # fileUrl declaration) must not keep another person's payload past their erasure.
+        sent = {payload.sha2 for payload in payloads}
+        uses = [declared_attachment_hashes(orjson.loads(record.body)) & sent if sent else set() for record in records]
         for _ in range(_STALE_TERM_ATTEMPTS):
             interned = self._terms.intern({value for record in records for value, _ in record.terms})
             try:
@@ -229,7 +231,7 @@ class StatementStorage:
                      interned: InternedTerms, stored_ms: int, credential_id: int | None,
                      payloads: list[AttachmentPart]) -> None:
         term_ids = interned.ids
-        if (self._engines.dialect == "postgresql" and not payloads and not any(uses)
+        if (self._engines.dialect == "postgresql" and not payloads
                 and all(record.ref_target is None for record in records)
                 and self._insert_plain_postgresql(store_id, records, interned, stored_ms, credential_id)):
             return

@@ -88,8 +88,9 @@ inherited_index = Table(
     sqlite_with_rowid=False,
 )
 
-# Which statements declare an attachment, by lower-case SHA-2 (top level and SubStatement), so erasure
-# finds whether a payload is still used with one exact probe instead of searching statement bodies.
+# Which statements use a stored payload, by lower-case SHA-2: they declare it (top level or in their
+# SubStatement) and their request carried it. Erasure keeps a payload while any use remains, found
+# with one exact probe instead of a search of statement bodies.
 attachment_uses = Table(
     "attachment_uses", metadata,
     Column("store_id", Integer, primary_key=True),

@@ -124,8 +124,8 @@ class TermDictionary:
 
 
 def take_write_side(connection) -> None:
-    """In a statement write transaction: the shared purge lock (PostgreSQL), then the generation the
-    caller's term ids must have been interned under. Returns nothing; see check_generation."""
+    """First in a statement write transaction: the shared side of the purge lock (PostgreSQL; SQLite
+    writers and purges already run one at a time)."""
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("SELECT pg_advisory_xact_lock_shared(%s, %s)", PURGE_LOCK)
 

@@ -153,3 +153,15 @@ def test_a_payload_another_statement_declares_in_upper_case_is_kept(services, cl
 
     assert (counts.statements, counts.attachments) == (1, 0)
     assert payload in client.get_statements(attachments="true").data
+
+
+def test_declaring_an_erased_persons_hash_by_file_url_does_not_keep_their_payload(services, client):
+    # xAPI-Communication 1.5.2 serves a payload to any statement that declares its sha2; docs/security.md:
+    # only a statement whose request carried the bytes keeps a payload alive past an erasure.
+    payload = f"kim only {uuid.uuid4()}".encode()
+    post_with_payload(client, statement(actor=KIM, attachments=[attachment(payload)]), payload)
+    post(client, statement(actor=LEE, attachments=[attachment(payload, file_url="http://example.com/f")]))
+    assert payload in client.get_statements(attachments="true", agent=json.dumps(LEE)).data
+
+    assert erase(services, client, {"mbox": KIM["mbox"]}).attachments == 1
+    assert payload not in client.get_statements(attachments="true").data
