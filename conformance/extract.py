@@ -17,6 +17,7 @@ DOCUMENTS = {"xAPI-Communication.md": "xAPI-Communication", "xAPI-Data.md": "xAP
 _BULLET = re.compile(r'^\s*\*\s*(?:<a name="[^"]*"\s*/?>\s*(?:</a>)?\s*)*<a name="(?P<id>[0-9][0-9a-z.]*)"></a>(?P<text>.*)$')
 _HEADING = re.compile(r"^#{2,6}\s*(?:<a name=\"[^\"]*\"></a>)?\s*(?P<title>.*)$")
 _LEVEL = re.compile(r"\b(MUST NOT|MUST|SHALL NOT|SHALL)\b")
+_WEAKER = re.compile(r"\b(SHOULD|MAY|RECOMMENDED|OPTIONAL)\b")
 # Requirements on other parties: the LRS cannot be tested for them (it may still enforce them).
 _OTHER_PARTIES = ("Learning Record Provider Requirements", "Client Requirements",
                   "Learning Record Consumer Requirements", "Rationale")
@@ -46,9 +47,15 @@ def extract(specs: Path) -> list[dict]:
             elif current is not None:
                 current["text"] += " " + line.strip()
     result = []
+    by_id = {requirement["id"]: requirement for requirement in requirements}
     for requirement in requirements:
         text = _clean(requirement["text"])
         level = _LEVEL.search(text)
+        parent = by_id.get(requirement["id"].rsplit(".b", 1)[0])
+        if not level and not _WEAKER.search(text) and parent is not None and requirement["id"].count(".b") > 1:
+            # A sub-bullet completes its parent's sentence: "The LRS MUST reject Statements" / "with any null values".
+            text = _clean(parent["text"]) + " " + text
+            level = _LEVEL.search(text)
         if not level:
             continue
         applies = "other" if any(party in requirement["heading"] for party in _OTHER_PARTIES) else "lrs"

@@ -2,6 +2,12 @@
 
 Tests cite what they prove in a comment or docstring, e.g. `# xAPI-Communication 2.1.1.s2.b3`; a
 citation of a numbered bullet (s<N>.b<N>, ranges like b1-b3 allowed) ties the test to that requirement.
+
+A citation is a claim; only a test outcome proves it. So a requirement counts as covered only when a
+citing test passed in the JUnit results. The report lists apart the MUSTs that rest on a citation
+alone (every citing test was skipped, deselected or not run) and the citations of rules that bind
+another party or do not apply here: a test cannot prove those, so such a citation points at the wrong
+sentence.
 """
 from __future__ import annotations
 
@@ -34,7 +40,9 @@ class RequirementStatus:
 
     @property
     def status(self) -> str:
-        if self.not_applicable and not self.tests:
+        if self.requirement["applies"] != "lrs":
+            return "not binding"
+        if self.not_applicable:
             return "n/a"
         if not self.tests:
             return "missing"
@@ -118,8 +126,8 @@ def build_report(tests_root: Path, junit_path: Path | None) -> list[RequirementS
     not_applicable = load_not_applicable()
     statuses = []
     for requirement in load_requirements():
-        if requirement["applies"] != "lrs":
-            continue
+        if requirement["applies"] != "lrs" and requirement["id"] not in cited:
+            continue  # another party's rule matters here only when a test claims to prove it
         status = RequirementStatus(requirement, tests=sorted(set(cited.get(requirement["id"], []))),
                                    not_applicable=not_applicable.get(requirement["id"]))
         for test in status.tests:
@@ -129,19 +137,47 @@ def build_report(tests_root: Path, junit_path: Path | None) -> list[RequirementS
     return statuses
 
 
+def citation_alone(statuses: list[RequirementStatus]) -> list[RequirementStatus]:
+    """LRS MUSTs that tests cite but no test outcome proves: every citing test was skipped or not run."""
+    return [status for status in statuses if status.status == "cited"]
+
+
+def misdirected_citations(statuses: list[RequirementStatus]) -> list[RequirementStatus]:
+    """Cited rules that no LRS test can prove: another party's rule, or one that does not apply here."""
+    return [status for status in statuses if status.status in ("not binding", "n/a") and status.tests]
+
+
+def _lines(status: RequirementStatus, tests: list[str]) -> list[str]:
+    requirement = status.requirement
+    lines = [f"{status.status:11} {requirement['id']:38} {requirement['level']:9} {requirement['text'][:90]}"]
+    if status.not_applicable:
+        lines.append(f"{'':11} {'':38} -- {status.not_applicable}")
+    lines.extend(f"{'':11} {'':38} -> {test}" for test in tests)
+    return lines
+
+
 def render(statuses: list[RequirementStatus], *, show: set[str]) -> str:
     counts: dict[str, int] = {}
     lines = []
     for status in statuses:
         counts[status.status] = counts.get(status.status, 0) + 1
         if status.status in show:
-            requirement = status.requirement
-            lines.append(f"{status.status:8} {requirement['id']:38} {requirement['level']:9} "
-                         f"{requirement['text'][:90]}")
-            if status.status == "n/a":
-                lines.append(f"{'':8} {'':38} -- {status.not_applicable}")
-            for test in status.failed or status.tests[:3]:
-                lines.append(f"{'':8} {'':38} -> {test}")
-    summary = ", ".join(f"{counts.get(name, 0)} {name}" for name in ("covered", "cited", "failing", "missing", "n/a"))
-    lines.append(f"{len(statuses)} LRS requirements: {summary}")
+            lines.extend(_lines(status, status.failed or status.tests[:3]))
+    alone = citation_alone(statuses)
+    if alone and not any(status.passed or status.failed for status in statuses):
+        lines.append(f"{len(alone)} MUSTs rest on a citation alone: no --junit results were given")
+    elif alone:
+        lines.append(f"-- {len(alone)} MUSTs covered by a citation alone (no citing test ran):")
+        for status in alone:
+            lines.extend(_lines(status, status.tests[:3]))
+    misdirected = misdirected_citations(statuses)
+    if misdirected:
+        lines.append(f"-- {len(misdirected)} citations of rules no LRS test can prove (another party's, or n/a):")
+        for status in misdirected:
+            lines.extend(_lines(status, status.tests))
+    summary = ", ".join(f"{counts.get(name, 0)} {label}" for name, label in (
+        ("covered", "covered"), ("cited", "cited (citation alone)"), ("failing", "failing"),
+        ("missing", "missing"), ("n/a", "n/a")))
+    binding = len(statuses) - counts.get("not binding", 0)
+    lines.append(f"{binding} LRS requirements: {summary}")
     return "\n".join(lines)

@@ -6,7 +6,7 @@ import json
 from tests.factories import statement
 
 
-def test_activity_returns_the_merged_canonical_definition(xapi):  # xAPI-Communication 2.5.s1; xAPI-Data 2.4.4.1.s4.b1, b2
+def test_activity_returns_the_merged_canonical_definition(xapi):  # xAPI-Communication 2.5.s1; xAPI-Data 2.4.4.1.s4.b2, b3
     first = statement(activity="http://example.com/act/merge")
     first["object"]["definition"] = {"name": {"en-US": "meeting"}, "type": "http://example.com/t/meeting"}
     second = statement(activity="http://example.com/act/merge")

@@ -95,7 +95,7 @@ def _signed_post(xapi, signer, algorithm: str):
 
 
 @pytest.mark.parametrize("algorithm", ["RS256", "RS384", "RS512"])
-def test_signed_statement_is_accepted(xapi, signer, algorithm):  # xAPI-Data 2.6.s4.b4, 2.6.s5.b3
+def test_signed_statement_is_accepted(xapi, signer, algorithm):  # xAPI-Data 2.6.s4.b4, 2.6.s5.b3, 2.6.s5.b3.b1
     assert _signed_post(xapi, signer, algorithm).status_code == 200
 
 

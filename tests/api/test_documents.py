@@ -322,7 +322,7 @@ def test_if_none_match_star_on_an_existing_document_is_412(xapi, path, query):  
 @pytest.mark.parametrize("path,query", PROFILES)
 def test_profile_put_without_preconditions_on_an_existing_document_is_409(app, store_credential, version,
                                                                          path, query):
-    # xAPI-Communication 3.1.s4.b13-b15
+    # xAPI-Communication 3.1.s4.b13-b15, 3.1.s4.b14.b2 (the message names If-Match and the ETag)
     xapi = XapiClient(app.test_client(), store_credential.key, store_credential.secret, version)
     put_json(xapi, path, query(), {"v": 1}, CREATE)
     response = put_json(xapi, path, query(), {"v": 2})
@@ -333,7 +333,7 @@ def test_profile_put_without_preconditions_on_an_existing_document_is_409(app, s
 
 @pytest.mark.parametrize("path,query", PROFILES)
 def test_profile_put_without_preconditions_for_a_new_document_is_400(xapi, path, query):
-    # xAPI-Communication 3.1.s3.b1: the client MUST send If-Match or If-None-Match
+    # The LRS enforces a client's rule (Communication 3.1.s3.b1, If-Match or If-None-Match); no LRS MUST asks it
     assert put_json(xapi, path, query(), {"v": 1}).status_code == 400
     assert xapi.request("GET", path, query_string=query()).status_code == 404
 

@@ -55,7 +55,7 @@ def test_statement_responses_carry_consistent_through(xapi):  # xAPI-Communicati
     assert response.headers["X-Experience-API-Consistent-Through"].endswith("Z")
 
 
-def test_missing_credentials_get_401_with_www_authenticate(xapi):  # xAPI-Communication 4.0; xAPI-Communication 4.0.s3.b1, 4.1.s7.b1
+def test_missing_credentials_get_401_with_www_authenticate(xapi):  # xAPI-Communication 4.0; xAPI-Communication 4.0.s3.b1
     response = xapi.request("GET", "/xapi/statements", headers={"Authorization": ""})
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Basic")

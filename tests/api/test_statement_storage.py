@@ -37,7 +37,8 @@ def test_put_without_statement_id_is_rejected(xapi):  # xAPI-Communication 2.1.1
     assert response.get_json()["path"] == "statementId"
 
 
-def test_put_with_id_differing_from_parameter_is_rejected(xapi):  # xAPI-Communication 2.1.1.s3.b3
+def test_put_with_id_differing_from_parameter_is_rejected(xapi):
+    # The LRS enforces the provider's rule (Communication 2.1.1.s3.b3: the id MUST match statementId)
     response = xapi.put_statement(new_id(), statement(statement_id=new_id()))
     assert response.status_code == 400
     assert response.get_json()["path"] == "id"

@@ -54,7 +54,7 @@ def test_statements_voided_statements_and_attachments_stay_in_their_store(filled
     assert b"private notes" not in outsider.get_statements(attachments="true").data
 
 
-def test_a_more_cursor_from_one_store_is_refused_in_another(filled):  # xAPI-Data 2.5.s3.b7
+def test_a_more_cursor_from_one_store_is_refused_in_another(filled):  # store isolation (no spec rule)
     owner, outsider, _, _ = filled
     more = owner.get_statements(limit="2").get_json()["more"]
     assert owner.request("GET", more).status_code == 200

@@ -58,7 +58,7 @@ def test_a_2_0_statement_stays_readable_by_a_1_0_3_client(app, store_credential,
     assert read["context"]["contextAgents"] == sent["context"]["contextAgents"]
 
 
-def test_context_agents_are_rejected_from_a_1_0_3_client(xapi):  # xAPI-Data 2.2.s2.b3 (1.0.3 knows no such key)
+def test_context_agents_are_rejected_from_a_1_0_3_client(xapi):  # xAPI-Data 2.2.s4.b1.b7 (1.0.3 knows no such key)
     sent = statement(context={"contextAgents": [{"objectType": "contextAgent",
                                                  "agent": {"mbox": "mailto:coach@example.com"}}]})
     assert xapi.post_statements(sent).status_code == 400

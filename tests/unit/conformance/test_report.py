@@ -3,7 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conformance.report import build_report, citations_in_tests, load_requirements, outcomes_from_junit
+import orjson
+import pytest
+
+from conformance.extract import extract
+from conformance.report import (build_report, citation_alone, citations_in_tests, load_requirements,
+                                misdirected_citations, outcomes_from_junit, render)
 
 
 def _write_tests(root: Path) -> Path:
@@ -65,3 +70,61 @@ def test_a_citation_may_list_anchors_of_several_sections(tmp_path):
     assert sorted(citations_in_tests(tests_root)) == [
         "xAPI-Communication 2.2.s7", "xAPI-Communication 2.6.s3", "xAPI-Communication 3.1.s4.b1",
         "xAPI-Communication 3.1.s4.b4"]
+
+
+def test_a_must_whose_citing_tests_never_ran_rests_on_its_citation_alone(tmp_path):
+    tests_root = tmp_path / "tests"
+    tests_root.mkdir()
+    (tests_root / "test_cited.py").write_text(
+        "def test_ran():  # xAPI-Communication 2.1.1.s2.b2\n    pass\n\n"
+        "def test_skipped():  # xAPI-Communication 1.3.s3.b1\n    pass\n")
+    junit = tmp_path / "junit.xml"
+    junit.write_text('<testsuites><testsuite>'
+                     '<testcase classname="tests.test_cited" name="test_ran"/>'
+                     '<testcase classname="tests.test_cited" name="test_skipped"><skipped/></testcase>'
+                     '</testsuite></testsuites>')
+    statuses = build_report(tests_root, junit)
+    assert [s.requirement["id"] for s in citation_alone(statuses)] == ["xAPI-Communication 1.3.s3.b1"]
+    report = render(statuses, show=set())
+    assert "1 MUSTs covered by a citation alone" in report
+    assert "xAPI-Communication 1.3.s3.b1" in report and "-> tests/test_cited.py::test_skipped" in report
+    assert "1 covered, 1 cited (citation alone)" in report
+
+
+def test_citations_of_rules_that_bind_others_or_do_not_apply_are_listed_not_counted(tmp_path):
+    # Communication 3.1.s3.b1 binds clients; 4.1.s7.b1 is OAuth 1.0: a passing test proves neither.
+    tests_root = tmp_path / "tests"
+    tests_root.mkdir()
+    (tests_root / "test_cited.py").write_text(
+        "def test_misdirected():  # xAPI-Communication 3.1.s3.b1, 4.1.s7.b1\n    pass\n")
+    junit = tmp_path / "junit.xml"
+    junit.write_text('<testsuites><testsuite><testcase classname="tests.test_cited" name="test_misdirected"/>'
+                     '</testsuite></testsuites>')
+    statuses = build_report(tests_root, junit)
+    by_id = {s.requirement["id"]: s.status for s in statuses}
+    assert by_id["xAPI-Communication 3.1.s3.b1"] == "not binding"
+    assert by_id["xAPI-Communication 4.1.s7.b1"] == "n/a"
+    assert {s.requirement["id"] for s in misdirected_citations(statuses)} == {
+        "xAPI-Communication 3.1.s3.b1", "xAPI-Communication 4.1.s7.b1"}
+    report = render(statuses, show=set())
+    assert "2 citations of rules no LRS test can prove" in report
+    assert "0 covered" in report
+    binding = sum(1 for s in load_requirements() if s["applies"] == "lrs")
+    assert report.splitlines()[-1].startswith(f"{binding} LRS requirements")
+
+
+def test_sub_bullets_inherit_their_parents_must():  # xAPI-Data 2.2.s4.b1 "The LRS MUST reject Statements"
+    requirements = {requirement["id"]: requirement for requirement in load_requirements()}
+    disallowed = requirements["xAPI-Data 2.2.s4.b1.b7"]
+    assert disallowed["level"] == "MUST" and disallowed["applies"] == "lrs"
+    assert disallowed["text"] == "The LRS MUST reject Statements where a key or value is not allowed by this specification."
+    assert "xAPI-Communication 1.1.s3.b1.b2" not in requirements  # its own MAY wins over the parent's MUST
+
+
+def test_the_stored_requirements_are_what_the_extractor_reads_from_the_specification():
+    specs = Path(__file__).resolve().parents[4] / "shared" / "specs" / "xapi-1.0.3"
+    if not specs.exists():
+        pytest.skip(f"the xAPI 1.0.3 markdown is not beside the repository ({specs})")
+    stored = orjson.loads((Path(__file__).resolve().parents[3] / "conformance" / "requirements" /
+                           "xapi-1.0.3.json").read_bytes())
+    assert extract(specs) == stored

@@ -62,7 +62,7 @@ def test_malformed_jws_is_rejected(token):  # xAPI-Data 2.6.s5.b1
         verify_signed_statement(statement, token, "")
 
 
-def test_signature_attachment_with_wrong_content_type_is_rejected(key_and_certificate):  # xAPI-Data 2.6.s4.b1
+def test_signature_attachment_with_wrong_content_type_is_rejected(key_and_certificate):  # xAPI-Data 2.6.s4.b1, 2.6.s5.b3.b4
     key, _ = key_and_certificate
     statement, token = _signed(STATEMENT, key)
     statement["attachments"][0]["contentType"] = "text/plain"
