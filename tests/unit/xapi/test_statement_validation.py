@@ -885,18 +885,26 @@ def test_values_json_cannot_hold_are_named(value, path):  # xAPI-Data 2.2.s4.b1
     rejected_at(value, path)
 
 
-@pytest.mark.parametrize("value", [
-    {"actor": AGENT, "verb": {"id": b"http://example.com/v"}, "object": {"id": ACTIVITY_ID}},
-    {**statement(), "result": {"extensions": {"http://example.com/e": {1, 2}}}},
-    {**statement(), "timestamp": float("nan")},
-    {**statement(), "result": {"score": {"raw": 10**400}}},
-    {**statement(), "actor": {**AGENT, "name": "\udfff"}},
+_NOT_JSON = "validate_statement checks types only where the rules name one, so a value no JSON text " \
+            "can carry is accepted; orjson never decodes one, so the HTTP API is not affected"
+
+
+@pytest.mark.parametrize("value, path", [
+    ({"actor": AGENT, "verb": {"id": b"http://example.com/v"}, "object": {"id": ACTIVITY_ID}}, "verb.id"),
+    ({**statement(), "timestamp": float("nan")}, "timestamp"),
+    ({**statement(), "result": {"score": {"raw": 10**400}}}, "result.score.raw"),
+    pytest.param({**statement(), "result": {"extensions": {"http://example.com/e": {1, 2}}}},
+                 'result.extensions["http://example.com/e"]', marks=pytest.mark.xfail(strict=True, reason=_NOT_JSON)),
+    pytest.param({**statement(), "result": {"extensions": {"http://example.com/e": float("nan")}}},
+                 'result.extensions["http://example.com/e"]', marks=pytest.mark.xfail(strict=True, reason=_NOT_JSON)),
+    # A lone surrogate cannot be written as UTF-8 (RFC 8259 8.1); verb.id already refuses one.
+    pytest.param({**statement(), "actor": {**AGENT, "name": "\udfff"}}, "actor.name",
+                 marks=pytest.mark.xfail(strict=True, reason=_NOT_JSON)),
 ])
-def test_values_json_cannot_hold_never_raise_anything_but_invalid_statement(value):  # xAPI-Data 2.2.s4.b1
-    try:
-        validate_statement(value)
-    except InvalidStatement:
-        pass
+def test_values_json_cannot_hold_are_rejected_where_they_are(value, path):  # xAPI-Data 2.2.s4.b1.b3
+    error = rejected(value)
+    assert error.path == path, (error.path, error.message)
+    assert error.message and error.section
 
 
 def test_unknown_versions_are_validated_as_1_0_3():  # xAPI-Communication 3.3 (negotiated earlier)
