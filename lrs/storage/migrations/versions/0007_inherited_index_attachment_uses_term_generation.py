@@ -5,8 +5,9 @@ probing, exact attachment orphan check, `lrs terms purge`).
   and the credential that stored the statement they came from. Filled here for statements already
   stored: a referrer's rows that its own body does not give it are inherited, from the first statement
   up its chain whose own body gives them.
-- attachment_uses: (store, lower-case sha2, seq) for every attachment a statement or its SubStatement
-  declares, filled here from the bodies that mention attachments.
+- attachment_uses: (store, lower-case sha2, seq) for the payloads a statement uses. New writes record
+  only hashes whose bytes came with the request; here, not knowing which came with their bytes, every
+  attachment a stored statement or its SubStatement declares counts (the payload is kept, as before).
 - term_generation: one row, generation 0.
 
 Revision ID: 0007
