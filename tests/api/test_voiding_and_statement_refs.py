@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import time
+from datetime import datetime
 
 from tests.factories import agent, new_id, statement, statement_ref, voiding
 
@@ -98,10 +100,13 @@ def test_statement_ref_to_a_statement_stored_later_matches_once_it_arrives(xapi)
 def test_time_filters_apply_to_the_referring_statement(xapi):  # xAPI-Communication 2.1.3.s3
     [target] = _store(xapi, statement(activity="http://example.com/t"))
     target_stored = xapi.get_statements(statementId=target).get_json()["stored"]
+    time.sleep(0.005)  # `stored` has millisecond precision: the referrer must land in a later millisecond
     [ref] = _store(xapi, statement_ref(target))
     ref_stored = xapi.get_statements(statementId=ref).get_json()["stored"]
-    if ref_stored != target_stored:
-        assert _ids(xapi.get_statements(activity="http://example.com/t", since=target_stored)) == [ref]
+    assert datetime.fromisoformat(ref_stored) > datetime.fromisoformat(target_stored)
+    # since/until read the referrer's own `stored`, not its target's
+    assert _ids(xapi.get_statements(activity="http://example.com/t", since=target_stored)) == [ref]
+    assert _ids(xapi.get_statements(activity="http://example.com/t", until=target_stored)) == [target]
 
 
 def test_context_statement_ref_does_not_affect_filters(xapi):  # xAPI-Communication 2.1.3.s3 note
