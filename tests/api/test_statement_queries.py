@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 
 import pytest
 
@@ -59,7 +61,10 @@ def test_unknown_statement_id_is_404(xapi):  # xAPI-Communication 2.1.3
 def test_single_statement_has_last_modified_matching_stored(xapi):  # xAPI-Communication 2.1.3.s2.b8
     [statement_id] = _store(xapi, statement())
     response = xapi.get_statements(statementId=statement_id)
-    assert response.headers["Last-Modified"].endswith("GMT")
+    stored = datetime.fromisoformat(response.get_json()["stored"])
+    # An HTTP-date (RFC 7231 7.1.1.1) has whole seconds: it names the second `stored` falls in.
+    assert response.headers["Last-Modified"].endswith(" GMT")
+    assert parsedate_to_datetime(response.headers["Last-Modified"]) == stored.replace(microsecond=0)
 
 
 def test_unknown_parameter_is_rejected(xapi):  # xAPI-Communication 3.2.s3.b7
