@@ -33,14 +33,20 @@ def test_db_upgrade_then_credentials_create_opens_the_api(tmp_path, monkeypatch)
     assert result.exit_code == 0, result.output
     assert "key: tool-key" in result.output and "secret: tool-secret" in result.output
 
+    assert _status_with(url, "tool-key", "tool-secret") == 200
+
+
+def _status_with(database_url: str, key: str, secret: str) -> int:
+    """The status of GET /xapi/statements with these Basic credentials, on a server for the database."""
     from lrs.app import create_app
     from lrs.settings import Settings
-    app = create_app(Settings(database_url=url))
-    token = base64.b64encode(b"tool-key:tool-secret").decode()
-    response = app.test_client().get("/xapi/statements", headers={
-        "Authorization": f"Basic {token}", "X-Experience-API-Version": "1.0.3"})
-    assert response.status_code == 200
-    app.extensions["lrs"].close()
+    app = create_app(Settings(database_url=database_url))
+    try:
+        token = base64.b64encode(f"{key}:{secret}".encode()).decode()
+        return app.test_client().get("/xapi/statements", headers={
+            "Authorization": f"Basic {token}", "X-Experience-API-Version": "1.0.3"}).status_code
+    finally:
+        app.extensions["lrs"].close()
 
 
 def test_generated_secret_is_printed_once_and_works(tmp_path):
@@ -50,6 +56,8 @@ def test_generated_secret_is_printed_once_and_works(tmp_path):
     result = runner.invoke(main, ["credentials", "create", "--database-url", url, "--name", "tool"])
     lines = dict(line.split(": ", 1) for line in result.output.strip().splitlines())
     assert len(lines["secret"]) >= 32
+    assert _status_with(url, lines["key"], lines["secret"]) == 200
+    assert _status_with(url, lines["key"], lines["secret"][:-1]) == 401
 
 
 def test_stores_credentials_erasure_and_audit_from_the_cli(tmp_path):
