@@ -10,8 +10,9 @@ from flask_smorest import Blueprint
 
 from lrs.api.admin.schemas import (AuditEntrySchema, AuditQuerySchema, CredentialRequestSchema,
                                    CredentialSchema, ErasureRequestSchema, ErasureResultSchema,
-                                   IssuedCredentialSchema, StoreChangeSchema, StoreSchema)
+                                   IssuedCredentialSchema, ROW_ID_MAX, StoreChangeSchema, StoreSchema)
 from lrs.services.administration import Administration
+from lrs.xapi.errors import NotFound
 from lrs.xapi.statement_query import parse_agent_parameter
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin",
@@ -26,6 +27,14 @@ def _administration() -> Administration:
 def _authenticate_admin():
     g.admin_actor = _administration().authenticate_admin(request.headers.get("Authorization"),
                                                          request.remote_addr)
+
+
+@blueprint.before_request
+def _refuse_ids_no_row_has():
+    """A path id the id columns cannot hold is a 404 here, not an overflow in the database driver."""
+    for name, value in (request.view_args or {}).items():
+        if name.endswith("_id") and not 1 <= value <= ROW_ID_MAX:
+            raise NotFound(f"no {name[:-3]} {value}", path=name)
 
 
 @blueprint.route("/stores", methods=["GET"])

@@ -5,6 +5,9 @@ from marshmallow import Schema, fields, validate
 
 from lrs.xapi.scopes import SCOPES
 
+# Store and credential ids are INTEGER columns (4 bytes on PostgreSQL): a larger id names no row.
+ROW_ID_MAX = 2**31 - 1
+
 
 class StoreSchema(Schema):
     id = fields.Integer(dump_only=True)
@@ -55,7 +58,7 @@ class ErasureResultSchema(Schema):
 
 
 class AuditQuerySchema(Schema):
-    store_id = fields.Integer()
+    store_id = fields.Integer(strict=False, validate=validate.Range(min=1, max=ROW_ID_MAX))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 
 
