@@ -35,7 +35,7 @@ def checked_secret(value: str, setting: str) -> str:
 def load_or_create_secret(data_dir: Path) -> tuple[str, str]:
     """(secret, where it came from). Made once, readable by this user only; racing processes all read the
     first one written, since it appears under its name only complete (a hard link of a written file)."""
-    path = data_dir / SECRET_FILE_NAME
+    path = Path(os.path.abspath(data_dir / SECRET_FILE_NAME))  # logged: an absolute path says which file
     if path.exists():
         return _read(path), f"kept in {path}"
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
