@@ -233,3 +233,16 @@ def test_a_make_run_server_names_its_own_port_in_the_authority(make_run):  # xAP
     stored = requests.get(f"{server.base_url}/xapi/statements", params={"statementId": posted.json()[0]},
                           auth=(key, secret), headers=XAPI, timeout=30).json()
     assert stored["authority"]["account"]["homePage"] == f"{server.base_url}/credentials"
+
+
+def test_a_kept_secret_others_can_read_or_a_damaged_one_stops_the_server(tmp_path):
+    secret, _ = load_or_create_secret(tmp_path)
+    kept = tmp_path / SECRET_FILE_NAME
+    kept.chmod(0o644)
+    with pytest.raises(UnsafeSecret, match="other users"):
+        load_or_create_secret(tmp_path)
+    kept.chmod(0o600)
+    kept.write_text("short\n")
+    with pytest.raises(UnsafeSecret, match="at least 32"):
+        load_or_create_secret(tmp_path)
+    assert kept.read_text() == "short\n"  # never silently replaced: tokens and cursors in use depend on it
