@@ -44,7 +44,7 @@ def test_a_document_a_browser_would_render_keeps_its_type_and_is_a_sandboxed_dow
 
 @pytest.mark.parametrize("content_type", ["application/json", "text/plain; charset=utf-8"])
 def test_json_and_plain_text_documents_stay_inline_but_sandboxed(xapi, content_type):
-    # xAPI-Communication 2.2.s7: JSON documents are read as JSON; shown as text, they cannot run
+    # Shown as text, JSON and plain text cannot run; readers opening them in a tab expect to see them
     body = b'{"html": "<script>document.title = 1</script>"}'
     xapi.request("PUT", "/xapi/activities/state", query_string=STATE_QUERY, data=body,
                  headers={"Content-Type": content_type})
