@@ -18,8 +18,12 @@ FORM_MIMETYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form
 _SECTION = "docs/security.md: the admin API and browsers"
 
 
+def is_admin_path(path: str) -> bool:
+    return path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/")
+
+
 def refuse_cross_site_admin_request():
-    if request.path != ADMIN_PREFIX and not request.path.startswith(ADMIN_PREFIX + "/"):
+    if not is_admin_path(request.path):
         return
     site = request.headers.get("Sec-Fetch-Site")
     if site is not None:

@@ -16,7 +16,7 @@ def json_text_response(text: str, status: int = 200, headers: dict | None = None
     return Response(text, status=status, headers=headers, content_type="application/json")
 
 
-# xAPI clients may be browsers that answer a Basic challenge with a login prompt (xAPI-Communication 4.0).
+# HTTP Basic is how xAPI clients authenticate (xAPI-Communication 4.0.s2.b2); the challenge says so.
 XAPI_CHALLENGE = 'Basic realm="xAPI LRS"'
 # Not "Basic": a browser that prompted for admin credentials would remember and replay them to any page
 # on this origin; admin clients send Authorization: Basic without being asked (RFC 7235 s4.1).

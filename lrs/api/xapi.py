@@ -7,6 +7,7 @@ import orjson
 from flask import current_app, g, request
 from flask_smorest import Blueprint
 
+from lrs.api.admin_origin import is_admin_path
 from lrs.api.alternate_syntax import ERROR_KEY as ALTERNATE_SYNTAX_ERROR
 from lrs.api.responses import ADMIN_CHALLENGE, XAPI_CHALLENGE, error_response
 from lrs.auth.principal import Principal
@@ -111,8 +112,7 @@ def add_xapi_headers(response):
 
 
 def handle_xapi_error(error: XapiError):
-    admin = request.path == "/admin" or request.path.startswith("/admin/")
-    return error_response(error, challenge=ADMIN_CHALLENGE if admin else XAPI_CHALLENGE)
+    return error_response(error, challenge=ADMIN_CHALLENGE if is_admin_path(request.path) else XAPI_CHALLENGE)
 
 
 def read_parameters(*, required: tuple[str, ...] = (), optional: tuple[str, ...] = (),
