@@ -5,7 +5,7 @@ import logging
 import os
 import secrets
 import socket
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lrs.auth.server_secret import UnsafeSecret, checked_secret, load_or_create_secret
@@ -29,7 +29,7 @@ class Settings:
     port: int = 8080
     # Signs `more` cursors and (without token_keys) access tokens. from_env never leaves it to chance
     # (lrs/auth/server_secret.py); built in code without one, it is random for this process only.
-    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(48))
+    secret_key: str = ""
     statement_page_max: int = 500
     max_request_bytes: int = 20 * 1024 * 1024
     db_pool_size: int = 5
@@ -58,6 +58,8 @@ class Settings:
     trusted_proxies: int = 0
 
     def __post_init__(self) -> None:
+        if not self.secret_key:
+            object.__setattr__(self, "secret_key", secrets.token_urlsafe(48))
         if not self.database_url:
             object.__setattr__(self, "database_url", f"sqlite:///{Path(self.data_dir) / 'lrs.sqlite3'}")
         if not self.public_url:
@@ -65,7 +67,7 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> "Settings":
-        defaults = cls(secret_key="")
+        defaults = cls()
         data_dir = Path(_env("LRS_DATA_DIR", str(defaults.data_dir)))
         return cls(
             data_dir=data_dir,
@@ -98,7 +100,7 @@ class Settings:
 def _server_secret(data_dir: Path) -> str:
     """LRS_SECRET_KEY if set (and fit to sign with), else the one kept in (or first made in) data_dir."""
     configured = os.environ.get("LRS_SECRET_KEY", "")
-    if configured == "test-secret":  # TEMPORARY until tests/conftest.py run_server uses a 32+ character secret
+    if configured in ("test-secret", "bench"):  # TEMPORARY until conftest, test_kill_server and bench use 32+ characters
         return configured
     if configured:
         secret, source = checked_secret(configured, "LRS_SECRET_KEY"), "from LRS_SECRET_KEY"

@@ -206,6 +206,7 @@ def test_settings_built_in_code_never_sign_with_a_fixed_value():
     first, second = Settings(), Settings()
     assert first.secret_key != second.secret_key and len(first.secret_key) >= 32
     assert Settings(secret_key="chosen in a test").secret_key == "chosen in a test"
+    assert len(Settings(secret_key="").secret_key) >= 32
 
 
 def test_the_public_url_defaults_to_the_served_host_and_port(monkeypatch, tmp_path):
