@@ -17,7 +17,7 @@ PUBLISHED_SECRETS = frozenset({"dev-only-secret-change-me", "change-me", "secret
 
 
 class UnsafeSecret(ValueError):
-    """A configured secret anyone could know: the server must not start with it."""
+    """No secret fit to sign with (one anyone could know, or none that can be kept): the server must not start."""
 
 
 def checked_secret(value: str, setting: str) -> str:
@@ -38,9 +38,13 @@ def load_or_create_secret(data_dir: Path) -> tuple[str, str]:
     path = Path(os.path.abspath(data_dir / SECRET_FILE_NAME))  # logged: an absolute path says which file
     if path.exists():
         return _read(path), f"kept in {path}"
-    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     draft = data_dir / f".{SECRET_FILE_NAME}.{os.getpid()}.{secrets.token_hex(4)}"
-    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as error:
+        raise UnsafeSecret(f"cannot keep a generated secret in {data_dir} ({error.strerror}); make LRS_DATA_DIR "
+                           f"writable or set LRS_SECRET_KEY") from error
     try:
         with os.fdopen(descriptor, "w") as draft_file:
             draft_file.write(secrets.token_urlsafe(48) + "\n")

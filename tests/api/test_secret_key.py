@@ -247,3 +247,10 @@ def test_a_kept_secret_others_can_read_or_a_damaged_one_stops_the_server(tmp_pat
     with pytest.raises(UnsafeSecret, match="at least 32"):
         load_or_create_secret(tmp_path)
     assert kept.read_text() == "short\n"  # never silently replaced: tokens and cursors in use depend on it
+
+
+def test_without_a_writable_data_dir_or_a_secret_key_the_server_does_not_start(tmp_path):
+    not_a_directory = tmp_path / "a-file"
+    not_a_directory.write_text("")  # even root cannot make a directory under a file
+    with pytest.raises(UnsafeSecret, match="LRS_DATA_DIR"):
+        load_or_create_secret(not_a_directory / "var")
