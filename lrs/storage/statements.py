@@ -14,8 +14,7 @@ from lrs.storage.errors import TransientStorageError
 from lrs.xapi.attachments import AttachmentPart
 from lrs.storage.tables import (attachment_uses, attachments, inherited_index, statement_index, statement_refs,
                                 statements)
-from lrs.storage.terms import (PURGE_LOCK, InternedTerms, StaleTerms, TermDictionary, check_generation,
-                               take_write_side)
+from lrs.storage.terms import PURGE_LOCK, InternedTerms, StaleTerms, TermDictionary, check_generation
 from lrs.xapi.filter_terms import declared_attachment_hashes
 
 _CHUNK = 500
@@ -37,13 +36,17 @@ _REFERRERS = ("t.target_statement_id, t.referrer_seq, s.voids, s.statement_id", 
               "target_statement_id", "JOIN statements s ON s.seq = t.referrer_seq")
 # Transaction-scoped advisory locks on statement ids (PostgreSQL), taken in sorted order: a statement
 # write locks its own ids and the ids its statements target, so a target and its referrer (or voider)
-# written at the same moment are serialised, and the second sees the first (docs/adr/004).
-_LOCK_IDS_POSTGRESQL = """
-SELECT count(pg_advisory_xact_lock(key)) FROM (
-    SELECT DISTINCT hashtextextended(id, %(store)s::bigint) AS key FROM unnest(%(keys)b::text[]) AS id ORDER BY 1
-) AS sorted
+# written at the same moment are serialised, and the second sees the first (docs/adr/004). A statement
+# write (%(writer)s) first takes the shared side of the term purge lock (lrs/storage/terms.py): the NULL
+# key sorts first, so every writer takes the locks in one order and no two wait on each other in a cycle.
+_LOCK_POSTGRESQL = f"""
+SELECT count(CASE WHEN key IS NULL THEN pg_advisory_xact_lock_shared({PURGE_LOCK[0]}, {PURGE_LOCK[1]})
+                  ELSE pg_advisory_xact_lock(key) END)
+FROM (SELECT key FROM (
+    SELECT NULL::bigint AS key WHERE %(writer)s
+    UNION SELECT hashtextextended(id, %(store)s::bigint) FROM unnest(%(keys)b::text[]) AS id
+) AS keys ORDER BY key NULLS FIRST) AS sorted
 """
-_PURGE_SHARED_POSTGRESQL = f"SELECT pg_advisory_xact_lock_shared({PURGE_LOCK[0]}, {PURGE_LOCK[1]})"
 # Sequence numbers in batch order, the statements and their index rows, all or nothing; nothing at all
 # when a stored statement already targets one of the ids or a term purge ran since the term ids were
 # interned. Returns how many statements it stored and whether the generation held. Arrays
@@ -236,9 +239,8 @@ class StatementStorage:
                 and self._insert_plain_postgresql(store_id, records, interned, stored_ms, credential_id)):
             return
         with translated_errors(), self._engines.write.begin() as connection:
-            take_write_side(connection)
             lock_statement_ids(connection, store_id, [record.statement_id for record in records]
-                                + [record.ref_target for record in records if record.ref_target])
+                               + [record.ref_target for record in records if record.ref_target], writer=True)
             check_generation(connection, interned.generation)
             seqs = allocate_statement_seqs(connection, len(records))
             bulk_insert(connection, statements, _STATEMENT_COLUMNS, [
@@ -276,11 +278,10 @@ class StatementStorage:
                 roles.append(int(role))
         statement_ids = [record.statement_id for record in records]
         with translated_errors(), self._engines.driver() as connection:
-            # psycopg sends no Sync inside the pipeline: the three statements are one implicit
-            # transaction, and each takes a fresh snapshot, so the insert sees what the locks waited for.
+            # psycopg sends no Sync inside the pipeline: the two statements are one implicit transaction,
+            # and each takes a fresh snapshot, so the insert sees what the locks waited for.
             with connection.pipeline():
-                connection.execute(_PURGE_SHARED_POSTGRESQL)
-                connection.execute(_LOCK_IDS_POSTGRESQL, {"store": store_id, "keys": statement_ids})
+                connection.execute(_LOCK_POSTGRESQL, {"writer": True, "store": store_id, "keys": statement_ids})
                 inserted = connection.execute(_PLAIN_INSERT_POSTGRESQL, {
                     "ids": statement_ids, "bodies": [record.body for record in records],
                     "store": store_id, "stored": stored_ms, "credential": credential_id,
@@ -341,13 +342,13 @@ class StatementStorage:
                         for _, next_seq, _, next_id in referrers_of(connection, store_id, [referrer_id]))
 
 
-def lock_statement_ids(connection, store_id: int, statement_ids: list[str]) -> None:
+def lock_statement_ids(connection, store_id: int, statement_ids: list[str], *, writer: bool = False) -> None:
     """PostgreSQL: this transaction's advisory locks on the ids (sorted, so two writers never deadlock
     on them), taken by every writer of statements' rows, erasure included; SQLite needs none, its
     write transactions run one at a time."""
-    if connection.dialect.name == "postgresql" and statement_ids:
+    if connection.dialect.name == "postgresql":
         connection.connection.driver_connection.execute(
-            _LOCK_IDS_POSTGRESQL, {"store": store_id, "keys": sorted(set(statement_ids))})
+            _LOCK_POSTGRESQL, {"writer": writer, "store": store_id, "keys": sorted(set(statement_ids))})
 
 
 def _seqs_of(connection, store_id: int, statement_ids: list[str]) -> dict[str, int]:

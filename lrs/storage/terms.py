@@ -123,15 +123,9 @@ class TermDictionary:
         return self._select(connection, missing)
 
 
-def take_write_side(connection) -> None:
-    """First in a statement write transaction: the shared side of the purge lock (PostgreSQL; SQLite
-    writers and purges already run one at a time)."""
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql("SELECT pg_advisory_xact_lock_shared(%s, %s)", PURGE_LOCK)
-
-
 def check_generation(connection, generation: int) -> None:
-    """Raises StaleTerms when a purge deleted terms since `generation` (run after take_write_side)."""
+    """Raises StaleTerms when a purge deleted terms since `generation`; run after the writer's locks
+    (statements.lock_statement_ids), in the statement write's transaction."""
     if connection.exec_driver_sql(GENERATION_SQL).scalar() != generation:
         raise StaleTerms()
 
