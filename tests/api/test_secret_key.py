@@ -180,7 +180,8 @@ def test_weak_or_malformed_token_keys_are_refused(monkeypatch, tmp_path, value):
 def test_a_server_with_the_published_secret_does_not_start(tmp_path):
     environment = _make_run_environment(_free_port(), secret_key=OLD_PUBLIC_SECRET)
     started = subprocess.run([str(BIN / "gunicorn"), "--workers", "1", "--bind", "127.0.0.1:" + environment["LRS_PORT"],
-                              "lrs.wsgi:app"], cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=60)
+                              "lrs.wsgi:app"], cwd=tmp_path, env=environment, capture_output=True, text=True,
+                             timeout=60)
     assert started.returncode != 0
     assert "LRS_SECRET_KEY" in started.stderr and "published" in started.stderr
 

@@ -113,3 +113,7 @@ def erase_agent(body, store_id: int):
 def audit(query):
     """The newest audit entries first, optionally for one store."""
     return _administration().audit(store_id=query.get("store_id"), limit=query["limit"])
+
+
+# Registers /admin/terms/purge on this blueprint; imported last because it uses the names above.
+from lrs.api.admin import terms_routes  # noqa: E402,F401
