@@ -18,7 +18,8 @@ def negotiate(header_value: str | None) -> str:
                          section="xAPI-Communication 3.3")
     value = header_value.strip()
     parts = value.split(".")
-    if len(parts) in (2, 3) and all(part.isdigit() for part in parts):
+    # ASCII digits: str.isdigit() alone also takes '²' and other scripts' digits.
+    if len(parts) in (2, 3) and all(part.isascii() and part.isdigit() for part in parts):
         major_minor = tuple(parts[:2])
         if major_minor == ("1", "0"):
             return V1_0_3

@@ -319,3 +319,9 @@ def test_cachebuster_is_accepted_on_statement_reads_and_writes(xapi):  # xAPI-Co
 def test_unknown_parameters_other_than_cachebuster_are_still_rejected(xapi):  # xAPI-Communication 3.2.s3.b7
     assert_xapi_error(xapi.get_statements(cacheBuster="1"), path="cacheBuster")
     assert_xapi_error(xapi.get_statements(nonsense="1"), path="nonsense")
+
+
+@pytest.mark.parametrize("version", ["1.0.²", "1.٠.3", "².0"])
+def test_version_header_in_non_ascii_digits_is_400(xapi, version):  # xAPI-Communication 3.3 (version: ASCII digits)
+    response = xapi.get_statements(headers={"X-Experience-API-Version": version})
+    assert_xapi_error(response, path="X-Experience-API-Version")
