@@ -11,6 +11,7 @@ from lrs.xapi.agents import IFI_PROPERTIES
 from lrs.xapi.errors import BadRequest
 from lrs.xapi.filter_terms import (Role, activity_term, agent_term, registration_term, verb_term)
 from lrs.xapi.formats import FORMATS
+from lrs.xapi.ignored_parameters import without_ignored
 from lrs.xapi.timestamps import parse_timestamp_ms
 from lrs.xapi.validation_formats import is_iri, is_mailto_iri, is_sha1_hex
 
@@ -18,17 +19,9 @@ SECTION = "xAPI-Communication 2.1.3"
 SINGLE_PARAMETERS = {"statementId", "voidedStatementId"}
 QUERY_PARAMETERS = {"agent", "verb", "activity", "registration", "related_activities", "related_agents",
                     "since", "until", "limit", "format", "attachments", "ascending"}
-# Parameters the LRS recognises and ignores (xAPI-Communication 3.2.s3.b7 Note): @xapi/xapi adds
-# `cachebuster` to every GET so that browsers and proxies do not answer from a cache.
-IGNORED_PARAMETERS = frozenset({"cachebuster"})
 # Enough digits for any page size; longer runs are only compared by length (int() of thousands of
 # digits is slow, and Python refuses more than 4,300).
 _LIMIT_DIGITS = 18
-
-
-def without_ignored(parameters: dict) -> dict:
-    """The parameters that mean something to the LRS."""
-    return {name: value for name, value in parameters.items() if name not in IGNORED_PARAMETERS}
 
 
 @dataclass(frozen=True)

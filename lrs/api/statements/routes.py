@@ -11,8 +11,8 @@ from lrs.api.xapi import (XapiBlueprint, current_principal, read_json_body, read
 from lrs.xapi.attachments import build_multipart, parse_statement_request
 from lrs.xapi.duplicate_keys import reject_duplicate_keys
 from lrs.xapi.errors import BadRequest
-from lrs.xapi.statement_query import (IGNORED_PARAMETERS, SingleStatementRequest, parse_uuid,
-                                      without_ignored)
+from lrs.xapi.ignored_parameters import IGNORED_PARAMETERS, without_ignored
+from lrs.xapi.statement_query import SingleStatementRequest, parse_uuid
 from lrs.xapi.timestamps import format_http_date
 
 blueprint = XapiBlueprint("statements", __name__, url_prefix="/xapi",
