@@ -6,10 +6,13 @@ database). Without it the PostgreSQL half is skipped loudly, and under CI=true i
 from __future__ import annotations
 
 import base64
+import contextlib
+import fcntl
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -51,11 +54,30 @@ def _psycopg(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+GROUP_SKIP = "skipped group: "  # the skip reason carries the group to the controller under `pytest -n`
+
+
 def skip_group(group: str, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"{group} is required under CI=true: {reason}", pytrace=False)
-    _skipped_groups.add(f"{group}: {reason}")
-    pytest.skip(f"{group}: {reason}")
+    pytest.skip(f"{GROUP_SKIP}{group}: {reason}")
+
+
+def pytest_runtest_logreport(report):
+    """Runs where the reports arrive: in the one process, or in the xdist controller for every worker."""
+    if report.skipped and isinstance(report.longrepr, tuple):
+        message = report.longrepr[2]
+        if GROUP_SKIP in message:
+            _skipped_groups.add(message.split(GROUP_SKIP, 1)[1])
+
+
+def pytest_collection_modifyitems(items):
+    # `-m postgres` selects every test that runs on PostgreSQL: the database_url half and direct users.
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if "postgresql_database_url" in item.fixturenames or (
+                callspec is not None and callspec.params.get("database_url") == "postgresql"):
+            item.add_marker(pytest.mark.postgres)
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -69,11 +91,49 @@ def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
+# Every session that uses PostgreSQL holds a shared lock on this file; a test that restarts the server
+# must first turn its own into an exclusive one, which it gets only when no other session is running.
+_POSTGRES_LOCK = Path(tempfile.gettempdir()) / "lrs-tests-postgresql.lock"
+_postgres_lock_file = None
+
+
+def _hold_postgres_shared() -> None:
+    global _postgres_lock_file
+    if _postgres_lock_file is None:
+        _postgres_lock_file = open(_POSTGRES_LOCK, "a+")  # noqa: SIM115 - held for the whole session
+        fcntl.flock(_postgres_lock_file, fcntl.LOCK_SH)
+
+
+@contextlib.contextmanager
+def postgres_to_myself(wait_seconds: float = 60.0):
+    """For tests that stop or restart the shared PostgreSQL: skips (fails under CI) unless no other
+    pytest process uses it, under xdist or beside this session, and keeps it that way meanwhile."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if workers > 1:
+        skip_group("PostgreSQL restart", f"runs only alone, not beside {workers - 1} other xdist workers "
+                                         "(`pytest -m serial`, as `make test` does)")
+    _hold_postgres_shared()
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            fcntl.flock(_postgres_lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                skip_group("PostgreSQL restart", f"other test sessions use PostgreSQL ({_POSTGRES_LOCK} is held)")
+            time.sleep(0.5)
+    try:
+        yield
+    finally:
+        fcntl.flock(_postgres_lock_file, fcntl.LOCK_SH)
+
+
 @pytest.fixture(scope="session")
 def postgresql_database_url():
     reason = postgres_available()
     if reason:
         skip_group("PostgreSQL", reason)
+    _hold_postgres_shared()
     name = f"lrs_test_{_worker()}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     # pool_pre_ping: a serial test restarts PostgreSQL, and the drop at the end needs a live connection.
     admin = create_engine(_psycopg(POSTGRES_ADMIN_URL), isolation_level="AUTOCOMMIT", pool_pre_ping=True)

@@ -1,7 +1,8 @@
 """Restart PostgreSQL in the middle of a batch ingest whose client retries unacknowledged batches:
 the server answers 503 while the database is down, recovers by itself, and afterwards every
 acknowledged statement is stored exactly once (issue 5). Marked `serial`: `make test` runs it alone,
-after the parallel suite, because it stops the database every other test uses."""
+after the parallel suite, because it stops the database every other test uses; the test itself also
+refuses to run beside other xdist workers or while another test session holds PostgreSQL."""
 from __future__ import annotations
 
 import base64
@@ -11,11 +12,12 @@ import threading
 import time
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from lrs.services.container import build_services
 from lrs.settings import Settings
 from lrs.storage.migrate import upgrade
-from tests.conftest import XapiClient, run_server, skip_group
+from tests.conftest import POSTGRES_ADMIN_URL, XapiClient, postgres_to_myself, run_server, skip_group
 from tests.factories import agent, issue_credential, new_id, statement
 from tests.reliability.retrying_client import RetryingIngest
 
@@ -23,20 +25,35 @@ pytestmark = [pytest.mark.e2e, pytest.mark.serial]
 BATCHES, BATCH_SIZE = 30, 50
 
 
-def _restart_command() -> list[str]:
+LOCAL_HOSTS = {"", "localhost", "127.0.0.1", "::1"}
+
+
+def _restart_command(admin_url: str) -> list[str]:
+    """pg_ctlcluster for the local cluster LRS_TEST_POSTGRES_URL names; skips (fails under CI) for any
+    other server, which this test cannot restart."""
+    url = make_url(admin_url)
+    host, port = url.host or "", url.port or 5432
+    if host not in LOCAL_HOSTS and not host.startswith("/"):
+        skip_group("PostgreSQL restart", f"LRS_TEST_POSTGRES_URL names {host}:{port}, not a local cluster")
     if shutil.which("pg_lsclusters") is None or shutil.which("pg_ctlcluster") is None:
         skip_group("PostgreSQL restart", "pg_lsclusters/pg_ctlcluster are not installed")
     clusters = [line.split() for line in subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True,
                                                          text=True, check=True).stdout.splitlines()]
-    online = [cluster for cluster in clusters if len(cluster) > 3 and cluster[2] == "5432"]
+    online = [cluster for cluster in clusters if len(cluster) > 3 and cluster[2] == str(port)
+              and cluster[3] == "online"]
     if not online:
-        skip_group("PostgreSQL restart", "no local cluster on port 5432")
+        skip_group("PostgreSQL restart", f"no local cluster online on port {port} (LRS_TEST_POSTGRES_URL)")
     version, name = online[0][0], online[0][1]
     return ["pg_ctlcluster", "--skip-systemctl-redirect", version, name, "restart"]
 
 
 def test_a_postgres_restart_mid_ingest_loses_nothing_acknowledged(postgresql_database_url):
-    restart = _restart_command()
+    restart = _restart_command(POSTGRES_ADMIN_URL)
+    with postgres_to_myself():
+        _restart_mid_ingest(postgresql_database_url, restart)
+
+
+def _restart_mid_ingest(postgresql_database_url: str, restart: list[str]) -> None:
     url = postgresql_database_url
     upgrade(url)
     services = build_services(Settings(database_url=url))
