@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import os
 import platform
+import secrets
 import socket
 import subprocess
 import sys
@@ -20,7 +21,9 @@ from lrs.settings import Settings
 from lrs.storage.migrate import upgrade
 
 POSTGRES_ADMIN_URL = os.environ.get("LRS_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-KEY, SECRET = "bench-key", "bench-secret"
+KEY, SECRET = "bench-key", "bench-secret-" + secrets.token_urlsafe(24)
+# Servers sign cursors with a secret nobody else knows, made per benchmark run.
+SERVER_SECRET = secrets.token_urlsafe(48)
 
 
 def machine() -> dict:
@@ -76,7 +79,7 @@ def create_credential(url: str):
     from lrs.services.container import build_services
     services = build_services(Settings(database_url=url))
     try:
-        return services.credentials.create(name="bench", store_name="bench", key=KEY, secret=SECRET)
+        return services.administration.create_credential_in("bench", "bench", name="bench", key=KEY, secret=SECRET)
     finally:
         services.close()
 
@@ -96,7 +99,7 @@ def _free_port() -> int:
 def running_server(url: str, workers: int = 2):
     """gunicorn serving the LRS on a free loopback port; yields its base URL."""
     port = _free_port()
-    environment = {**os.environ, "LRS_DATABASE_URL": url, "LRS_SECRET_KEY": "bench"}
+    environment = {**os.environ, "LRS_DATABASE_URL": url, "LRS_SECRET_KEY": SERVER_SECRET}
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
                                 "--log-level", "warning", "lrs.wsgi:app"], env=environment)
     base = f"http://127.0.0.1:{port}"
