@@ -207,6 +207,15 @@ class XapiClient:
             page = self.request("GET", page["more"]).get_json()
 
 
+def rejected(response, path: str | None, status: int = 400) -> dict:
+    """The xAPI error body of a refused request, checked to name `path` (None: the body has no path)
+    and to say what is wrong."""
+    assert response.status_code == status, (response.status_code, response.data[:500])
+    error = response.get_json()
+    assert error.get("path") == path and error["message"], error
+    return error
+
+
 @pytest.fixture
 def store_credential(app):
     """A fresh store and a credential for it: tests never see each other's statements."""

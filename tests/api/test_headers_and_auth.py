@@ -5,6 +5,7 @@ import base64
 
 import pytest
 
+from tests.conftest import rejected
 from tests.factories import issue_credential
 
 
@@ -19,7 +20,7 @@ def test_unversioned_request_is_answered_in_the_version_the_client_last_spoke(xa
     # xAPI-Communication 3.3.s3.b1 (the header is on every response; lrs.services.client_versions)
     assert xapi.request("GET", "/xapi/statements", headers={"X-Experience-API-Version": spoken}).status_code == 200
     response = xapi.request("POST", "/xapi/statements", headers={"X-Experience-API-Version": ""}, json=[])
-    assert response.status_code == 400
+    rejected(response, "X-Experience-API-Version")
     assert response.headers["X-Experience-API-Version"] == spoken
 
 
@@ -27,7 +28,7 @@ def test_unversioned_request_from_an_unknown_client_is_answered_in_the_newest_ve
     # xAPI-Communication 3.3.s3.b1
     response = xapi.request("GET", "/xapi/statements", headers={"X-Experience-API-Version": "",
                                                                "Authorization": "Basic bm86Ym9keQ=="})
-    assert response.status_code == 400
+    rejected(response, "X-Experience-API-Version")
     assert response.headers["X-Experience-API-Version"] == "2.0.0"
 
 

@@ -8,6 +8,7 @@ from email.utils import parsedate_to_datetime
 
 import pytest
 
+from tests.conftest import rejected
 from tests.factories import agent, new_id, statement
 
 
@@ -189,7 +190,7 @@ def test_more_pages_do_not_repeat_or_skip_when_statements_arrive(xapi):  # xAPI-
 def test_more_cursor_cannot_be_forged(xapi):  # a cursor is signed, so a client cannot widen its query (no spec rule)
     _store(xapi, statement(), statement())
     more = xapi.get_statements(limit="1").get_json()["more"]
-    assert xapi.request("GET", more[:-3] + "abc").status_code == 400
+    rejected(xapi.request("GET", more[:-3] + "abc"), "more")
 
 
 def test_limit_zero_means_the_server_maximum(xapi, settings):  # xAPI-Communication 2.1.3 limit

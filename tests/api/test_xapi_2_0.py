@@ -12,7 +12,7 @@ from email.utils import parsedate_to_datetime
 import pytest
 
 from lrs.xapi.timestamps import parse_timestamp_ms
-from tests.conftest import XapiClient
+from tests.conftest import XapiClient, rejected
 from tests.factories import new_id, statement
 
 V2 = "2.0.0"
@@ -61,7 +61,7 @@ def test_a_2_0_statement_stays_readable_by_a_1_0_3_client(app, store_credential,
 def test_context_agents_are_rejected_from_a_1_0_3_client(xapi):  # xAPI-Data 2.2.s4.b1.b7 (1.0.3 knows no such key)
     sent = statement(context={"contextAgents": [{"objectType": "contextAgent",
                                                  "agent": {"mbox": "mailto:coach@example.com"}}]})
-    assert xapi.post_statements(sent).status_code == 400
+    rejected(xapi.post_statements(sent), "context.contextAgents")
 
 
 def test_non_utc_timestamps_come_back_as_the_same_instant_in_utc(xapi2):  # xAPI-2.0 s22; xAPI-Data 4.5.s1.b6
@@ -98,7 +98,7 @@ def test_a_retried_statement_differing_only_in_duration_precision_is_the_same(xa
     again = xapi2.put_statement(statement_id, statement(result={"duration": "PT1.239S"}))
     assert again.status_code == 204  # same statement: 1.23 s either way (xAPI-Communication 2.1.1.s2.b3)
     differs = xapi2.put_statement(statement_id, statement(result={"duration": "PT1.24S"}))
-    assert differs.status_code == 409
+    rejected(differs, "id", 409)
 
 
 def test_ids_format_reduces_the_verb_to_its_id(xapi2):  # xAPI-2.0 s5-s8 (format=ids)
@@ -128,7 +128,7 @@ def test_state_put_without_preconditions_on_an_existing_document_is_409(xapi2): 
     query = {"activityId": "http://example.com/a", "agent": json.dumps({"mbox": "mailto:a@example.com"}),
              "stateId": "s"}
     assert xapi2.request("PUT", "/xapi/activities/state", query_string=query, json={"v": 1}).status_code == 204
-    assert xapi2.request("PUT", "/xapi/activities/state", query_string=query, json={"v": 2}).status_code == 409
+    rejected(xapi2.request("PUT", "/xapi/activities/state", query_string=query, json={"v": 2}), "If-Match", 409)
 
 
 def test_documents_carry_last_modified(xapi2):  # xAPI-2.0 4.1.6.2-document-last-modified
