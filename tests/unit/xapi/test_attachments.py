@@ -59,19 +59,22 @@ def test_malformed_multipart_is_rejected(body, header):  # xAPI-Communication 1.
 def test_every_attachment_needs_a_part_or_a_file_url():  # xAPI-Communication 1.5.2.s3.b5
     statements = [{"attachments": [{"sha2": SHA}, {"sha2": "0" * 64, "fileUrl": "http://example.com/f"}]}]
     assert set(match_parts(statements, [AttachmentPart(SHA, "text/plain", TEXT)])) == {SHA}
-    with pytest.raises(BadRequest):
+    with pytest.raises(BadRequest, match="no fileUrl and no part") as refused:
         match_parts(statements, [])
+    assert refused.value.path == "[0].attachments"
 
 
 def test_a_part_no_attachment_declares_is_rejected():  # xAPI-Communication 1.5.2.s2.b2.b2
-    with pytest.raises(BadRequest):
+    with pytest.raises(BadRequest, match="belongs to no attachment") as refused:
         match_parts([{"attachments": []}], [AttachmentPart(SHA, "text/plain", TEXT)])
+    assert refused.value.path == "body"
 
 
 def test_json_requests_carry_attachments_only_by_file_url():  # xAPI-Communication 1.5.2.s2.b1
     require_parts_or_file_urls([{"attachments": [{"sha2": SHA, "fileUrl": "http://example.com/f"}]}])
-    with pytest.raises(BadRequest):
+    with pytest.raises(BadRequest, match="multipart/mixed") as refused:
         require_parts_or_file_urls([{"attachments": [{"sha2": SHA}]}])
+    assert refused.value.path == "[0].attachments"
 
 
 def test_built_responses_parse_back():  # xAPI-Communication 1.5.2.s3.b1

@@ -47,5 +47,6 @@ def test_serialised_values_never_have_duplicates(value):  # no false alarms on v
     (b'{"a" : 1, "a" :2}', "a"),  # nor can spaces around the colon
 ])
 def test_escapes_and_spacing_do_not_hide_a_duplicate(raw, key):  # xAPI-Data 2.2.s2.b2
-    with pytest.raises(BadRequest):
+    with pytest.raises(BadRequest, match=f"'{key}' appears twice") as refused:
         reject_duplicate_keys(raw, orjson.loads(raw))
+    assert refused.value.path == key

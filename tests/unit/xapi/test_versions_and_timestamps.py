@@ -16,8 +16,9 @@ def test_accepted_versions(header, version):
 
 @pytest.mark.parametrize("header", [None, "", "0.9", "0.95", "1.1.0", "1", "1.0.x", "2.1.0"])
 def test_rejected_versions(header):
-    with pytest.raises(BadRequest):
+    with pytest.raises(BadRequest, match="X-Experience-API-Version") as refused:
         negotiate(header)
+    assert refused.value.path == "X-Experience-API-Version"
 
 
 @pytest.mark.parametrize("text, expected", [
