@@ -24,6 +24,7 @@ POSTGRES_ADMIN_URL = os.environ.get("LRS_BENCH_POSTGRES_URL", "postgresql+psycop
 KEY, SECRET = "bench-key", "bench-secret-" + secrets.token_urlsafe(24)
 # Servers sign cursors with a secret nobody else knows, made per benchmark run.
 SERVER_SECRET = secrets.token_urlsafe(48)
+SERVER_PIDS: dict[str, int] = {}  # base URL -> gunicorn master process id
 
 
 def machine() -> dict:
@@ -96,13 +97,15 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_server(url: str, workers: int = 2):
-    """gunicorn serving the LRS on a free loopback port; yields its base URL."""
+def running_server(url: str, workers: int = 2, *, application: str = "lrs.wsgi:app"):
+    """gunicorn serving the LRS (or another WSGI `application`, given the URL as FLOOR_DATABASE_URL too)
+    on a free loopback port; yields its base URL."""
     port = _free_port()
-    environment = {**os.environ, "LRS_DATABASE_URL": url, "LRS_SECRET_KEY": SERVER_SECRET}
+    environment = {**os.environ, "LRS_DATABASE_URL": url, "FLOOR_DATABASE_URL": url, "LRS_SECRET_KEY": SERVER_SECRET}
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-                                "--log-level", "warning", "lrs.wsgi:app"], env=environment)
+                                "--log-level", "warning", application], env=environment)
     base = f"http://127.0.0.1:{port}"
+    SERVER_PIDS[base] = process.pid
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -115,8 +118,25 @@ def running_server(url: str, workers: int = 2):
                 time.sleep(0.1)
         yield base
     finally:
+        SERVER_PIDS.pop(base, None)
         process.terminate()
         process.wait(timeout=15)
+
+
+def server_cpu_seconds(base: str) -> float:
+    """CPU seconds (user + system) used so far by the gunicorn master serving `base` and its workers,
+    read from /proc: on a shared machine CPU per request is steadier than requests per second."""
+    master = SERVER_PIDS[base]
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a process that ended while we looked
+        pid, parent = int(stat.parent.name), int(fields[1])
+        if pid == master or parent == master:
+            total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 @contextmanager
