@@ -114,7 +114,8 @@ class StatementService:
         statement["id"] = statement_id.lower()
 
     @staticmethod
-    def _attachment_payloads(batch: list[dict], parts, version: str, *, list_sent: bool) -> list[AttachmentPart]:
+    def _attachment_payloads(batch: list[dict], parts, version: str, *,
+                             list_sent: bool) -> list[AttachmentPart]:
         """Every attachment is a fileUrl or a part with its hash; signatures are verified
         (xAPI-Communication 1.5.2, xAPI-Data 2.6)."""
         if parts is None:

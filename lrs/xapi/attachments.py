@@ -75,7 +75,8 @@ def _headers(block: bytes, part: int) -> dict[str, str]:
         if name in fields:
             raise BadRequest(f"a multipart part repeats the {name} header", path=path, section=SECTION)
         fields[name] = [value.strip()]
-    return {name: b" ".join(piece for piece in pieces if piece).decode("ascii") for name, pieces in fields.items()}
+    return {name: b" ".join(piece for piece in pieces if piece).decode("ascii")
+            for name, pieces in fields.items()}
 
 
 def split_multipart(body: bytes, content_type_header: str) -> list[tuple[dict[str, str], bytes]]:
