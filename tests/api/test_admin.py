@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from tests.conftest import XapiClient
+from tests.conftest import XapiClient, rejected
 from tests.factories import agent, statement, with_text_attachment
 
 
@@ -75,11 +75,19 @@ def test_stores_are_created_listed_renamed_disabled_and_enabled(app, admin):
 
 def test_store_names_are_unique_and_bad_input_is_400(admin):
     store = new_store(admin)
-    assert admin.call("POST", "/admin/stores", json={"name": store["name"]}).status_code == 409
-    assert admin.call("POST", "/admin/stores", json={}).status_code == 400
-    assert admin.call("GET", "/admin/stores/999999").status_code == 404
-    assert admin.call("POST", f"/admin/stores/{store['id']}/credentials",
-                      json={"name": "x", "scopes": ["statements/delete"]}).status_code == 400
+    assert "already exists" in rejected(admin.call("POST", "/admin/stores", json={"name": store["name"]}),
+                                        "name", 409)["message"]
+    _schema_rejected(admin.call("POST", "/admin/stores", json={}), "name")
+    rejected(admin.call("GET", "/admin/stores/999999"), "store_id", 404)
+    _schema_rejected(admin.call("POST", f"/admin/stores/{store['id']}/credentials",
+                                json={"name": "x", "scopes": ["statements/delete"]}), "scopes")
+
+
+def _schema_rejected(response, field: str) -> None:
+    """A 400 from the request schema names the field, in `path` or in marshmallow's `detail`."""
+    assert response.status_code == 400, response.get_json()
+    body = response.get_json()
+    assert body["message"] and (body.get("path", "").startswith(field) or field in body["detail"]["json"]), body
 
 
 def test_credentials_are_listed_without_secrets_rotated_and_revoked(app, admin):
