@@ -2,7 +2,8 @@
 
 Workloads: validation (µs per statement), ingest (HTTP batches), single (one statement per POST),
 ceiling (HTTP ingest against the driver alone), floor (the LRS beside a minimal WSGI app that only
-parses and inserts, bench/floor_app.py), queries (GET latency per filter on a store of
+parses and inserts, bench/floor_app.py), steps (CPU per statement of each step of a batch POST,
+in-process; --profile adds a cProfile), queries (GET latency per filter on a store of
 --statements statements), mix (90/10 POST/GET with a State loop); bulk (a 1M-statement load) and soak
 (30 minutes) run only when named. Results are also written as JSON under bench/results/.
 """
@@ -16,11 +17,12 @@ from pathlib import Path
 import orjson
 
 from bench.environment import database_version, fresh_database, machine
-from bench.workloads import bulk, ceiling, floor, ingest, mix, queries, single, soak, validation
+from bench.workloads import bulk, ceiling, floor, ingest, mix, queries, single, soak, steps, validation
 
 # `make bench` runs the quick ones; bulk (1M statements) and soak (30 min) are asked for by name.
 WORKLOADS = {"validation": validation, "ingest": ingest, "single": single, "ceiling": ceiling,
-             "floor": floor, "queries": queries, "mix": mix, "bulk": bulk, "soak": soak}
+             "floor": floor, "queries": queries, "mix": mix, "bulk": bulk, "soak": soak,
+             "steps": steps}
 DEFAULT = ("validation", "ingest", "single", "ceiling", "floor", "queries", "mix")
 RESULTS = Path(__file__).with_name("results")
 
@@ -55,6 +57,7 @@ def main(argv=None) -> None:
                         help="POSTs per client count for 'single', per round for 'floor'")
     parser.add_argument("--floor-rounds", type=int, default=3,
                         help="rounds of 'floor', each server taking turns on the same statements")
+    parser.add_argument("--profile", action="store_true", help="'steps' also writes and prints a cProfile")
     parser.add_argument("--bulk-statements", type=int, default=1_000_000, help="store size 'bulk' loads")
     parser.add_argument("--mix-seconds", type=int, default=60, help="how long 'mix' runs")
     parser.add_argument("--soak-seconds", type=int, default=1800, help="how long 'soak' runs")
