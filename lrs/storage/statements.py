@@ -326,7 +326,8 @@ class StatementStorage:
             if record.ref_target in target_seqs:
                 copy_inherited_rows(connection, store_id, target_seqs[record.ref_target], seq)
         new_seqs = {record.statement_id: seq for record, seq in zip(records, seqs)}
-        work = [(new_seqs[target_id], referrer_seq, referrer_id) for target_id, referrer_seq, _, referrer_id in referrers]
+        work = [(new_seqs[target_id], referrer_seq, referrer_id)
+                for target_id, referrer_seq, _, referrer_id in referrers]
         steps = 0
         while work and steps < _MAX_REF_PROPAGATION_STEPS:
             steps += 1

@@ -71,7 +71,8 @@ def test_targets_and_voiding_statements_written_together_end_as_if_serial(app, l
     session, auth = requests.Session(), (issued.key, issued.secret)
     headers = {"X-Experience-API-Version": "1.0.3"}
     still_visible = [target for target in targets if session.get(
-        f"{live_server}/xapi/statements", params={"statementId": target}, auth=auth, headers=headers).status_code != 404]
+        f"{live_server}/xapi/statements", params={"statementId": target}, auth=auth,
+        headers=headers).status_code != 404]
     assert still_visible == [], f"{len(still_visible)} of {PAIRS} voided targets are still served"
     assert all(session.get(f"{live_server}/xapi/statements", params={"voidedStatementId": target}, auth=auth,
                            headers=headers).status_code == 200 for target in targets)
