@@ -12,7 +12,9 @@ sentence.
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,16 +87,23 @@ def _expand_range(document: str, anchor: str) -> list[str]:
     return [f"{document} {prefix}{number}" for number in range(first, last + 1)]
 
 
+def _comments_by_line(source: str) -> dict[int, str]:
+    return {token.start[0]: token.string for token in tokenize.generate_tokens(io.StringIO(source).readline)
+            if token.type == tokenize.COMMENT}
+
+
 def citations_in_tests(tests_root: Path) -> dict[str, list[str]]:
-    """Requirement id -> test node ids (path::function) whose source cites it."""
+    """Requirement id -> test node ids (path::function) whose comments or docstring cite it; other
+    strings in a test (data it sends, source it writes) are not citations."""
     cited: dict[str, list[str]] = {}
     for path in sorted(tests_root.rglob("test_*.py")):
         source = path.read_text(encoding="utf-8")
-        lines = source.splitlines()
+        comments = _comments_by_line(source)
         relative = path.relative_to(tests_root.parent).as_posix()
         for node in ast.walk(ast.parse(source)):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test_"):
-                text = "\n".join(lines[node.lineno - 1:node.end_lineno])
+                text = "\n".join([ast.get_docstring(node) or ""] + [
+                    comments[line] for line in range(node.lineno, node.end_lineno + 1) if line in comments])
                 for match in _CITATION.finditer(text):
                     if match.group(3):
                         cited.setdefault(f"xAPI-2.0 {match.group(4).rstrip('.')}", []).append(

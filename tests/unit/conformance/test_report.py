@@ -113,7 +113,7 @@ def test_citations_of_rules_that_bind_others_or_do_not_apply_are_listed_not_coun
     assert report.splitlines()[-1].startswith(f"{binding} LRS requirements")
 
 
-def test_sub_bullets_inherit_their_parents_must():  # xAPI-Data 2.2.s4.b1 "The LRS MUST reject Statements"
+def test_sub_bullets_inherit_their_parents_must():  # "The LRS MUST reject Statements" / "where a key ..."
     requirements = {requirement["id"]: requirement for requirement in load_requirements()}
     disallowed = requirements["xAPI-Data 2.2.s4.b1.b7"]
     assert disallowed["level"] == "MUST" and disallowed["applies"] == "lrs"
@@ -128,3 +128,15 @@ def test_the_stored_requirements_are_what_the_extractor_reads_from_the_specifica
     stored = orjson.loads((Path(__file__).resolve().parents[3] / "conformance" / "requirements" /
                            "xapi-1.0.3.json").read_bytes())
     assert extract(specs) == stored
+
+
+def test_only_comments_and_docstrings_cite(tmp_path):
+    # A test that sends or writes a citation-like string proves nothing about that requirement.
+    tests_root = tmp_path / "tests"
+    tests_root.mkdir()
+    (tests_root / "test_cited.py").write_text(
+        "def test_one():  # xAPI-Communication 2.1.1.s2.b2\n"
+        "    \"\"\"Also xAPI-Communication 1.3.s3.b1.\"\"\"\n"
+        "    source = 'def test_x():  # xAPI-Communication 3.1.s4.b9'\n")
+    assert sorted(citations_in_tests(tests_root)) == ["xAPI-Communication 1.3.s3.b1",
+                                                      "xAPI-Communication 2.1.1.s2.b2"]
