@@ -6,7 +6,6 @@ import logging
 import orjson
 
 from flask import Flask, request
-from flask_smorest import Api
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
@@ -22,6 +21,7 @@ from lrs.api.body_limit import BodyLimit, refuse_oversized_body
 from lrs.api.cors import add_cors_headers
 from lrs.api.documents.routes import blueprints as document_blueprints
 from lrs.api.oauth.routes import blueprint as oauth_blueprint
+from lrs.api.openapi import ALTERNATE_SYNTAX, LrsApi
 from lrs.api.responses import error_response, json_response
 from lrs.api.statements.routes import blueprint as statements_blueprint
 from lrs.api.stored_content import add_inert_content_headers
@@ -41,11 +41,14 @@ def _openapi_config(app: Flask) -> None:
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/docs",
         OPENAPI_JSON_PATH="openapi.json",  # the page that shows it is lrs.api.api_docs
+        API_SPEC_OPTIONS={"info": {"description": "An xAPI 1.0.3 and 2.0 Learning Record Store, its OAuth "
+                                                  "token endpoint and its admin API.\n" + ALTERNATE_SYNTAX}},
     )
 
 
 def _handle_http_error(error: HTTPException):
-    if request.path.startswith("/admin") and error.code == 422:  # flask-smorest's validation errors
+    if request.path.startswith("/admin") and error.code == 400 and "messages" in (getattr(error, "data", None) or {}):
+        # flask-smorest's validation errors (the admin blueprint answers them with 400)
         messages = orjson.loads(orjson.dumps(getattr(error, "data", {}).get("messages", {}),
                                              option=orjson.OPT_NON_STR_KEYS))  # list positions as keys
         return json_response({"error": "BadRequest", "message": "invalid request", "detail": messages},
@@ -53,7 +56,10 @@ def _handle_http_error(error: HTTPException):
     if request.path.startswith(XAPI_PREFIX) or request.path.startswith("/admin"):
         if error.code == 413:
             return error_response(PayloadTooLarge("the request body is larger than this LRS accepts"))
-        return json_response({"error": error.name, "message": error.description}, status=error.code or 500)
+        # Allow: RFC 9110 s15.5.6 requires it on a 405.
+        allow = {name: value for name, value in error.get_headers() if name == "Allow"}
+        return json_response({"error": error.name, "message": error.description}, status=error.code or 500,
+                             headers=allow)
     return error
 
 
@@ -88,7 +94,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     _openapi_config(app)
     app.extensions["lrs"] = build_services(settings)
     app.extensions["lrs_settings"] = settings
-    api = Api(app)
+    api = LrsApi(app)
     api.register_blueprint(about_blueprint)
     api.register_blueprint(statements_blueprint)
     api.register_blueprint(activities_blueprint)

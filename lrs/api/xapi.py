@@ -5,10 +5,10 @@ import time
 
 import orjson
 from flask import current_app, g, request
-from flask_smorest import Blueprint
 
 from lrs.api.admin_origin import is_admin_path
 from lrs.api.alternate_syntax import ERROR_KEY as ALTERNATE_SYNTAX_ERROR
+from lrs.api.openapi import PUBLIC_VERSION_PARAMETER, VERSION, VERSION_PARAMETER, DocumentedBlueprint
 from lrs.api.responses import ADMIN_CHALLENGE, XAPI_CHALLENGE, error_response
 from lrs.auth.principal import Principal
 from lrs.xapi.errors import BadRequest, XapiError
@@ -18,12 +18,24 @@ from lrs.xapi.versions import V2_0_0, VERSION_HEADER, negotiate
 XAPI_PREFIX = "/xapi"
 
 
-class XapiBlueprint(Blueprint):
+# Every authenticated xAPI operation can answer these (version, credentials, scope, body size, throttle, database).
+XAPI_ERRORS = (400, 401, 403, 413, 429, 503)
+XAPI_SECURITY = [{"xapiBasic": []}, {"xapiBearer": []}]
+
+
+class XapiBlueprint(DocumentedBlueprint):
     """A blueprint whose routes need an X-Experience-API-Version header and authentication
     unless registered with `public=True` (the About resource)."""
 
     def __init__(self, *args, public: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
+        if public:
+            documentation = {"security": [], "every_answer_headers": {VERSION_HEADER: VERSION},
+                             "header_parameters": (PUBLIC_VERSION_PARAMETER,)}
+        else:
+            documentation = {"security": XAPI_SECURITY, "shared_errors": XAPI_ERRORS,
+                             "every_answer_headers": {VERSION_HEADER: VERSION},
+                             "header_parameters": (VERSION_PARAMETER,)}
+        super().__init__(*args, **documentation, **kwargs)
         self.before_request(self._reject_bad_alternate_syntax)
         if public:
             self.before_request(self._adopt_supported_version)

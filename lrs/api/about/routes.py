@@ -10,6 +10,10 @@ blueprint = XapiBlueprint("about", __name__, url_prefix="/xapi", public=True,
 
 
 @blueprint.route("/about", methods=["GET"])
+@blueprint.answers(200, "The versions this LRS speaks (xAPI-Communication 2.8)", content={
+    "application/json": {"schema": {"type": "object", "required": ["version"],
+                                    "properties": {"version": {"type": "array", "items": {"type": "string"}},
+                                                   "extensions": {"type": "object"}}}}})
 def about():
     """Versions of the xAPI this LRS supports."""
     return json_response({"version": list(ABOUT_VERSIONS), "extensions": {}})

@@ -6,17 +6,38 @@ from __future__ import annotations
 
 import orjson
 from flask import current_app, g, request
-from flask_smorest import Blueprint
+from webargs.flaskparser import FlaskParser
 
 from lrs.api.admin.schemas import (AuditEntrySchema, AuditQuerySchema, CredentialRequestSchema,
                                    CredentialSchema, ErasureRequestSchema, ErasureResultSchema,
                                    IssuedCredentialSchema, ROW_ID_MAX, StoreChangeSchema, StoreSchema)
+from lrs.api.openapi import DocumentedBlueprint
 from lrs.services.administration import Administration
 from lrs.xapi.errors import NotFound
 from lrs.xapi.statement_query import parse_agent_parameter
 
-blueprint = Blueprint("admin", __name__, url_prefix="/admin",
-                      description="Stores, credentials, erasure and audit (HTTP Basic with an admin account)")
+
+
+class _ArgumentsParser(FlaskParser):
+    DEFAULT_VALIDATION_STATUS = 400  # an invalid body is a 400, as everywhere else in this LRS
+
+
+class AdminBlueprint(DocumentedBlueprint):
+    ARGUMENTS_PARSER = _ArgumentsParser()
+
+    def arguments(self, schema, *, location="json", required=None, **kwargs):
+        """A body is required only when its schema has a required field: an absent JSON body reads as {}."""
+        if required is None:
+            instance = schema() if isinstance(schema, type) else schema
+            required = location != "json" or any(field.required for field in instance.fields.values())
+        return super().arguments(schema, location=location, required=required, **kwargs)
+
+
+# Every admin operation: credentials, cross-site browser requests and form types (lrs.api.admin_origin),
+# the failed-login throttle and the database.
+blueprint = AdminBlueprint("admin", __name__, url_prefix="/admin",
+                           description="Stores, credentials, erasure and audit (HTTP Basic with an admin account)",
+                           security=[{"adminBasic": []}], shared_errors=(401, 403, 415, 429, 503))
 
 
 def _administration() -> Administration:
@@ -47,6 +68,7 @@ def list_stores():
 @blueprint.route("/stores", methods=["POST"])
 @blueprint.arguments(StoreSchema)
 @blueprint.response(201, StoreSchema)
+@blueprint.errors(409)
 def create_store(body):
     """A new, empty store."""
     return _administration().create_store(g.admin_actor, body["name"])
@@ -54,6 +76,7 @@ def create_store(body):
 
 @blueprint.route("/stores/<int:store_id>", methods=["GET"])
 @blueprint.response(200, StoreSchema)
+@blueprint.errors(404)
 def get_store(store_id: int):
     return _administration().store(store_id)
 
@@ -61,6 +84,7 @@ def get_store(store_id: int):
 @blueprint.route("/stores/<int:store_id>", methods=["PATCH"])
 @blueprint.arguments(StoreChangeSchema)
 @blueprint.response(200, StoreSchema)
+@blueprint.errors(404, 409)
 def change_store(body, store_id: int):
     """Rename a store, or disable it (its credentials stop working at once) and enable it again."""
     return _administration().change_store(g.admin_actor, store_id, name=body.get("name"),
@@ -69,6 +93,7 @@ def change_store(body, store_id: int):
 
 @blueprint.route("/stores/<int:store_id>/credentials", methods=["GET"])
 @blueprint.response(200, CredentialSchema(many=True))
+@blueprint.errors(404)
 def list_credentials(store_id: int):
     return _administration().credentials(store_id)
 
@@ -76,6 +101,7 @@ def list_credentials(store_id: int):
 @blueprint.route("/stores/<int:store_id>/credentials", methods=["POST"])
 @blueprint.arguments(CredentialRequestSchema)
 @blueprint.response(201, IssuedCredentialSchema)
+@blueprint.errors(404)
 def create_credential(body, store_id: int):
     """A credential for the store with the given scopes; its secret is shown only in this answer."""
     return _administration().create_credential(g.admin_actor, store_id, name=body["name"],
@@ -84,6 +110,7 @@ def create_credential(body, store_id: int):
 
 @blueprint.route("/credentials/<int:credential_id>/rotate", methods=["POST"])
 @blueprint.response(200, IssuedCredentialSchema)
+@blueprint.errors(404)
 def rotate_credential(credential_id: int):
     """A new secret for the same key; the old one stops working at once."""
     return _administration().rotate_secret(g.admin_actor, credential_id)
@@ -91,6 +118,7 @@ def rotate_credential(credential_id: int):
 
 @blueprint.route("/credentials/<int:credential_id>/revoke", methods=["POST"])
 @blueprint.response(204)
+@blueprint.errors(404)
 def revoke_credential(credential_id: int):
     """The key, its secret and every token issued for it stop working at once."""
     _administration().revoke_credential(g.admin_actor, credential_id)
@@ -99,6 +127,7 @@ def revoke_credential(credential_id: int):
 @blueprint.route("/stores/<int:store_id>/erasure", methods=["POST"])
 @blueprint.arguments(ErasureRequestSchema)
 @blueprint.response(200, ErasureResultSchema)
+@blueprint.errors(404)
 def erase_agent(body, store_id: int):
     """Delete what the store holds about an agent (GDPR erasure); dry_run (the default) only counts."""
     agent = parse_agent_parameter(orjson.dumps(body["agent"]).decode())

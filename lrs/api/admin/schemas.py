@@ -3,10 +3,18 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from lrs.api.openapi import AGENT
 from lrs.xapi.scopes import SCOPES
 
 # Store and credential ids are INTEGER columns (4 bytes on PostgreSQL): a larger id names no row.
 ROW_ID_MAX = 2**31 - 1
+
+
+class StrictBoolean(fields.Boolean):
+    """JSON true or false only: marshmallow would also read 0, 1, "yes"... and {"dry_run": 0} would really delete."""
+
+    truthy = frozenset({True})
+    falsy = frozenset({False})
 
 
 class StoreSchema(Schema):
@@ -19,7 +27,7 @@ class StoreSchema(Schema):
 
 class StoreChangeSchema(Schema):
     name = fields.String(validate=validate.Length(min=1, max=200))
-    enabled = fields.Boolean()
+    enabled = StrictBoolean()
 
 
 class CredentialSchema(Schema):
@@ -46,8 +54,8 @@ class IssuedCredentialSchema(Schema):
 
 
 class ErasureRequestSchema(Schema):
-    agent = fields.Dict(required=True, metadata={"description": "an Agent with one IFI, as in xAPI"})
-    dry_run = fields.Boolean(load_default=True, metadata={"description": "count only (the default)"})
+    agent = fields.Dict(required=True, metadata=AGENT)
+    dry_run = StrictBoolean(load_default=True, metadata={"description": "count only (the default)"})
 
 
 class ErasureResultSchema(Schema):

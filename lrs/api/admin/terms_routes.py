@@ -6,10 +6,11 @@ from flask import g
 from marshmallow import Schema, fields
 
 from lrs.api.admin.routes import _administration, blueprint
+from lrs.api.admin.schemas import StrictBoolean
 
 
 class TermPurgeRequestSchema(Schema):
-    dry_run = fields.Boolean(load_default=True, metadata={"description": "count only (the default)"})
+    dry_run = StrictBoolean(load_default=True, metadata={"description": "count only (the default)"})
 
 
 class TermPurgeResultSchema(Schema):

@@ -6,7 +6,10 @@ the rules (preconditions, merge, 409/412) live in lrs.xapi.documents.
 from __future__ import annotations
 
 from flask import Response, current_app, request
+from flask.views import MethodView
 
+from lrs.api.openapi import (AGENT, ETAG, IRI, LAST_MODIFIED, TIMESTAMP, UUID, header_parameter,
+                             json_query_parameter, query_parameter)
 from lrs.api.responses import json_response
 from lrs.api.xapi import XapiBlueprint, current_principal, read_parameters, request_version
 from lrs.services.documents import DocumentService
@@ -22,49 +25,125 @@ blueprint = XapiBlueprint("documents", __name__, url_prefix="/xapi",
                                       "Agent Profile (2.6) and Activity Profile (2.7)")
 blueprints = [blueprint]
 
-_METHODS = ["GET", "PUT", "POST", "DELETE"]
+ACTIVITY_ID = query_parameter("activityId", "The Activity the documents belong to", IRI, required=True)
+AGENT_PARAMETER = json_query_parameter("agent", "The Agent (or identified Group) the documents belong to",
+                                       AGENT, required=True)
+PROFILE_AGENT = json_query_parameter("agent", "The Agent the profile documents belong to (not a Group)",
+                                     {**AGENT, "properties": {**AGENT["properties"],
+                                                              "objectType": {"type": "string", "enum": ["Agent"]}}},
+                                     required=True)
+REGISTRATION = query_parameter("registration", "The registration the State belongs to", UUID)
+SINCE = query_parameter("since", "List only the ids of documents stored after this moment (without a "
+                                 "document id)", TIMESTAMP)
+IF_MATCH = header_parameter("If-Match", "Write only if the stored document has this ETag (xAPI-Communication 1.1)",
+                            {"type": "string"})
+IF_NONE_MATCH = header_parameter("If-None-Match", "'*': write only if no document is stored (xAPI-Communication 1.1)",
+                                 {"type": "string"})
+DOCUMENT_OR_IDS = {"application/json": {"schema": {"description": "the stored JSON document, or (without a "
+                                                                  "document id) the array of stored ids"}},
+                   "*/*": {"schema": {"type": "string", "format": "binary",
+                                      "description": "the stored document, with the Content-Type it was stored with"}}}
+ANY_DOCUMENT = {"application/json": {"schema": {"description": "any JSON"}},
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+                "text/plain": {"schema": {"type": "string"}}}
+JSON_OBJECT = {"application/json": {"schema": {"type": "object",
+                                               "description": "merged into a stored JSON object, property by "
+                                                              "property (xAPI-Communication 2.2.s7)"}}}
 
 
-def _documents() -> DocumentService:
-    return current_app.extensions["lrs"].documents
+def _document_id(name: str, *, required: bool) -> dict:
+    return query_parameter(name, "The document's id" + ("" if required else "; without it, the operation is on "
+                                                        "every document of the scope"), {"type": "string"},
+                           required=required)
 
 
-@blueprint.route("/activities/state", methods=_METHODS)
-def state():
-    """One State document by stateId, or the ids of (or all of) an Activity and Agent's State."""
-    kind = DocumentKind.STATE
-    section = "xAPI-Communication 2.3.s3"
+def _documented(blueprint, document_id: str, scope: tuple[dict, ...], *, delete_many: bool):
+    """The four operations of a document resource, as decorators for get, put, post and delete."""
+    listing = blueprint.query(*scope, _document_id(document_id, required=False), SINCE)
+    get = [listing, blueprint.answers(200, "The document, or the ids of the scope's documents", content=DOCUMENT_OR_IDS,
+                                      headers={"ETag": ETAG, "Last-Modified": {**LAST_MODIFIED, "required": False}}),
+           blueprint.errors(404)]
+    write = [blueprint.query(*scope, _document_id(document_id, required=True), IF_MATCH, IF_NONE_MATCH),
+             blueprint.answers(204, "Stored"), blueprint.errors(409, 412)]
+    put = [*write, blueprint.body(ANY_DOCUMENT, description="The document, of any media type (may be empty)",
+                                  required=False)]
+    post = [*write, blueprint.body(JSON_OBJECT, description="A JSON object to merge into the stored one")]
+    delete = [blueprint.query(*scope, _document_id(document_id, required=not delete_many), IF_MATCH, IF_NONE_MATCH),
+              blueprint.answers(204, "Deleted"), blueprint.errors(409, 412)]
+    return {"get": get, "put": put, "post": post, "delete": delete}
+
+
+def _apply(decorators, function):
+    for decorator in decorators:
+        function = decorator(function)
+    return function
+
+
+def _document_resource(path: str, *, document_id: str, scope: tuple[dict, ...], summary: str):
+    """A MethodView for a document resource whose handler is `read_scope() -> (scope, parameters)`."""
+    delete_many = document_id == "stateId"  # only State deletes every document of a scope (xAPI-Communication 2.3)
+    documented = _documented(blueprint, document_id, scope, delete_many=delete_many)
+
+    def register(read_scope):
+        def operation(method: str, description: str):
+            def handler(self):
+                document_scope, parameters = read_scope()
+                return _dispatch(document_scope, parameters.get(document_id), parameters.get("since"),
+                                 delete_many=delete_many)
+            handler.__doc__ = f"{summary}: {description}"
+            return _apply(documented[method], handler)
+
+        view = type(read_scope.__name__.title().replace("_", ""), (MethodView,), {
+            "get": operation("get", "one document by its id, or the ids of the scope's documents"),
+            "put": operation("put", "store a document, replacing any stored one"),
+            "post": operation("post", "merge a JSON object into the stored JSON document, or store it"),
+            "delete": operation("delete", "delete one document" + (", or all of the scope's" if delete_many else "")),
+        })
+        blueprint.route(path)(view)
+        return read_scope
+    return register
+
+
+@_document_resource("/activities/state", document_id="stateId", scope=(ACTIVITY_ID, AGENT_PARAMETER, REGISTRATION),
+                    summary="State (xAPI-Communication 2.3)")
+def state_scope():
+    """An Activity and Agent's State, optionally of one registration."""
     parameters = _parameters(required=("activityId", "agent"), optional=("registration",),
-                             document_parameter="stateId", section=section)
+                             document_parameter="stateId", section="xAPI-Communication 2.3.s3")
     registration = parameters.get("registration")
     scope = DocumentScope(
-        kind=kind, activity_id=parse_iri(parameters["activityId"], "activityId"),
+        kind=DocumentKind.STATE, activity_id=parse_iri(parameters["activityId"], "activityId"),
         agent_key=ifi_key(parse_agent_parameter(parameters["agent"])),
         registration=parse_uuid(registration, "registration") if registration is not None else None)
-    return _dispatch(scope, parameters.get("stateId"), parameters.get("since"), delete_many=True)
+    return scope, parameters
 
 
-@blueprint.route("/activities/profile", methods=_METHODS)
-def activity_profile():
-    """One Activity Profile document by profileId, or the ids of an Activity's profile documents."""
+@_document_resource("/activities/profile", document_id="profileId", scope=(ACTIVITY_ID,),
+                    summary="Activity Profile (xAPI-Communication 2.7)")
+def activity_profile_scope():
     parameters = _parameters(required=("activityId",), document_parameter="profileId",
                              section="xAPI-Communication 2.7.s3")
     scope = DocumentScope(kind=DocumentKind.ACTIVITY_PROFILE,
                           activity_id=parse_iri(parameters["activityId"], "activityId"))
-    return _dispatch(scope, parameters.get("profileId"), parameters.get("since"), delete_many=False)
+    return scope, parameters
 
 
-@blueprint.route("/agents/profile", methods=_METHODS)
-def agent_profile():
-    """One Agent Profile document by profileId, or the ids of an Agent's profile documents."""
+@_document_resource("/agents/profile", document_id="profileId", scope=(PROFILE_AGENT,),
+                    summary="Agent Profile (xAPI-Communication 2.6)")
+def agent_profile_scope():
     parameters = _parameters(required=("agent",), document_parameter="profileId",
                              section="xAPI-Communication 2.6.s3")
     agent = parse_agent_parameter(parameters["agent"])
     if agent.get("objectType") == "Group":
         raise BadRequest("'agent' must be an Agent, not a Group: use the Group's identifier in an Agent",
                          path="agent.objectType", section="xAPI-Communication 2.6.s3")
-    scope = DocumentScope(kind=DocumentKind.AGENT_PROFILE, agent_key=ifi_key(agent))
-    return _dispatch(scope, parameters.get("profileId"), parameters.get("since"), delete_many=False)
+    return DocumentScope(kind=DocumentKind.AGENT_PROFILE, agent_key=ifi_key(agent)), parameters
+
+
+
+
+def _documents() -> DocumentService:
+    return current_app.extensions["lrs"].documents
 
 
 def _parameters(*, required: tuple[str, ...], document_parameter: str, section: str,

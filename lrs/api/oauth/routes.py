@@ -3,15 +3,29 @@ buy a short-lived Bearer token for some or all of its scopes (xAPI-Communication
 from __future__ import annotations
 
 from flask import current_app, request
-from flask_smorest import Blueprint
 
+from lrs.api.openapi import CACHE_CONTROL, RETRY_AFTER, WWW_AUTHENTICATE, DocumentedBlueprint
 from lrs.api.responses import json_response
 from lrs.auth.basic import parse_basic
 from lrs.xapi.errors import BadRequest, TooManyRequests, Unauthorized
 from lrs.xapi.scopes import DEFAULT_TOKEN_SCOPES, allows, parse_scopes
 
-blueprint = Blueprint("oauth", __name__, url_prefix="/oauth",
-                      description="OAuth 2.0 client credentials: Bearer tokens for xAPI requests")
+# The client authenticates with Basic or with client_id and client_secret in the form (RFC 6749 2.3.1).
+blueprint = DocumentedBlueprint("oauth", __name__, url_prefix="/oauth",
+                                description="OAuth 2.0 client credentials: Bearer tokens for xAPI requests",
+                                security=[{"xapiBasic": []}, {}], shared_errors=(413, 503))
+_OAUTH_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/OAuthError"}}}
+_TOKEN_REQUEST = {"application/x-www-form-urlencoded": {"schema": {
+    "type": "object", "required": ["grant_type"],
+    "properties": {"grant_type": {"type": "string", "enum": ["client_credentials"]},
+                   "scope": {"type": "string", "description": "space-separated xAPI scopes "
+                                                              "(default: statements/write statements/read/mine)"},
+                   "client_id": {"type": "string", "description": "the key, when not sent as Basic"},
+                   "client_secret": {"type": "string"}}}}}
+_TOKEN = {"application/json": {"schema": {
+    "type": "object", "required": ["access_token", "token_type", "expires_in", "scope"],
+    "properties": {"access_token": {"type": "string"}, "token_type": {"type": "string", "enum": ["Bearer"]},
+                   "expires_in": {"type": "integer"}, "scope": {"type": "string"}}}}}
 
 
 def _oauth_error(code: str, description: str, status: int, headers: dict | None = None):
@@ -21,6 +35,14 @@ def _oauth_error(code: str, description: str, status: int, headers: dict | None 
 
 
 @blueprint.route("/token", methods=["POST"])
+@blueprint.body(_TOKEN_REQUEST, description="RFC 6749 4.4.2 access token request")
+@blueprint.answers(200, "An access token (RFC 6749 5.1)", content=_TOKEN, headers={"Cache-Control": CACHE_CONTROL})
+@blueprint.answers(400, "unsupported_grant_type or invalid_scope (RFC 6749 5.2)", content=_OAUTH_ERROR,
+                   headers={"Cache-Control": CACHE_CONTROL})
+@blueprint.answers(401, "invalid_client (RFC 6749 5.2)", content=_OAUTH_ERROR,
+                   headers={"Cache-Control": CACHE_CONTROL, "WWW-Authenticate": WWW_AUTHENTICATE})
+@blueprint.answers(429, "slow_down: too many failed authentications", content=_OAUTH_ERROR,
+                   headers={"Cache-Control": CACHE_CONTROL, "Retry-After": RETRY_AFTER})
 def token():
     """Issue an access token. Client authentication: HTTP Basic (key:secret) or client_id and
     client_secret form fields. Form: grant_type=client_credentials, optional scope (space-separated)."""

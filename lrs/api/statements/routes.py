@@ -5,6 +5,8 @@ import orjson
 from flask import Response, current_app, request
 from flask.views import MethodView
 
+from lrs.api.openapi import (AGENT, CONSISTENT_THROUGH, IRI, LAST_MODIFIED, TIMESTAMP, UUID, json_query_parameter,
+                             query_parameter)
 from lrs.api.responses import json_response, json_text_response
 from lrs.api.xapi import (XapiBlueprint, current_principal, read_json_body, read_parameters,
                           request_version)
@@ -17,6 +19,47 @@ from lrs.xapi.timestamps import format_http_date
 
 blueprint = XapiBlueprint("statements", __name__, url_prefix="/xapi",
                           description="xAPI Statement Resource (xAPI-Communication 2.1)")
+
+
+STATEMENT = {"type": "object", "required": ["actor", "verb", "object"],
+             "description": "An xAPI Statement (xAPI-Data 2.4): actor, verb and object, with the optional id, "
+                            "result, context, timestamp, attachments and version",
+             "properties": {"id": UUID, "actor": {"type": "object"}, "verb": {"type": "object"},
+                            "object": {"type": "object"}, "result": {"type": "object"},
+                            "context": {"type": "object"}, "timestamp": TIMESTAMP, "version": {"type": "string"},
+                            "attachments": {"type": "array", "items": {"type": "object"}}}}
+# xAPI-Communication 1.5.2: the statement(s) as the first part, then one part per attachment payload,
+# each with X-Experience-API-Hash and Content-Transfer-Encoding: binary.
+MULTIPART = {"multipart/mixed": {"schema": {
+    "type": "string", "format": "binary",
+    "description": "First part application/json: the statement(s); then each attachment's payload with "
+                   "X-Experience-API-Hash (its sha2) and Content-Transfer-Encoding: binary (xAPI-Communication 1.5.2)"}}}
+IGNORED = tuple(query_parameter(name, "Ignored (cache busting by some clients)", {"type": "string"})
+                for name in sorted(IGNORED_PARAMETERS))
+BOOLEAN = {"type": "string", "enum": ["true", "false"], "default": "false"}
+QUERY = (
+    query_parameter("statementId", "One statement by id; then only attachments and format may be added "
+                                   "(xAPI-Communication 2.1.3.s2.b2)", UUID),
+    query_parameter("voidedStatementId", "One voided statement by id; as statementId", UUID),
+    json_query_parameter("agent", "Statements about this Agent or identified Group", AGENT),
+    query_parameter("verb", "Statements with this verb id", IRI),
+    query_parameter("activity", "Statements about this Activity id", IRI),
+    query_parameter("registration", "Statements in this registration", UUID),
+    query_parameter("related_activities", "Also match activity in context and sub-statements", BOOLEAN),
+    query_parameter("related_agents", "Also match agent in any role", BOOLEAN),
+    query_parameter("since", "Statements stored after this moment", TIMESTAMP),
+    query_parameter("until", "Statements stored at or before this moment", TIMESTAMP),
+    query_parameter("limit", "At most this many statements per page; 0 is the server's maximum",
+                    {"type": "integer", "minimum": 0}),
+    query_parameter("format", "How agents, activities and verbs are given", {"type": "string",
+                    "enum": ["ids", "exact", "canonical"], "default": "exact"}),
+    query_parameter("attachments", "true: multipart/mixed with the attachment payloads", BOOLEAN),
+    query_parameter("ascending", "Oldest first", BOOLEAN),
+    query_parameter("more", "The `more` of a previous page; no other parameter with it", {"type": "string"}),
+    *IGNORED,
+)
+STATEMENT_RESULT = {"type": "object", "description": "a Statement (with statementId or voidedStatementId) or a "
+                                                     "StatementResult: {statements: [...], more: IRL or ''}"}
 
 
 def _service():
@@ -60,6 +103,11 @@ def _read_statements():
 
 @blueprint.route("/statements")
 class Statements(MethodView):
+    @blueprint.every_answer({"X-Experience-API-Consistent-Through": CONSISTENT_THROUGH})
+    @blueprint.query(query_parameter("statementId", "The statement's id", UUID, required=True), *IGNORED)
+    @blueprint.body({"application/json": {"schema": STATEMENT}, **MULTIPART}, description="One statement")
+    @blueprint.answers(204, "Stored (or the same statement was already stored under this id)")
+    @blueprint.errors(409)
     def put(self):
         """Store one statement with the id given as statementId (xAPI-Communication 2.1.1)."""
         parameters = read_parameters(required=("statementId",), optional=tuple(IGNORED_PARAMETERS),
@@ -72,6 +120,13 @@ class Statements(MethodView):
                          statement_id=statement_id, parts=parts)
         return "", 204
 
+    @blueprint.every_answer({"X-Experience-API-Consistent-Through": CONSISTENT_THROUGH})
+    @blueprint.query(*IGNORED)
+    @blueprint.body({"application/json": {"schema": {"oneOf": [STATEMENT, {"type": "array", "items": STATEMENT}]}},
+                     **MULTIPART}, description="A statement or an array of statements")
+    @blueprint.answers(200, "The stored statements' ids, in order", content={
+        "application/json": {"schema": {"type": "array", "items": UUID}}})
+    @blueprint.errors(409)
     def post(self):
         """Store a statement or an array of statements; returns their ids (xAPI-Communication 2.1.2)."""
         read_parameters(optional=tuple(IGNORED_PARAMETERS), section="xAPI-Communication 2.1.2")
@@ -79,6 +134,12 @@ class Statements(MethodView):
         ids = _service().store(current_principal(), statements, version=request_version(), parts=parts)
         return json_response(ids)
 
+    @blueprint.every_answer({"X-Experience-API-Consistent-Through": CONSISTENT_THROUGH})
+    @blueprint.query(*QUERY)
+    @blueprint.answers(200, "One statement, or a StatementResult page (xAPI-Data 2.5)", content={
+        "application/json": {"schema": STATEMENT_RESULT}, **MULTIPART},
+        headers={"Last-Modified": {**LAST_MODIFIED, "required": False}})
+    @blueprint.errors(404)
     def get(self):
         """One statement by statementId/voidedStatementId, or a StatementResult (xAPI-Communication 2.1.3)."""
         service = _service()
