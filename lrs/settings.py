@@ -100,8 +100,6 @@ class Settings:
 def _server_secret(data_dir: Path) -> str:
     """LRS_SECRET_KEY if set (and fit to sign with), else the one kept in (or first made in) data_dir."""
     configured = os.environ.get("LRS_SECRET_KEY", "")
-    if configured in ("test-secret", "bench"):  # TEMPORARY until conftest, test_kill_server and bench use 32+ characters
-        return configured
     if configured:
         secret, source = checked_secret(configured, "LRS_SECRET_KEY"), "from LRS_SECRET_KEY"
     else:

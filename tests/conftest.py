@@ -9,6 +9,7 @@ import base64
 import contextlib
 import fcntl
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -29,6 +30,8 @@ from tests.factories import issue_credential
 
 POSTGRES_ADMIN_URL = os.environ.get("LRS_TEST_POSTGRES_URL", "")
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# The servers tests start sign with a secret nobody else knows (lrs/auth/server_secret.py refuses published ones).
+SERVER_SECRET = secrets.token_urlsafe(48)
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 _skipped_groups: set[str] = set()
 
@@ -162,7 +165,7 @@ def database_url(request):
 def settings(database_url) -> Settings:
     # The app lives for the whole session: failed logins of unrelated tests must not add up to a 429
     # (throttling is tested against its own server in tests/api/test_oauth.py).
-    return Settings(database_url=database_url, secret_key="test-secret", auth_cache_seconds=30.0,
+    return Settings(database_url=database_url, secret_key=SERVER_SECRET, auth_cache_seconds=30.0,
                     statement_page_max=100, auth_failure_limit=100_000)
 
 
@@ -243,7 +246,7 @@ def live_server(database_url):
 def run_server(database_url: str, workers: int = 2, **settings: str):
     """Starts gunicorn on the database with LRS_* settings; yields its base URL, then stops it."""
     port = _free_port()
-    environment = {**os.environ, "LRS_DATABASE_URL": database_url, "LRS_SECRET_KEY": "test-secret",
+    environment = {**os.environ, "LRS_DATABASE_URL": database_url, "LRS_SECRET_KEY": SERVER_SECRET,
                    **{f"LRS_{name.upper()}": value for name, value in settings.items()}}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",

@@ -14,7 +14,7 @@ import time
 import pytest
 import requests
 
-from tests.conftest import XapiClient, _free_port
+from tests.conftest import SERVER_SECRET, XapiClient, _free_port
 from tests.factories import agent, issue_credential, new_id, statement
 from tests.reliability.retrying_client import RetryingIngest
 
@@ -32,7 +32,7 @@ class KillableServer:
 
     def start(self) -> None:
         port = _free_port()
-        environment = {**os.environ, "LRS_DATABASE_URL": self.database_url, "LRS_SECRET_KEY": "test-secret"}
+        environment = {**os.environ, "LRS_DATABASE_URL": self.database_url, "LRS_SECRET_KEY": SERVER_SECRET}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "critical",
              "lrs.wsgi:app"], env=environment, start_new_session=True)
