@@ -10,7 +10,6 @@ from lrs.services.activities import ActivityService
 from lrs.services.administration import Administration
 from lrs.services.agents import AgentService
 from lrs.services.client_versions import ClientVersions
-from lrs.services.credentials import CredentialService
 from lrs.services.cursors import CursorCodec
 from lrs.services.documents import DocumentService
 from lrs.services.statements import StatementService
@@ -32,7 +31,6 @@ class Services:
     activities: ActivityService
     agents: AgentService
     documents: DocumentService
-    credentials: CredentialService
     authenticator: Authenticator
     tokens: TokenIssuer
     client_versions: ClientVersions
@@ -59,7 +57,6 @@ def build_services(settings: Settings) -> Services:
     return Services(engines=engines, statements=statements, activities=ActivityService(definitions),
                     agents=AgentService(statement_storage),
                     documents=DocumentService(DocumentStorage(engines)),
-                    credentials=CredentialService(credential_storage),
                     authenticator=Authenticator(credential_storage, tokens, throttle, settings.auth_cache_seconds),
                     tokens=tokens,
                     client_versions=ClientVersions(credential_storage),

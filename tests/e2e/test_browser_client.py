@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import uuid
 
 import pytest
 
 from tests.conftest import XapiClient
+from tests.factories import issue_credential
 
 pytestmark = pytest.mark.e2e
 NOTES = "notes written in the browser: ünïcödé"
@@ -16,7 +16,7 @@ NOTES = "notes written in the browser: ünïcödé"
 def test_tincanjs_in_chromium_stores_a_statement_with_an_attachment_and_state(app, live_server, content_origin,
                                                                             page):
     # xAPI-Communication 1.5.2.s1.b2, 2.1.2, 2.1.3.s2.b6, 2.3.s3
-    issued = app.extensions["lrs"].credentials.create(name="browser", store_name=f"browser-{uuid.uuid4()}")
+    issued = issue_credential(app.extensions["lrs"], "browser")
     failed_requests = []
     page.on("requestfailed", lambda request: failed_requests.append(request.url))
     page.on("pageerror", lambda error: failed_requests.append(f"page error: {error}"))

@@ -7,12 +7,14 @@ import pytest
 from tincan import (Activity, ActivityDefinition, Agent, Context, LanguageMap, RemoteLRS, Result, Score,
                     Statement, Verb)
 
+from tests.factories import issue_credential
+
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
 def remote_lrs(app, live_server):
-    issued = app.extensions["lrs"].credentials.create(name="tincan", store_name=f"tincan-{uuid.uuid4()}")
+    issued = issue_credential(app.extensions["lrs"], "tincan")
     return RemoteLRS(endpoint=f"{live_server}/xapi/", username=issued.key, password=issued.secret,
                      version="1.0.1")
 
