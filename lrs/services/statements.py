@@ -192,7 +192,8 @@ class StatementService:
         for statement in statements:
             for activity_id, definition in definitions_in(statement):
                 known = self._definition_cache.get((store_id, activity_id))
-                if known is None or merge_definition(known, definition) != known:
+                # Content sends the same definition each time: equal to the canonical one, it changes nothing.
+                if known is None or (known != definition and merge_definition(known, definition) != known):
                     incoming.setdefault(activity_id, []).append(definition)
         if not incoming:
             return

@@ -1,14 +1,24 @@
-"""Canonical Activity definitions per store."""
+"""Canonical Activity definitions per store.
+
+Both operations run on the statement write path (a batch that brings a new or changed definition reads
+and writes them), so they are driver SQL like the other hot-path statements (docs/adr/003): compiling
+the SQLAlchemy select and upsert and processing their parameters cost more than the queries."""
 from __future__ import annotations
 
 import orjson
-from sqlalchemy import select
 
-from lrs.storage.dialect import translated_errors, upsert
+from lrs.storage.dialect import placeholders, translated_errors
 from lrs.storage.engines import Engines
-from lrs.storage.tables import activity_definitions
 
 _CHUNK = 500
+_UPSERT = ("INSERT INTO activity_definitions (store_id, activity_id, definition, updated_ms) VALUES (?, ?, ?, ?) "
+           "ON CONFLICT (store_id, activity_id) DO UPDATE SET definition = excluded.definition, "
+           "updated_ms = excluded.updated_ms")
+_UPSERT_ARRAYS_POSTGRESQL = (
+    "INSERT INTO activity_definitions (store_id, activity_id, definition, updated_ms) "
+    "SELECT %s, i.activity_id, i.definition, %s FROM unnest(%s::text[], %s::text[]) AS i(activity_id, definition) "
+    "ON CONFLICT (store_id, activity_id) DO UPDATE SET definition = excluded.definition, "
+    "updated_ms = excluded.updated_ms")
 
 
 class ActivityDefinitionStorage:
@@ -17,24 +27,33 @@ class ActivityDefinitionStorage:
 
     def get_many(self, store_id: int, activity_ids) -> dict[str, dict]:
         wanted = sorted(set(activity_ids))
-        found = {}
-        with self._engines.read.connect() as connection:
+        if not wanted:
+            return {}
+        if self._engines.dialect == "postgresql":
+            # One array joined to the key: a unique-index probe per id whatever the statistics say.
+            rows = self._engines.rows(
+                "SELECT t.activity_id, t.definition FROM unnest(?::text[]) AS wanted(id) "
+                "JOIN activity_definitions t ON t.store_id = ? AND t.activity_id = wanted.id", (wanted, store_id))
+        else:
+            rows = []
             for start in range(0, len(wanted), _CHUNK):
-                rows = connection.execute(select(
-                    activity_definitions.c.activity_id, activity_definitions.c.definition).where(
-                    activity_definitions.c.store_id == store_id,
-                    activity_definitions.c.activity_id.in_(wanted[start:start + _CHUNK])))
-                found.update({activity_id: orjson.loads(text) for activity_id, text in rows})
-        return found
+                chunk = wanted[start:start + _CHUNK]
+                rows.extend(self._engines.rows(
+                    "SELECT activity_id, definition FROM activity_definitions "
+                    f"WHERE store_id = ? AND activity_id IN ({placeholders(len(chunk))})", (store_id, *chunk)))
+        return {activity_id: orjson.loads(text) for activity_id, text in rows}
 
     def put_many(self, store_id: int, definitions: dict[str, dict], *, updated_ms: int) -> None:
         """Writes definitions in sorted id order, in a transaction of their own (no lock-order cycles)."""
         if not definitions:
             return
-        statement = upsert(activity_definitions, self._engines.dialect, ["store_id", "activity_id"],
-                           ["definition", "updated_ms"])
-        rows = [{"store_id": store_id, "activity_id": activity_id,
-                 "definition": orjson.dumps(definition).decode(), "updated_ms": updated_ms}
+        rows = [(store_id, activity_id, orjson.dumps(definition).decode(), updated_ms)
                 for activity_id, definition in sorted(definitions.items())]
         with translated_errors(), self._engines.write.begin() as connection:
-            connection.execute(statement, rows)
+            driver = connection.connection.driver_connection
+            if self._engines.dialect == "postgresql":
+                # One statement for the batch: the ids and texts as two arrays.
+                driver.execute(_UPSERT_ARRAYS_POSTGRESQL, (store_id, updated_ms, [row[1] for row in rows],
+                                                           [row[2] for row in rows]))
+            else:
+                driver.executemany(_UPSERT, rows)
