@@ -140,10 +140,11 @@ def _rebuild_inherited(connection, store_id: int, referrers: list[tuple[int, str
     """Each referrer, parents first, drops what it inherited and copies again from its target, if the
     target is still stored (xAPI-Communication 2.1.3.s3 over what remains)."""
     for seq, _ in referrers:
-        _run(connection, "DELETE FROM statement_index WHERE store_id = ? AND seq = ? AND EXISTS ("
+        # By seq alone, so the planner takes ix_statement_index_seq (statements.copy_inherited_rows).
+        _run(connection, "DELETE FROM statement_index WHERE seq = ? AND EXISTS ("
                          "SELECT 1 FROM inherited_index h WHERE h.store_id = statement_index.store_id "
                          "AND h.seq = statement_index.seq AND h.term_id = statement_index.term_id "
-                         "AND h.role = statement_index.role)", (store_id, seq))
+                         "AND h.role = statement_index.role)", (seq,))
         _run(connection, "DELETE FROM inherited_index WHERE store_id = ? AND seq = ?", (store_id, seq))
         target = driver_rows(connection, "SELECT s.seq FROM statement_refs r JOIN statements s "
                                          "ON s.store_id = r.store_id AND s.statement_id = r.target_statement_id "

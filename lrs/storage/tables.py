@@ -50,6 +50,8 @@ statements = Table(
     Column("voids", String(36), nullable=True),
     Column("credential_id", Integer, nullable=True),
     Column("body", Text, nullable=False),
+    # PostgreSQL: the body compressed (lrs/storage/body_codec.py), `body` then empty; NULL on SQLite.
+    Column("body_zstd", LargeBinary, nullable=True),
     UniqueConstraint("store_id", "statement_id", name="uq_statements_store_statement_id"),
     Index("ix_statements_store_stored", "store_id", "stored_ms", "seq"),
 )
