@@ -1,5 +1,6 @@
 """HTTP batch ingest against the storage ceiling: the same statements' rows inserted straight through
-the database driver (no HTTP, validation or Flask; terms interned and index rows computed beforehand),
+the database driver (no HTTP, validation or Flask; terms interned, index rows computed and bodies
+compressed as the LRS stores them, beforehand),
 same batch size, same number of concurrent writers, one transaction per batch. The ratio holds on a
 noisy machine where absolute rates do not."""
 from __future__ import annotations
@@ -13,6 +14,7 @@ from sqlalchemy import create_engine
 from bench.environment import fresh_database, serving
 from bench.generator import StatementGenerator
 from bench.load import post_all
+from lrs.storage.body_codec import compress_body
 from lrs.storage.terms import TermDictionary
 from lrs.storage.engines import create_engines
 from lrs.xapi.filter_terms import filter_terms
@@ -25,16 +27,19 @@ def _rows(batches: list[list[dict]], url: str, store_id: int, first_seq: int):
     """(statement rows, index rows) per batch, as the LRS would write them."""
     engines = create_engines(url)
     terms = TermDictionary(engines)
+    postgres = engines.dialect == "postgresql"
     prepared, seq = [], first_seq
     stored_ms = int(time.time() * 1000)
     for batch in batches:
         statement_rows, index_rows = [], []
         term_sets = [filter_terms(statement) for statement in batch]
-        ids = terms.intern(value for found in term_sets for value, _ in found)
+        ids = terms.intern(value for found in term_sets for value, _ in found).ids
         for statement, found in zip(batch, term_sets):
             seq += 1
+            body = orjson.dumps(statement).decode()
+            # The body columns as the LRS stores them: compressed on PostgreSQL (lrs/storage/body_codec.py).
             statement_rows.append((seq, store_id, statement["id"], stored_ms, False, None, 1,
-                                   orjson.dumps(statement).decode()))
+                                   *(("", compress_body(body)) if postgres else (body, None))))
             index_rows.extend((store_id, ids[value], int(role), stored_ms, seq) for value, role in found)
         prepared.append((statement_rows, index_rows))
     engines.dispose()
@@ -55,7 +60,7 @@ def _insert(url: str, prepared: list) -> float:
             for statement_rows, index_rows in prepared[number::WRITERS]:
                 if postgres:
                     with cursor.copy("COPY statements (seq, store_id, statement_id, stored_ms, voided, voids, "
-                                     "credential_id, body) FROM STDIN") as copy:
+                                     "credential_id, body, body_zstd) FROM STDIN") as copy:
                         for row in statement_rows:
                             copy.write_row(row)
                     with cursor.copy("COPY statement_index (store_id, term_id, role, stored_ms, seq) "
@@ -65,7 +70,8 @@ def _insert(url: str, prepared: list) -> float:
                 else:
                     cursor.execute("BEGIN IMMEDIATE")
                     cursor.executemany("INSERT INTO statements (seq, store_id, statement_id, stored_ms, voided, "
-                                       "voids, credential_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", statement_rows)
+                                       "voids, credential_id, body, body_zstd) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                       statement_rows)
                     cursor.executemany("INSERT INTO statement_index (store_id, term_id, role, stored_ms, seq) "
                                        "VALUES (?, ?, ?, ?, ?)", index_rows)
                 connection.commit()
