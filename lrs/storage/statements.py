@@ -226,27 +226,36 @@ class StatementStorage:
         # fileUrl declaration) must not keep another person's payload past their erasure.
         sent = {payload.sha2 for payload in payloads}
         uses = [declared_attachment_hashes(orjson.loads(record.body)) & sent if sent else set() for record in records]
+        values = {value for record in records for value, _ in record.terms}
         for _ in range(_STALE_TERM_ATTEMPTS):
-            interned = self._terms.intern({value for record in records for value, _ in record.terms})
+            if self._engines.dialect == "postgresql":
+                interned, missing = self._terms.intern(values), []
+            else:  # SQLite: new terms are created in the statement transaction (TermDictionary.cached)
+                interned, missing = self._terms.cached(values)
             try:
-                self._insert_once(store_id, records, uses, interned, stored_ms, credential_id, payloads)
+                created = self._insert_once(store_id, records, uses, interned, missing, stored_ms, credential_id,
+                                            payloads)
+                self._terms.remember(created, interned.generation)  # committed: the ids are real
                 return
             except StaleTerms:
                 self._terms.forget()
         raise TransientStorageError("term purges kept replacing the term ids of this write")
 
     def _insert_once(self, store_id: int, records: list[StatementRecord], uses: list[set[str]],
-                     interned: InternedTerms, stored_ms: int, credential_id: int | None,
-                     payloads: list[AttachmentPart]) -> None:
-        term_ids = interned.ids
+                     interned: InternedTerms, missing: list[str], stored_ms: int, credential_id: int | None,
+                     payloads: list[AttachmentPart]) -> dict[str, int]:
+        """Writes the records; returns the term ids it created for `missing` (committed when it returns)."""
         if (self._engines.dialect == "postgresql" and not payloads
                 and all(record.ref_target is None for record in records)
                 and self._insert_plain_postgresql(store_id, records, interned, stored_ms, credential_id)):
-            return
+            return {}
         with translated_errors(), self._engines.write.begin() as connection:
             lock_statement_ids(connection, store_id, [record.statement_id for record in records]
                                + [record.ref_target for record in records if record.ref_target], writer=True)
             check_generation(connection, interned.generation)
+            # After the generation check: no purge can run between it and this transaction's commit.
+            created = self._terms.create_in(connection, missing)
+            term_ids = {**interned.ids, **created} if created else interned.ids
             seqs = allocate_statement_seqs(connection, len(records))
             bulk_insert(connection, statements, _STATEMENT_COLUMNS, [
                 (seq, store_id, record.statement_id, stored_ms, False, record.voids, credential_id,
@@ -269,6 +278,7 @@ class StatementStorage:
             referrers = referrers_of(connection, store_id, [record.statement_id for record in records])
             self._apply_voiding(connection, store_id, records, referrers)
             self._propagate_statement_refs(connection, store_id, records, seqs, referrers)
+        return created
 
     def _insert_plain_postgresql(self, store_id: int, records: list[StatementRecord], interned: InternedTerms,
                                  stored_ms: int, credential_id: int | None) -> bool:

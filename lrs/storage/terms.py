@@ -16,7 +16,7 @@ from typing import Callable
 
 from sqlalchemy import select
 
-from lrs.storage.dialect import insert_ignoring_conflicts, placeholders, translated_errors
+from lrs.storage.dialect import placeholders, translated_errors
 from lrs.storage.engines import Engines
 from lrs.storage.tables import terms
 
@@ -94,17 +94,32 @@ class TermDictionary:
     def intern(self, values) -> InternedTerms:
         """Ids of all values, creating the missing ones (one write transaction for all cache misses), and
         the generation the writer must find unchanged in its statement transaction."""
+        cached, missing = self.cached(values)
+        if not missing:
+            return cached
+        with translated_errors(), self._engines.write.begin() as connection:
+            created = self._insert_missing(connection, missing)
+        self.remember(created, cached.generation)
+        return InternedTerms({**cached.ids, **created}, cached.generation)
+
+    def cached(self, values) -> tuple[InternedTerms, list[str]]:
+        """The ids this process knows under the current generation, and the values it does not know
+        (sorted). SQLite writers create those in their statement transaction (`create_in`), since its
+        write transactions run one at a time: a transaction of their own would only add a commit."""
         generation = self._current_generation()
         wanted = set(values)
         cache = self._cache
         found = {value: cache[value] for value in wanted if value in cache}
-        missing = sorted(wanted - found.keys())
-        if missing:
-            with translated_errors(), self._engines.write.begin() as connection:
-                created = self._insert_missing(connection, missing)
+        return InternedTerms(found, generation), sorted(wanted - found.keys())
+
+    def create_in(self, connection, missing: list[str]) -> dict[str, int]:
+        """Ids of `missing`, created where absent, in the caller's write transaction; the caller
+        remembers them once that transaction has committed (`remember`), never before."""
+        return self._insert_missing(connection, missing) if missing else {}
+
+    def remember(self, created: dict[str, int], generation: int) -> None:
+        if created:
             self._remember(created, generation)
-            found.update(created)
-        return InternedTerms(found, generation)
 
     def _insert_missing(self, connection, missing: list[str]) -> dict[str, int]:
         if connection.dialect.name == "postgresql":
@@ -119,8 +134,15 @@ class TermDictionary:
             if others:
                 created.update(self._select(connection, others))
             return created
-        connection.execute(insert_ignoring_conflicts(terms, "sqlite"), [{"value": value} for value in missing])
-        return self._select(connection, missing)
+        # Driver SQL: SQLAlchemy's per-row parameter processing cost more than the inserts.
+        driver = connection.connection.driver_connection
+        driver.executemany("INSERT OR IGNORE INTO terms (value) VALUES (?)", [(value,) for value in missing])
+        found = {}
+        for start in range(0, len(missing), _CHUNK):
+            chunk = missing[start:start + _CHUNK]
+            found.update(driver.execute(f"SELECT value, id FROM terms WHERE value IN ({placeholders(len(chunk))})",
+                                        chunk).fetchall())
+        return found
 
 
 def check_generation(connection, generation: int) -> None:
