@@ -44,8 +44,9 @@ class _PostgreSQL:
 
     def insert(self, rows: list[tuple[str, str]]) -> None:
         ids, bodies = [row[0] for row in rows], [row[1] for row in rows]
-        with self.connection.cursor(binary=True) as cursor:
-            cursor.execute("INSERT INTO floor_statements (id, body) SELECT * FROM unnest(%s::text[], %s::text[])",
+        with self.connection.cursor() as cursor:
+            # Arrays in binary (%b), as the LRS sends them: psycopg's text format escapes every body.
+            cursor.execute("INSERT INTO floor_statements (id, body) SELECT * FROM unnest(%b::text[], %b::text[])",
                            (ids, bodies))
         self.connection.commit()
 
