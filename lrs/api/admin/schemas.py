@@ -13,8 +13,10 @@ ROW_ID_MAX = 2**31 - 1
 class StrictBoolean(fields.Boolean):
     """JSON true or false only: marshmallow would also read 0, 1, "yes"... and {"dry_run": 0} would really delete."""
 
-    truthy = frozenset({True})
-    falsy = frozenset({False})
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
 
 
 class StoreSchema(Schema):
