@@ -9,6 +9,7 @@ import jwt
 import orjson
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.exceptions import PyJWTError
 
 from lrs.xapi.attachments import SIGNATURE_USAGE
@@ -19,6 +20,12 @@ from lrs.xapi.versions import V1_0_3
 
 SECTION = "xAPI-Data 2.6"
 ALLOWED_ALGORITHMS = ("RS256", "RS384", "RS512")
+# Bounds checked before any verification: each link costs one signature check, and an RSA key's cost
+# grows with its exponent and modulus (a forged 3072-bit exponent makes one check take ~20 ms).
+MAX_CHAIN_LENGTH = 10
+_RSA_EXPONENTS = (3, 65537)
+_RSA_MAX_BITS = 4096
+_EC_CURVES = ("secp256r1", "secp384r1", "secp521r1")
 
 
 def signature_attachment(statement: dict) -> dict | None:
@@ -83,17 +90,40 @@ def _verify_with_certificate(token: str, header: dict, path: str) -> None:
     chain = header["x5c"]
     if not isinstance(chain, list) or not chain or not all(isinstance(c, str) for c in chain):
         _fail("the JWS x5c header must be a non-empty array of certificates", path)
+    if len(chain) > MAX_CHAIN_LENGTH:
+        _fail(f"the JWS x5c header may hold at most {MAX_CHAIN_LENGTH} certificates", path)
+    if len(set(chain)) != len(chain):
+        _fail("the JWS x5c header holds the same certificate twice", path)
     try:
         certificates = [x509.load_der_x509_certificate(base64.b64decode(c, validate=True)) for c in chain]
-    except (binascii.Error, ValueError):
+        keys = [certificate.public_key() for certificate in certificates]
+    except (binascii.Error, ValueError, TypeError):
         _fail("the JWS x5c header holds a malformed certificate", path)
+    for key in keys:
+        _check_key_cost(key, path)
     for child, parent in zip(certificates, certificates[1:]):
         try:
             child.verify_directly_issued_by(parent)
         except (ValueError, TypeError, InvalidSignature):
             _fail("the JWS x5c certificates do not form a chain", path)
+    if not isinstance(keys[0], rsa.RSAPublicKey):
+        _fail("the JWS x5c certificate must hold an RSA key for RS256, RS384 or RS512", path)
     try:
-        jwt.api_jws.PyJWS().decode_complete(token, key=certificates[0].public_key(),
-                                           algorithms=[header["alg"]])
+        jwt.api_jws.PyJWS().decode_complete(token, key=keys[0], algorithms=[header["alg"]])
     except (PyJWTError, ValueError, TypeError):
         _fail("the JWS signature does not verify against its x5c certificate", path)
+
+
+def _check_key_cost(key, path: str) -> None:
+    """Only keys whose verification cost is bounded: RSA up to 4096 bits with exponent 3 or 65537,
+    EC on P-256, P-384 or P-521."""
+    if isinstance(key, rsa.RSAPublicKey):
+        if key.key_size > _RSA_MAX_BITS:
+            _fail(f"an x5c certificate's RSA key is longer than {_RSA_MAX_BITS} bits", path)
+        if key.public_numbers().e not in _RSA_EXPONENTS:
+            _fail("an x5c certificate's RSA public exponent must be 3 or 65537", path)
+    elif isinstance(key, ec.EllipticCurvePublicKey):
+        if key.curve.name not in _EC_CURVES:
+            _fail("an x5c certificate's EC key must be on curve P-256, P-384 or P-521", path)
+    else:
+        _fail("an x5c certificate must hold an RSA or EC key", path)
