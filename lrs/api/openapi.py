@@ -130,6 +130,8 @@ class LrsApi(Api):
     schemes the operations name."""
 
     ERROR_SCHEMA = XapiErrorSchema
+    # No catch-all "default" answer: every status an operation gives is listed, so a client knows them all.
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def init_app(self, app, *args, **kwargs):
         super().init_app(app, *args, **kwargs)

@@ -89,3 +89,16 @@ def test_method_not_allowed_names_the_allowed_methods(app, method, path, allowed
     assert response.status_code == 405
     assert {name.strip() for name in response.headers["Allow"].split(",")} == allowed
     assert response.get_json()["error"] and response.get_json()["message"]
+
+
+def test_the_document_declares_the_xapi_error_body_and_the_required_parameters():
+    # xAPI-Communication 2.3.s3 (State: activityId and agent required) and the error body every 4xx carries.
+    document = _openapi_document()
+    error = document["components"]["schemas"]["XapiError"]
+    assert {"error", "message", "path", "section"} <= set(error["properties"])
+    state_get = document["paths"]["/xapi/activities/state"]["get"]
+    required = {parameter["name"] for parameter in state_get["parameters"] if parameter["required"]}
+    assert required == {"activityId", "agent", "X-Experience-API-Version"}
+    assert state_get["responses"]["400"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/XapiError"}
+    assert "default" not in state_get["responses"]

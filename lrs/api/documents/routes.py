@@ -43,7 +43,8 @@ DOCUMENT_OR_IDS = {"application/json": {"schema": {"description": "the stored JS
                                                                   "document id) the array of stored ids"}},
                    "*/*": {"schema": {"type": "string", "format": "binary",
                                       "description": "the stored document, with the Content-Type it was stored with"}}}
-ANY_DOCUMENT = {"application/json": {"schema": {"description": "any JSON"}},
+ANY_DOCUMENT = {"*/*": {"schema": {"type": "string", "format": "binary", "description": "a document of any type"}},
+                "application/json": {"schema": {"description": "any JSON"}},
                 "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
                 "text/plain": {"schema": {"type": "string"}}}
 JSON_OBJECT = {"application/json": {"schema": {"type": "object",
