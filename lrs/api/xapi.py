@@ -12,6 +12,7 @@ from lrs.api.openapi import PUBLIC_VERSION_PARAMETER, VERSION, VERSION_PARAMETER
 from lrs.api.responses import ADMIN_CHALLENGE, XAPI_CHALLENGE, error_response
 from lrs.auth.principal import Principal
 from lrs.xapi.errors import BadRequest, XapiError
+from lrs.xapi.ignored_parameters import without_ignored
 from lrs.xapi.timestamps import format_ms
 from lrs.xapi.versions import V2_0_0, VERSION_HEADER, negotiate
 
@@ -130,12 +131,13 @@ def handle_xapi_error(error: XapiError):
 def read_parameters(*, required: tuple[str, ...] = (), optional: tuple[str, ...] = (),
                     section: str) -> dict[str, str]:
     """The query parameters of a request, with every required one present and no unknown one
-    (xAPI-Data 2.2.s4.b4: parameters are validated like statement values)."""
-    parameters = request.args.to_dict()
+    (xAPI-Communication 3.2.s3.b7); names the LRS recognises and ignores (`cachebuster`) are dropped."""
+    parameters = without_ignored(request.args.to_dict())
     for name in required:
         if name not in parameters:
             raise BadRequest(f"the {name} parameter is required", path=name, section=section)
     unknown = sorted(set(parameters) - set(required) - set(optional))
     if unknown:
-        raise BadRequest(f"unknown parameter '{unknown[0]}'", path=unknown[0], section=section)
+        raise BadRequest(f"unknown parameter '{unknown[0]}'", path=unknown[0],
+                         section="xAPI-Communication 3.2.s3.b7")
     return parameters

@@ -134,7 +134,7 @@ def parse_statements_request(parameters: dict, *, page_max: int):
     unknown = set(parameters) - SINGLE_PARAMETERS - QUERY_PARAMETERS
     if unknown:
         name = sorted(unknown)[0]
-        raise BadRequest(f"unknown parameter '{name}'", path=name, section=SECTION)
+        raise BadRequest(f"unknown parameter '{name}'", path=name, section="xAPI-Communication 3.2.s3.b7")
     singles = SINGLE_PARAMETERS & set(parameters)
     if singles:
         if len(singles) == 2:
