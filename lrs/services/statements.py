@@ -78,6 +78,7 @@ class StatementService:
             self._validate(statement, version, position if isinstance(payload, list) else None)
         if statement_id is not None:
             self._check_put_id(batch[0], statement_id)
+        self._check_distinct_ids(batch)  # before signatures: a cheap refusal first
         payloads = self._attachment_payloads(batch, parts, version, list_sent=isinstance(payload, list))
         stored_ms = _now_ms()
         authority = principal.authority(self._authority_home_page)
@@ -85,9 +86,6 @@ class StatementService:
         prepared = [prepare_for_storage(statement, stored=stored, authority=authority,
                                         request_version=version) for statement in batch]
         ids = [statement["id"] for statement in prepared]
-        if len(set(ids)) != len(ids):
-            raise BadRequest("the batch holds two statements with the same id", path="",
-                             section="xAPI-Communication 2.1.2.s2.b6")
         for attempt in range(_WRITE_ATTEMPTS):
             try:
                 self._store_new(principal, prepared, stored_ms, payloads)
@@ -114,6 +112,14 @@ class StatementService:
         statement["id"] = statement_id.lower()
 
     @staticmethod
+    def _check_distinct_ids(batch: list[dict]) -> None:
+        # Statements without an id get a fresh UUID each, so only the ids sent can collide.
+        sent = [statement["id"].lower() for statement in batch if "id" in statement]
+        if len(set(sent)) != len(sent):
+            raise BadRequest("the batch holds two statements with the same id", path="",
+                             section="xAPI-Communication 2.1.2.s2.b6")
+
+    @staticmethod
     def _attachment_payloads(batch: list[dict], parts, version: str, *,
                              list_sent: bool) -> list[AttachmentPart]:
         """Every attachment is a fileUrl or a part with its hash; signatures are verified
@@ -122,12 +128,16 @@ class StatementService:
             require_parts_or_file_urls(batch)
             return []
         by_hash = match_parts(batch, parts)
+        verified: set[tuple[str, bytes]] = set()  # one verification per distinct (JWS, statement)
         for position, statement in enumerate(batch):
             signature = signature_attachment(statement)
             if signature is not None and signature["sha2"].lower() in by_hash:
+                key = (signature["sha2"].lower(), orjson.dumps(statement, option=orjson.OPT_SORT_KEYS))
+                if key in verified:
+                    continue
                 prefix = f"[{position}]." if list_sent else ""
-                verify_signed_statement(statement, by_hash[signature["sha2"].lower()].content, prefix,
-                                        version)
+                verify_signed_statement(statement, by_hash[key[0]].content, prefix, version)
+                verified.add(key)
         return list(by_hash.values())
 
     def _store_new(self, principal: Principal, prepared: list[dict], stored_ms: int,
