@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 from lrs.xapi.errors import BadRequest
-from lrs.xapi.validation_formats import MAX_CONTENT_TYPE_LENGTH
+from lrs.xapi.validation_formats import MAX_CONTENT_TYPE_LENGTH, storable_content_type
 
 SECTION = "xAPI-Communication 1.5.2"
 SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"
@@ -131,9 +131,10 @@ def parse_statement_request(body: bytes, content_type_header: str) -> MultipartS
             raise BadRequest("an attachment part's content does not match its X-Experience-API-Hash",
                              path=f"[part {number}]", section="xAPI-Communication 1.5.2.s1.b4")
         content_type = headers.get("content-type", "application/octet-stream")
-        if len(content_type) > MAX_CONTENT_TYPE_LENGTH:
-            raise BadRequest(f"an attachment part's Content-Type is longer than {MAX_CONTENT_TYPE_LENGTH} "
-                             "characters", path=f"[part {number}]", section="xAPI-Communication 3.2.s3.b12")
+        if not storable_content_type(content_type):
+            raise BadRequest(f"an attachment part's Content-Type must be a media type (RFC 9110 8.3.1) of at "
+                             f"most {MAX_CONTENT_TYPE_LENGTH} characters", path=f"[part {number}]",
+                             section="xAPI-Communication 3.2.s3.b12")
         attachments.append(AttachmentPart(sha2.lower(), content_type, content))
     return MultipartStatements(statements_json, attachments)
 

@@ -30,17 +30,20 @@ SHA1_HEX = rf"{_HEX}{{40}}"
 # SHA-224, SHA-256, SHA-384 or SHA-512, hex encoded (xAPI-Communication 1.5.2).
 SHA2_HEX = rf"(?:{_HEX}{{56}}|{_HEX}{{64}}|{_HEX}{{96}}|{_HEX}{{128}})"
 
-# Internet Media Type (RFC 2046): type "/" subtype, parameters after ";" are not examined.
+# Internet Media Type (RFC 9110 8.3.1): type "/" subtype *( OWS ";" OWS [ token "=" ( token / quoted-string ) ] ),
+# printable ASCII only, so no comma list and nothing a header cannot carry. Each repetition starts at a ";"
+# and a parameter at a token character, so the expression never backtracks more than one step.
 _MEDIA_TOKEN = r"[A-Za-z0-9!#$%&'*+.^_`|~\-]+"
-MEDIA_TYPE = rf"{_MEDIA_TOKEN}/{_MEDIA_TOKEN}(?:[ \t]*;.*)?"
+_QUOTED_STRING = r'"(?:[\t !#-\[\]-~]|\\[\t -~])*"'
+MEDIA_TYPE = (rf"{_MEDIA_TOKEN}/{_MEDIA_TOKEN}"
+              rf"(?:[ \t]*;(?:[ \t]*{_MEDIA_TOKEN}=(?:{_MEDIA_TOKEN}|{_QUOTED_STRING}))?)*")
 # The longest Content-Type the LRS keeps with a document or attachment payload (its storage column).
 MAX_CONTENT_TYPE_LENGTH = 255
-_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]").search
 
 
 def storable_content_type(content_type: str) -> bool:
-    """Short enough to keep and free of control characters (RFC 9110 5.5: field values exclude CTLs)."""
-    return len(content_type) <= MAX_CONTENT_TYPE_LENGTH and _CONTROL_CHARACTER(content_type) is None
+    """Short enough to keep, and a media type the LRS can send back in a header unchanged."""
+    return len(content_type) <= MAX_CONTENT_TYPE_LENGTH and is_media_type(content_type) is not None
 
 # --- language tags (RFC 5646 section 2.1) ----------------------------------------------------
 

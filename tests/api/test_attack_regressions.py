@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from urllib.parse import urlencode
 
 import jwt
 import orjson
@@ -70,3 +71,73 @@ def test_duplicate_ids_are_refused_before_any_signature_is_verified(xapi, signer
     signed, part = _signed(signer, statement(statement_id=new_id()))
     rejected(_post_multipart(xapi, [signed, signed], [part]), "")
     assert verifications == []
+
+
+# --- Content-Type kept with a document or attachment (RFC 9110 8.3) ----------------------------
+
+STATE = "/xapi/activities/state"
+_STATE_QUERY = {"activityId": "http://example.com/activities/a", "agent": '{"mbox": "mailto:kim@example.com"}'}
+BAD_CONTENT_TYPES = ["text/plain; x=\u20ac", "text/plain; x=\u00e9", "text/plain\u2028x", "text/plain;x=, text/html",
+                     "text/html, text/plain", "text", "text/plain; x", "text/plain; x=\"open", "/plain",
+                     "text/plain; =y"]
+GOOD_CONTENT_TYPES = ["application/json", "text/plain; charset=utf-8", "application/octet-stream",
+                      "image/svg+xml", 'multipart/mixed; boundary="x y"', "text/plain;charset=UTF-8;format=flowed",
+                      'text/plain; x="a\\"b, c"']
+
+
+def _alternate_put(xapi, state_id: str, content_type: str, content: str = "hello"):
+    fields = {"Authorization": xapi.headers["Authorization"], "X-Experience-API-Version": "1.0.3",
+              **_STATE_QUERY, "stateId": state_id, "content": content, "Content-Type": content_type}
+    return xapi.http.open(STATE, method="POST", query_string={"method": "PUT"}, data=urlencode(fields),
+                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+
+@pytest.mark.parametrize("content_type", BAD_CONTENT_TYPES)
+def test_a_content_type_that_is_not_a_media_type_is_refused_through_the_alternate_syntax(xapi, content_type):  # xAPI-Communication 1.3.s3.b7, 3.2.s3.b12
+    rejected(_alternate_put(xapi, "odd", content_type), "Content-Type")
+    assert xapi.request("GET", STATE, query_string={**_STATE_QUERY, "stateId": "odd"}).status_code == 404
+
+
+@pytest.mark.parametrize("content_type", [t for t in BAD_CONTENT_TYPES if t.isascii()])
+def test_a_content_type_that_is_not_a_media_type_is_refused_on_put(xapi, content_type):  # xAPI-Communication 3.2.s3.b12
+    response = xapi.request("PUT", STATE, query_string={**_STATE_QUERY, "stateId": "odd"}, data=b"hello",
+                            headers={"Content-Type": content_type})
+    rejected(response, "Content-Type")
+
+
+@pytest.mark.parametrize("content_type", GOOD_CONTENT_TYPES)
+def test_media_types_are_kept_and_returned(xapi, content_type):  # xAPI-Communication 3.2.s3.b12
+    body = b'{"a": 1}' if content_type == "application/json" else b"hello"
+    response = xapi.request("PUT", STATE, query_string={**_STATE_QUERY, "stateId": "kept"}, data=body,
+                            headers={"Content-Type": content_type})
+    assert response.status_code == 204, response.data
+    got = xapi.request("GET", STATE, query_string={**_STATE_QUERY, "stateId": "kept"})
+    assert got.status_code == 200 and got.headers["Content-Type"] == content_type
+    assert _alternate_put(xapi, "kept-form", content_type, body.decode()).status_code == 204
+
+
+ESSAY = b"An essay about roses."
+
+
+@pytest.mark.parametrize("content_type", ["text/plain;x=, text/html", "text/plain; x"])
+def test_an_attachment_part_content_type_that_is_not_a_media_type_is_refused(xapi, content_type):  # xAPI-Communication 1.5.2.s2.b2, 3.2.s3.b12
+    sha = hashlib.sha256(ESSAY).hexdigest()
+    given = statement(attachments=[{"usageType": "http://example.com/usage/essay", "display": {"en-US": "essay"},
+                                    "contentType": "text/plain", "length": len(ESSAY), "sha2": sha}])
+    rejected(_post_multipart(xapi, [given], [AttachmentPart(sha, content_type, ESSAY)]), "[part 1]")
+
+
+@pytest.mark.parametrize("content_type", ["text/plain;x=, text/html", "text/plain; x", "text/plain\u2028"])
+def test_a_declared_attachment_content_type_that_is_not_a_media_type_is_refused(xapi, content_type):  # xAPI-Data 2.4.11
+    given = statement(attachments=[{"usageType": "http://example.com/usage/essay", "display": {"en-US": "essay"},
+                                    "contentType": content_type, "length": 1, "sha2": "0" * 64,
+                                    "fileUrl": "http://example.com/essay"}])
+    rejected(xapi.post_statements(given), "attachments[0].contentType")
+
+
+@pytest.mark.parametrize("content_type", GOOD_CONTENT_TYPES)
+def test_declared_attachment_media_types_are_accepted(xapi, content_type):  # xAPI-Data 2.4.11
+    given = statement(attachments=[{"usageType": "http://example.com/usage/essay", "display": {"en-US": "essay"},
+                                    "contentType": content_type, "length": 1, "sha2": "0" * 64,
+                                    "fileUrl": "http://example.com/essay"}])
+    assert xapi.post_statements(given).status_code == 200
