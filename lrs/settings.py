@@ -56,6 +56,9 @@ class Settings:
     # Reverse proxies in front of the server whose X-Forwarded-For is believed (0: none, the peer address
     # is the client's). Behind a TLS proxy set it to 1, or every client shares the proxy's failure counts.
     trusted_proxies: int = 0
+    # Distinct filter terms (agents, activities, verbs, registrations) one statement request may name:
+    # each new one is a dictionary insert, and past this a request outlives the worker (413).
+    max_terms_per_request: int = 50_000
 
     def __post_init__(self) -> None:
         if not self.secret_key:
@@ -91,6 +94,7 @@ class Settings:
             auth_failure_limit=int(_env("LRS_AUTH_FAILURE_LIMIT", str(defaults.auth_failure_limit))),
             auth_failure_window=float(_env("LRS_AUTH_FAILURE_WINDOW", str(defaults.auth_failure_window))),
             trusted_proxies=int(_env("LRS_TRUSTED_PROXIES", str(defaults.trusted_proxies))),
+            max_terms_per_request=int(_env("LRS_MAX_TERMS_PER_REQUEST", str(defaults.max_terms_per_request))),
         )
 
     def with_overrides(self, **changes) -> "Settings":

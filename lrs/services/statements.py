@@ -15,7 +15,8 @@ from lrs.xapi.attachments import (AttachmentPart, declared_attachments, match_pa
                                   require_parts_or_file_urls)
 from lrs.xapi.activity_definitions import activities_in, definitions_in, merge_definition
 from lrs.xapi.comparison import statements_match
-from lrs.xapi.errors import BadRequest, Conflict, NotFound, ServiceUnavailable
+from lrs.settings import Settings
+from lrs.xapi.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, ServiceUnavailable
 from lrs.xapi.filter_terms import filter_terms, statement_ref_target, voided_target
 from lrs.xapi.formats import parse_accept_language, to_canonical, to_ids
 from lrs.xapi.scopes import DEFINE_ACTIVITIES, WRITE_STATEMENTS, allows, require, statement_reach
@@ -51,12 +52,14 @@ def _now_ms() -> int:
 
 class StatementService:
     def __init__(self, storage: StatementStorage, definitions: ActivityDefinitionStorage,
-                 cursors: CursorCodec, *, authority_home_page: str, page_max: int):
+                 cursors: CursorCodec, *, authority_home_page: str, page_max: int,
+                 max_terms_per_request: int = Settings.max_terms_per_request):
         self._storage = storage
         self._definitions = definitions
         self._cursors = cursors
         self._authority_home_page = authority_home_page
         self._page_max = page_max
+        self.max_terms_per_request = max_terms_per_request
         # (store id, activity id) -> canonical definition as this process last wrote or read it.
         self._definition_cache: dict[tuple[int, str], dict] = {}
 
@@ -174,10 +177,23 @@ class StatementService:
                                    ref_target=statement_ref_target(statement),
                                    voids=voided_target(statement))
                    for statement in new]
+        self._check_term_count(records)
         self._storage.insert(principal.store_id, records, stored_ms=stored_ms,
                              credential_id=principal.credential_id, payloads=payloads)
         if allows(principal.scopes, DEFINE_ACTIVITIES):  # whose definitions become canonical
             self._update_definitions(principal.store_id, new, stored_ms)
+
+    def _check_term_count(self, records: list[StatementRecord]) -> None:
+        """Each new term costs a dictionary insert; past the limit one request would outlive the worker."""
+        limit = self.max_terms_per_request
+        if sum(len(record.terms) for record in records) <= limit:  # the common case, without a set
+            return
+        distinct = len({value for record in records for value, _role in record.terms})
+        if distinct > limit:
+            raise PayloadTooLarge(f"the request names {distinct} distinct agents, activities, verbs and "
+                                  f"registrations; this LRS takes at most {limit} per request "
+                                  "(LRS_MAX_TERMS_PER_REQUEST)", path="",
+                                  section="xAPI-Communication 1.5.2.s3.b7")
 
     def _check_voiding(self, store_id: int, prepared: list[dict], existing: dict) -> None:
         """A voiding statement cannot itself be voided (xAPI-Data 2.3.2)."""

@@ -141,3 +141,49 @@ def test_declared_attachment_media_types_are_accepted(xapi, content_type):  # xA
                                     "contentType": content_type, "length": 1, "sha2": "0" * 64,
                                     "fileUrl": "http://example.com/essay"}])
     assert xapi.post_statements(given).status_code == 200
+
+
+# --- filter terms per request (xAPI-Communication 1.5.2.s3.b7) ---------------------------------
+
+SMALL_TERM_LIMIT = 200
+
+
+@pytest.fixture
+def few_terms(app):
+    """The app's statement service with a small LRS_MAX_TERMS_PER_REQUEST, restored afterwards."""
+    service = app.extensions["lrs"].statements
+    kept = service.max_terms_per_request
+    service.max_terms_per_request = SMALL_TERM_LIMIT
+    yield
+    service.max_terms_per_request = kept
+
+
+def _group(members: int) -> dict:
+    tag = new_id()[:8]
+    return {"objectType": "Group", "name": "crowd",
+            "member": [{"mbox": f"mailto:m{n}-{tag}@example.com"} for n in range(members)]}
+
+
+def test_a_request_with_more_filter_terms_than_allowed_is_413(xapi, few_terms):  # xAPI-Communication 1.5.2.s3.b7
+    given = statement(actor=_group(SMALL_TERM_LIMIT + 1), statement_id=new_id())
+    error = rejected(xapi.post_statements(given), "", status=413)
+    assert error["section"] == "xAPI-Communication 1.5.2.s3.b7" and str(SMALL_TERM_LIMIT) in error["message"]
+    assert xapi.get_statements(statementId=given["id"]).status_code == 404
+
+
+def test_a_request_just_under_the_term_limit_is_stored(xapi, few_terms):  # xAPI-Communication 1.5.2.s3.b7
+    # The group's members plus the group itself, the verb and the activity stay within the limit.
+    given = statement(actor=_group(SMALL_TERM_LIMIT - 10), statement_id=new_id())
+    assert xapi.post_statements(given).status_code == 200
+    assert xapi.get_statements(statementId=given["id"]).status_code == 200
+
+
+def test_the_default_term_limit_accepts_a_realistic_batch(xapi):  # xAPI-Communication 2.1.2
+    tag = new_id()[:8]
+    batch = [statement(actor={"mbox": f"mailto:learner{n}-{tag}@example.com"},
+                       activity=f"http://example.com/activities/{tag}/{n % 50}",
+                       context={"registration": new_id(), "contextActivities": {"parent": [
+                           {"id": f"http://example.com/courses/{tag}"}]}})
+             for n in range(1000)]
+    response = xapi.post_statements(batch)
+    assert response.status_code == 200 and len(response.get_json()) == 1000
