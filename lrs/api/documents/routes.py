@@ -28,87 +28,159 @@ blueprints = [blueprint]
 ACTIVITY_ID = query_parameter("activityId", "The Activity the documents belong to", IRI, required=True)
 AGENT_PARAMETER = json_query_parameter("agent", "The Agent (or identified Group) the documents belong to",
                                        AGENT, required=True)
+_AGENT_ONLY = {**AGENT, "properties": {**AGENT["properties"],
+                                       "objectType": {"type": "string", "enum": ["Agent"]}}}
 PROFILE_AGENT = json_query_parameter("agent", "The Agent the profile documents belong to (not a Group)",
-                                     {**AGENT, "properties": {**AGENT["properties"],
-                                                              "objectType": {"type": "string", "enum": ["Agent"]}}},
-                                     required=True)
+                                     _AGENT_ONLY, required=True)
 REGISTRATION = query_parameter("registration", "The registration the State belongs to", UUID)
-SINCE = query_parameter("since", "List only the ids of documents stored after this moment (without a "
-                                 "document id)", TIMESTAMP)
-IF_MATCH = header_parameter("If-Match", "Write only if the stored document has this ETag (xAPI-Communication 1.1)",
+SINCE = query_parameter("since", "Without a document id: list only documents stored after this moment",
+                        TIMESTAMP)
+IF_MATCH = header_parameter("If-Match", "Only if the stored document has this ETag (xAPI-Communication 1.1)",
                             {"type": "string"})
-IF_NONE_MATCH = header_parameter("If-None-Match", "'*': write only if no document is stored (xAPI-Communication 1.1)",
+IF_NONE_MATCH = header_parameter("If-None-Match", "'*': only if no document is stored (xAPI-Communication 1.1)",
                                  {"type": "string"})
-DOCUMENT_OR_IDS = {"application/json": {"schema": {"description": "the stored JSON document, or (without a "
-                                                                  "document id) the array of stored ids"}},
-                   "*/*": {"schema": {"type": "string", "format": "binary",
-                                      "description": "the stored document, with the Content-Type it was stored with"}}}
-ANY_DOCUMENT = {"*/*": {"schema": {"type": "string", "format": "binary", "description": "a document of any type"}},
+_BINARY = {"type": "string", "format": "binary"}
+DOCUMENT_OR_IDS = {
+    "application/json": {"schema": {"description": "the stored JSON document, or (without a document id) "
+                                                   "the array of the stored documents' ids"}},
+    "*/*": {"schema": {**_BINARY, "description": "the stored document, with the Content-Type it was stored with"}},
+}
+ANY_DOCUMENT = {"*/*": {"schema": {**_BINARY, "description": "a document of any media type"}},
                 "application/json": {"schema": {"description": "any JSON"}},
-                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+                "application/octet-stream": {"schema": _BINARY},
                 "text/plain": {"schema": {"type": "string"}}}
-JSON_OBJECT = {"application/json": {"schema": {"type": "object",
-                                               "description": "merged into a stored JSON object, property by "
-                                                              "property (xAPI-Communication 2.2.s7)"}}}
+JSON_OBJECT = {"application/json": {"schema": {
+    "type": "object", "description": "merged into the stored JSON object, property by property "
+                                     "(xAPI-Communication 2.2.s7)"}}}
 
 
-def _document_id(name: str, *, required: bool) -> dict:
-    return query_parameter(name, "The document's id" + ("" if required else "; without it, the operation is on "
-                                                        "every document of the scope"), {"type": "string"},
-                           required=required)
+class _DocumentOperations:
+    """The documentation of a document resource's four operations, as one decorator per method."""
+
+    def __init__(self, document_id: str, scope: tuple[dict, ...], *, delete_many: bool):
+        self.document_id = document_id
+        self.delete_many = delete_many
+        optional_id = query_parameter(document_id, "The document's id; without it, the scope's documents",
+                                      {"type": "string"})
+        required_id = query_parameter(document_id, "The document's id", {"type": "string"}, required=True)
+        self._get = [blueprint.query(*scope, optional_id, SINCE),
+                     blueprint.answers(200, "The document, or the ids of the scope's documents",
+                                       content=DOCUMENT_OR_IDS,
+                                       headers={"ETag": ETAG, "Last-Modified": {**LAST_MODIFIED, "required": False}}),
+                     blueprint.errors(404)]
+        write = [blueprint.query(*scope, required_id, IF_MATCH, IF_NONE_MATCH),
+                 blueprint.answers(204, "Stored"), blueprint.errors(409, 412)]
+        self._put = [*write, blueprint.body(ANY_DOCUMENT, description="The document (may be empty)",
+                                            required=False)]
+        self._post = [*write, blueprint.body(JSON_OBJECT, description="A JSON object to merge into the stored one")]
+        self._delete = [blueprint.query(*scope, optional_id if delete_many else required_id, IF_MATCH, IF_NONE_MATCH),
+                        blueprint.answers(204, "Deleted"), blueprint.errors(409, 412)]
+
+    @staticmethod
+    def _apply(decorators, function):
+        for decorator in decorators:
+            function = decorator(function)
+        return function
+
+    def get(self, function):
+        return self._apply(self._get, function)
+
+    def put(self, function):
+        return self._apply(self._put, function)
+
+    def post(self, function):
+        return self._apply(self._post, function)
+
+    def delete(self, function):
+        return self._apply(self._delete, function)
+
+    def handle(self, read_scope):
+        scope, parameters = read_scope()
+        return _dispatch(scope, parameters.get(self.document_id), parameters.get("since"),
+                         delete_many=self.delete_many)
 
 
-def _documented(blueprint, document_id: str, scope: tuple[dict, ...], *, delete_many: bool):
-    """The four operations of a document resource, as decorators for get, put, post and delete."""
-    listing = blueprint.query(*scope, _document_id(document_id, required=False), SINCE)
-    get = [listing, blueprint.answers(200, "The document, or the ids of the scope's documents", content=DOCUMENT_OR_IDS,
-                                      headers={"ETag": ETAG, "Last-Modified": {**LAST_MODIFIED, "required": False}}),
-           blueprint.errors(404)]
-    write = [blueprint.query(*scope, _document_id(document_id, required=True), IF_MATCH, IF_NONE_MATCH),
-             blueprint.answers(204, "Stored"), blueprint.errors(409, 412)]
-    put = [*write, blueprint.body(ANY_DOCUMENT, description="The document, of any media type (may be empty)",
-                                  required=False)]
-    post = [*write, blueprint.body(JSON_OBJECT, description="A JSON object to merge into the stored one")]
-    delete = [blueprint.query(*scope, _document_id(document_id, required=not delete_many), IF_MATCH, IF_NONE_MATCH),
-              blueprint.answers(204, "Deleted"), blueprint.errors(409, 412)]
-    return {"get": get, "put": put, "post": post, "delete": delete}
+# Only State deletes every document of a scope at once (xAPI-Communication 2.3.s3).
+STATE = _DocumentOperations("stateId", (ACTIVITY_ID, AGENT_PARAMETER, REGISTRATION), delete_many=True)
+ACTIVITY_PROFILE = _DocumentOperations("profileId", (ACTIVITY_ID,), delete_many=False)
+AGENT_PROFILE = _DocumentOperations("profileId", (PROFILE_AGENT,), delete_many=False)
 
 
-def _apply(decorators, function):
-    for decorator in decorators:
-        function = decorator(function)
-    return function
+@blueprint.route("/activities/state")
+class State(MethodView):
+    @STATE.get
+    def get(self):
+        """One State document by stateId, or the ids of an Activity and Agent's State documents."""
+        return STATE.handle(_state_scope)
+
+    @STATE.put
+    def put(self):
+        """Store a State document, replacing any stored one."""
+        return STATE.handle(_state_scope)
+
+    @STATE.post
+    def post(self):
+        """Merge a JSON object into the stored JSON State document, or store it."""
+        return STATE.handle(_state_scope)
+
+    @STATE.delete
+    def delete(self):
+        """Delete one State document, or all of an Activity and Agent's (in a registration)."""
+        return STATE.handle(_state_scope)
 
 
-def _document_resource(path: str, *, document_id: str, scope: tuple[dict, ...], summary: str):
-    """A MethodView for a document resource whose handler is `read_scope() -> (scope, parameters)`."""
-    delete_many = document_id == "stateId"  # only State deletes every document of a scope (xAPI-Communication 2.3)
-    documented = _documented(blueprint, document_id, scope, delete_many=delete_many)
+@blueprint.route("/activities/profile")
+class ActivityProfile(MethodView):
+    @ACTIVITY_PROFILE.get
+    def get(self):
+        """One Activity Profile document by profileId, or the ids of an Activity's profile documents."""
+        return ACTIVITY_PROFILE.handle(_activity_profile_scope)
 
-    def register(read_scope):
-        def operation(method: str, description: str):
-            def handler(self):
-                document_scope, parameters = read_scope()
-                return _dispatch(document_scope, parameters.get(document_id), parameters.get("since"),
-                                 delete_many=delete_many)
-            handler.__doc__ = f"{summary}: {description}"
-            return _apply(documented[method], handler)
+    @ACTIVITY_PROFILE.put
+    def put(self):
+        """Store an Activity Profile document, replacing any stored one."""
+        return ACTIVITY_PROFILE.handle(_activity_profile_scope)
 
-        view = type(read_scope.__name__.title().replace("_", ""), (MethodView,), {
-            "get": operation("get", "one document by its id, or the ids of the scope's documents"),
-            "put": operation("put", "store a document, replacing any stored one"),
-            "post": operation("post", "merge a JSON object into the stored JSON document, or store it"),
-            "delete": operation("delete", "delete one document" + (", or all of the scope's" if delete_many else "")),
-        })
-        blueprint.route(path)(view)
-        return read_scope
-    return register
+    @ACTIVITY_PROFILE.post
+    def post(self):
+        """Merge a JSON object into the stored JSON Activity Profile document, or store it."""
+        return ACTIVITY_PROFILE.handle(_activity_profile_scope)
+
+    @ACTIVITY_PROFILE.delete
+    def delete(self):
+        """Delete one Activity Profile document."""
+        return ACTIVITY_PROFILE.handle(_activity_profile_scope)
 
 
-@_document_resource("/activities/state", document_id="stateId", scope=(ACTIVITY_ID, AGENT_PARAMETER, REGISTRATION),
-                    summary="State (xAPI-Communication 2.3)")
-def state_scope():
-    """An Activity and Agent's State, optionally of one registration."""
+@blueprint.route("/agents/profile")
+class AgentProfile(MethodView):
+    @AGENT_PROFILE.get
+    def get(self):
+        """One Agent Profile document by profileId, or the ids of an Agent's profile documents."""
+        return AGENT_PROFILE.handle(_agent_profile_scope)
+
+    @AGENT_PROFILE.put
+    def put(self):
+        """Store an Agent Profile document, replacing any stored one."""
+        return AGENT_PROFILE.handle(_agent_profile_scope)
+
+    @AGENT_PROFILE.post
+    def post(self):
+        """Merge a JSON object into the stored JSON Agent Profile document, or store it."""
+        return AGENT_PROFILE.handle(_agent_profile_scope)
+
+    @AGENT_PROFILE.delete
+    def delete(self):
+        """Delete one Agent Profile document."""
+        return AGENT_PROFILE.handle(_agent_profile_scope)
+
+
+def _documents() -> DocumentService:
+    return current_app.extensions["lrs"].documents
+
+
+def _state_scope():
+    """An Activity and Agent's State, optionally of one registration (xAPI-Communication 2.3)."""
     parameters = _parameters(required=("activityId", "agent"), optional=("registration",),
                              document_parameter="stateId", section="xAPI-Communication 2.3.s3")
     registration = parameters.get("registration")
@@ -119,9 +191,7 @@ def state_scope():
     return scope, parameters
 
 
-@_document_resource("/activities/profile", document_id="profileId", scope=(ACTIVITY_ID,),
-                    summary="Activity Profile (xAPI-Communication 2.7)")
-def activity_profile_scope():
+def _activity_profile_scope():
     parameters = _parameters(required=("activityId",), document_parameter="profileId",
                              section="xAPI-Communication 2.7.s3")
     scope = DocumentScope(kind=DocumentKind.ACTIVITY_PROFILE,
@@ -129,9 +199,7 @@ def activity_profile_scope():
     return scope, parameters
 
 
-@_document_resource("/agents/profile", document_id="profileId", scope=(PROFILE_AGENT,),
-                    summary="Agent Profile (xAPI-Communication 2.6)")
-def agent_profile_scope():
+def _agent_profile_scope():
     parameters = _parameters(required=("agent",), document_parameter="profileId",
                              section="xAPI-Communication 2.6.s3")
     agent = parse_agent_parameter(parameters["agent"])
@@ -139,12 +207,6 @@ def agent_profile_scope():
         raise BadRequest("'agent' must be an Agent, not a Group: use the Group's identifier in an Agent",
                          path="agent.objectType", section="xAPI-Communication 2.6.s3")
     return DocumentScope(kind=DocumentKind.AGENT_PROFILE, agent_key=ifi_key(agent)), parameters
-
-
-
-
-def _documents() -> DocumentService:
-    return current_app.extensions["lrs"].documents
 
 
 def _parameters(*, required: tuple[str, ...], document_parameter: str, section: str,
