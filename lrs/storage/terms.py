@@ -1,7 +1,8 @@
 """Interning of filter terms (IRIs, agent IFIs, registrations) into integer ids, and purging the unused.
 
 Ids are never reused: PostgreSQL takes them from a sequence; SQLite gives a new row the largest rowid
-plus one, so a purge never deletes the term with the largest id (sqlite.org/autoinc.html). Each process
+plus one, so a purge never deletes the term with the largest id (sqlite.org/autoinc.html): it overwrites
+that row's value with a placeholder instead, so the erased value is gone and the id stays taken. Each process
 caches value -> id for its writes, under the term generation it read first. A purge step deletes
 terms under an exclusive lock and bumps the generation in the same transaction; every statement write
 checks the generation in its own transaction after the shared side of that lock (statements.py), so an
@@ -27,6 +28,8 @@ _PURGE_CHUNK = 1000
 # exclusive one. Two-int keys never collide with the bigint statement-id keys (statements.py).
 PURGE_LOCK = (0x4C5253, 1)  # "LRS", 1
 GENERATION_SQL = "SELECT generation FROM term_generation WHERE id = 1"
+# No term kind starts with "-" (lrs/xapi/filter_terms.py); the id keeps each placeholder unique.
+PLACEHOLDER_PREFIX = "-purged-"
 
 
 class StaleTerms(Exception):
@@ -193,17 +196,27 @@ class TermPurge:
             unused = self._unused(connection, store_ids, candidates, keep=highest)
             if not unused:
                 return 0
-            connection.exec_driver_sql(
-                f"DELETE FROM terms WHERE id IN ({', '.join(str(int(term_id)) for term_id in unused)})")
+            deleted = [term_id for term_id in unused if term_id != highest or connection.dialect.name == "postgresql"]
+            if deleted:
+                connection.exec_driver_sql(
+                    f"DELETE FROM terms WHERE id IN ({', '.join(str(int(term_id)) for term_id in deleted)})")
+            if len(deleted) < len(unused):  # SQLite's largest id: keep the row, drop its value
+                connection.execute(terms.update().where(terms.c.id == highest)
+                                   .values(value=f"{PLACEHOLDER_PREFIX}{int(highest)}"))
             connection.exec_driver_sql("UPDATE term_generation SET generation = generation + 1 WHERE id = 1")
             return len(unused)
 
     @staticmethod
     def _unused(connection, store_ids: list[int], ids: list[int], *, keep: int | None) -> list[int]:
-        """The ids among `ids` that no statement_index row uses; never `keep` (SQLite's largest rowid)."""
+        """The ids among `ids` that no statement_index row uses; `keep` (SQLite's largest rowid) only
+        while it still holds a real value."""
         if not ids:
             return []
-        candidates = [term_id for term_id in ids if term_id != keep or connection.dialect.name == "postgresql"]
+        candidates = list(ids)
+        if keep in candidates and connection.dialect.name != "postgresql":
+            value = connection.execute(select(terms.c.value).where(terms.c.id == keep)).scalar()
+            if value is None or value.startswith(PLACEHOLDER_PREFIX):
+                candidates.remove(keep)
         if not store_ids:
             return candidates
         stores = ", ".join(str(int(store_id)) for store_id in store_ids)

@@ -187,3 +187,28 @@ def test_the_default_term_limit_accepts_a_realistic_batch(xapi):  # xAPI-Communi
              for n in range(1000)]
     response = xapi.post_statements(batch)
     assert response.status_code == 200 and len(response.get_json()) == 1000
+
+
+# --- erasure then `lrs terms purge` (docs/security.md, GDPR erasure) ----------------------------
+
+def test_purge_removes_the_erased_identifier_even_when_it_is_the_newest_term(app, xapi, store_credential):  # docs/security.md: erasure
+    services = app.extensions["lrs"]
+    assert xapi.post_statements(statement()).status_code == 200  # the verb and activity terms exist first
+    who = f"mailto:last-{new_id()[:8]}@example.com"
+    assert xapi.post_statements(statement(actor={"mbox": who})).status_code == 200
+    with services.engines.read.connect() as connection:
+        newest = connection.exec_driver_sql("SELECT id, value FROM terms ORDER BY id DESC LIMIT 1").one()
+    assert who in newest.value  # the scenario: the erased person's term is the newest one
+    services.administration.erase_agent("test:pytest", store_credential.store_id, {"mbox": who}, dry_run=False)
+    services.administration.purge_terms("test:pytest", dry_run=False)
+    with services.engines.read.connect() as connection:
+        values = connection.exec_driver_sql("SELECT value FROM terms").scalars().all()
+        highest = connection.exec_driver_sql("SELECT max(id) FROM terms").scalar()
+    assert not [value for value in values if who[7:] in value]
+    if services.engines.write.dialect.name == "sqlite":
+        assert highest == newest.id  # the row stays, so SQLite never hands out that id again
+    # A second purge finds nothing more to do, and a new term still gets a new id.
+    assert services.administration.purge_terms("test:pytest", dry_run=True).unused == 0
+    assert xapi.post_statements(statement(actor={"mbox": f"mailto:again-{new_id()[:8]}@example.com"})).status_code == 200
+    with services.engines.read.connect() as connection:
+        assert connection.exec_driver_sql("SELECT max(id) FROM terms").scalar() > newest.id
