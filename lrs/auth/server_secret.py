@@ -36,11 +36,13 @@ def load_or_create_secret(data_dir: Path) -> tuple[str, str]:
     """(secret, where it came from). Made once, readable by this user only; racing processes all read the
     first one written, since it appears under its name only complete (a hard link of a written file)."""
     path = Path(os.path.abspath(data_dir / SECRET_FILE_NAME))  # logged: an absolute path says which file
-    if path.exists():
+    if os.path.lexists(path):
+        _check_directory(data_dir)
         return _read(path), f"kept in {path}"
     draft = data_dir / f".{SECRET_FILE_NAME}.{os.getpid()}.{secrets.token_hex(4)}"
     try:
         data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _check_directory(data_dir)
         descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as error:
         raise UnsafeSecret(f"cannot keep a generated secret in {data_dir} ({error.strerror}); make LRS_DATA_DIR "
@@ -60,7 +62,27 @@ def load_or_create_secret(data_dir: Path) -> tuple[str, str]:
     return _read(path), ("generated and kept in " if made_here else "kept in ") + str(path)
 
 
+def _check_directory(data_dir: Path) -> None:
+    """Whoever can write the directory can swap the file: only this user may."""
+    status = os.stat(data_dir)
+    if status.st_uid != os.geteuid():
+        raise UnsafeSecret(f"{data_dir} is owned by another user; the server secret is kept only in a "
+                           f"directory this user owns")
+    if status.st_mode & 0o022:
+        raise UnsafeSecret(f"{data_dir} is writable by other users; make it private (chmod 700 {data_dir})")
+
+
 def _read(path: Path) -> str:
-    if path.stat().st_mode & 0o077:
-        raise UnsafeSecret(f"{path} may be read by other users; make it private (chmod 600 {path})")
-    return checked_secret(path.read_text().strip(), str(path))
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError as error:
+        if os.path.islink(path):
+            raise UnsafeSecret(f"{path} is a symbolic link; the server secret must be a regular file") from error
+        raise UnsafeSecret(f"cannot read {path} ({error.strerror})") from error
+    with os.fdopen(descriptor) as secret_file:
+        status = os.fstat(secret_file.fileno())
+        if status.st_uid != os.geteuid():
+            raise UnsafeSecret(f"{path} is owned by another user; the server secret must be this user's file")
+        if status.st_mode & 0o077:
+            raise UnsafeSecret(f"{path} may be read by other users; make it private (chmod 600 {path})")
+        return checked_secret(secret_file.read().strip(), str(path))
