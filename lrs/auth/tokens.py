@@ -53,5 +53,7 @@ class TokenIssuer:
             raise Unauthorized("the access token has expired", section="xAPI-Communication 4.2") from None
         except jwt.InvalidTokenError:
             raise Unauthorized("the access token is not valid", section="xAPI-Communication 4.2") from None
+        if not (isinstance(claims["sub"], str) and isinstance(claims["scope"], str)):
+            raise Unauthorized("the access token is not valid", section="xAPI-Communication 4.2")
         return TokenClaims(credential_key=claims["sub"], scopes=frozenset(claims["scope"].split()),
                            expires_at=claims["exp"])
