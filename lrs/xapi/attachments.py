@@ -13,7 +13,7 @@ SECTION = "xAPI-Communication 1.5.2"
 SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"
 # RFC 2046 section 5.1.1: 1 to 70 bchars, not ending in a space.
 _BOUNDARY = re.compile(r"[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]")
-_HASHES_BY_HEX_LENGTH = {64: hashlib.sha256, 96: hashlib.sha384, 128: hashlib.sha512}
+_HASHES_BY_HEX_LENGTH = {56: hashlib.sha224, 64: hashlib.sha256, 96: hashlib.sha384, 128: hashlib.sha512}
 
 
 @dataclass(frozen=True)

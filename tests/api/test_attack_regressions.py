@@ -212,3 +212,15 @@ def test_purge_removes_the_erased_identifier_even_when_it_is_the_newest_term(app
     assert xapi.post_statements(statement(actor={"mbox": f"mailto:again-{new_id()[:8]}@example.com"})).status_code == 200
     with services.engines.read.connect() as connection:
         assert connection.exec_driver_sql("SELECT max(id) FROM terms").scalar() > newest.id
+
+
+@pytest.mark.parametrize("algorithm", ["sha224", "sha256", "sha384", "sha512"])
+def test_an_attachment_part_is_matched_by_any_sha2_size(xapi, algorithm):  # xAPI-Data 2.4.11 (sha2: SHA-2 of any size)
+    sha = hashlib.new(algorithm, ESSAY).hexdigest()
+    given = statement(statement_id=new_id(), attachments=[{
+        "usageType": "http://example.com/usage/essay", "display": {"en-US": "essay"}, "contentType": "text/plain",
+        "length": len(ESSAY), "sha2": sha}])
+    response = _post_multipart(xapi, [given], [AttachmentPart(sha, "text/plain", ESSAY)])
+    assert response.status_code == 200, response.data[:300]
+    fetched = xapi.get_statements(statementId=given["id"], attachments="true")
+    assert fetched.status_code == 200 and ESSAY in fetched.data
