@@ -14,6 +14,7 @@ from flask_smorest import Api, Blueprint
 from marshmallow import Schema, fields
 
 from lrs.xapi import validation_formats as formats
+from lrs.xapi.ignored_parameters import IGNORED_PARAMETERS
 from lrs.xapi.versions import VERSION_HEADER
 
 
@@ -110,6 +111,10 @@ def header_parameter(name: str, description: str, schema: dict, *, required: boo
 VERSION_PARAMETER = header_parameter(
     VERSION_HEADER, "The xAPI version the client speaks (xAPI-Communication 3.3.s3.b2)",
     {"type": "string", "enum": ["1.0.0", "1.0.1", "1.0.2", "1.0.3", "2.0.0"]}, required=True)
+# Recognised and ignored on every xAPI resource (lrs.xapi.ignored_parameters).
+IGNORED = tuple(query_parameter(name, "Ignored (some clients add it to defeat caches)", {"type": "string"})
+                for name in sorted(IGNORED_PARAMETERS))
+
 # The About resource answers whatever the header says (xAPI-Communication 2.8.s5.b4).
 PUBLIC_VERSION_PARAMETER = header_parameter(
     VERSION_HEADER, "The xAPI version the client speaks: the answer is in that version when this LRS speaks it, "
@@ -150,12 +155,12 @@ class LrsApi(Api):
 
 class DocumentedBlueprint(Blueprint):
     """A flask-smorest Blueprint whose every operation also gets the blueprint's shared documentation:
-    `security`, `shared_errors` (statuses), `header_parameters`, and `every_answer_headers` on every answer."""
+    `security`, `shared_errors` (statuses), `shared_parameters`, and `every_answer_headers` on every answer."""
 
     def __init__(self, *args, security: list | None = None, shared_errors: tuple[int, ...] = (),
-                 header_parameters: tuple[dict, ...] = (), every_answer_headers: dict | None = None, **kwargs):
+                 shared_parameters: tuple[dict, ...] = (), every_answer_headers: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self._shared = {"security": security, "errors": shared_errors, "parameters": list(header_parameters),
+        self._shared = {"security": security, "errors": shared_errors, "parameters": list(shared_parameters),
                         "headers": every_answer_headers or {}}
         self._prepare_doc_cbks.append(self._prepare_shared_doc)
 

@@ -8,7 +8,8 @@ from flask import current_app, g, request
 
 from lrs.api.admin_origin import is_admin_path
 from lrs.api.alternate_syntax import ERROR_KEY as ALTERNATE_SYNTAX_ERROR
-from lrs.api.openapi import PUBLIC_VERSION_PARAMETER, VERSION, VERSION_PARAMETER, DocumentedBlueprint
+from lrs.api.openapi import (IGNORED, PUBLIC_VERSION_PARAMETER, VERSION, VERSION_PARAMETER,
+                             DocumentedBlueprint)
 from lrs.api.responses import ADMIN_CHALLENGE, XAPI_CHALLENGE, error_response
 from lrs.auth.principal import Principal
 from lrs.xapi.errors import BadRequest, XapiError
@@ -31,11 +32,11 @@ class XapiBlueprint(DocumentedBlueprint):
     def __init__(self, *args, public: bool = False, **kwargs):
         if public:
             documentation = {"security": [], "every_answer_headers": {VERSION_HEADER: VERSION},
-                             "header_parameters": (PUBLIC_VERSION_PARAMETER,)}
+                             "shared_parameters": (PUBLIC_VERSION_PARAMETER,)}
         else:
             documentation = {"security": XAPI_SECURITY, "shared_errors": XAPI_ERRORS,
                              "every_answer_headers": {VERSION_HEADER: VERSION},
-                             "header_parameters": (VERSION_PARAMETER,)}
+                             "shared_parameters": (VERSION_PARAMETER, *IGNORED)}
         super().__init__(*args, **documentation, **kwargs)
         self.before_request(self._reject_bad_alternate_syntax)
         if public:

@@ -39,6 +39,8 @@ IF_MATCH = header_parameter("If-Match", "Only if the stored document has this ET
                             {"type": "string"})
 IF_NONE_MATCH = header_parameter("If-None-Match", "'*': only if no document is stored (xAPI-Communication 1.1)",
                                  {"type": "string"})
+# Any text but U+0000, which the id columns cannot hold (lrs.xapi.documents).
+DOCUMENT_ID = {"type": "string", "pattern": r"^[^\x00]*$"}
 _BINARY = {"type": "string", "format": "binary"}
 DOCUMENT_OR_IDS = {
     "application/json": {"schema": {"description": "the stored JSON document, or (without a document id) "
@@ -61,8 +63,8 @@ class _DocumentOperations:
         self.document_id = document_id
         self.delete_many = delete_many
         optional_id = query_parameter(document_id, "The document's id; without it, the scope's documents",
-                                      {"type": "string"})
-        required_id = query_parameter(document_id, "The document's id", {"type": "string"}, required=True)
+                                      DOCUMENT_ID)
+        required_id = query_parameter(document_id, "The document's id", DOCUMENT_ID, required=True)
         self._get = [blueprint.query(*scope, optional_id, SINCE),
                      blueprint.answers(200, "The document, or the ids of the scope's documents",
                                        content=DOCUMENT_OR_IDS,

@@ -34,8 +34,6 @@ MULTIPART = {"multipart/mixed": {"schema": {
     "type": "string", "format": "binary",
     "description": "First part application/json: the statement(s); then each attachment's payload with "
                    "X-Experience-API-Hash (its sha2) and Content-Transfer-Encoding: binary (xAPI-Communication 1.5.2)"}}}
-IGNORED = tuple(query_parameter(name, "Ignored (cache busting by some clients)", {"type": "string"})
-                for name in sorted(IGNORED_PARAMETERS))
 BOOLEAN = {"type": "string", "enum": ["true", "false"], "default": "false"}
 QUERY = (
     query_parameter("statementId", "One statement by id; then only attachments and format may be added "
@@ -56,7 +54,6 @@ QUERY = (
     query_parameter("attachments", "true: multipart/mixed with the attachment payloads", BOOLEAN),
     query_parameter("ascending", "Oldest first", BOOLEAN),
     query_parameter("more", "The `more` of a previous page; no other parameter with it", {"type": "string"}),
-    *IGNORED,
 )
 STATEMENT_RESULT = {"type": "object", "description": "a Statement (with statementId or voidedStatementId) or a "
                                                      "StatementResult: {statements: [...], more: IRL or ''}"}
@@ -104,7 +101,7 @@ def _read_statements():
 @blueprint.route("/statements")
 class Statements(MethodView):
     @blueprint.every_answer({"X-Experience-API-Consistent-Through": CONSISTENT_THROUGH})
-    @blueprint.query(query_parameter("statementId", "The statement's id", UUID, required=True), *IGNORED)
+    @blueprint.query(query_parameter("statementId", "The statement's id", UUID, required=True))
     @blueprint.body({"application/json": {"schema": STATEMENT}, **MULTIPART}, description="One statement")
     @blueprint.answers(204, "Stored (or the same statement was already stored under this id)")
     @blueprint.errors(409)
@@ -121,7 +118,6 @@ class Statements(MethodView):
         return "", 204
 
     @blueprint.every_answer({"X-Experience-API-Consistent-Through": CONSISTENT_THROUGH})
-    @blueprint.query(*IGNORED)
     @blueprint.body({"application/json": {"schema": {"oneOf": [STATEMENT, {"type": "array", "items": STATEMENT}]}},
                      **MULTIPART}, description="A statement or an array of statements")
     @blueprint.answers(200, "The stored statements' ids, in order", content={
