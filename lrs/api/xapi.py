@@ -31,7 +31,7 @@ class XapiBlueprint(DocumentedBlueprint):
 
     def __init__(self, *args, public: bool = False, **kwargs):
         if public:
-            documentation = {"security": [], "every_answer_headers": {VERSION_HEADER: VERSION},
+            documentation = {"security": [], "shared_errors": (413,), "every_answer_headers": {VERSION_HEADER: VERSION},
                              "shared_parameters": (PUBLIC_VERSION_PARAMETER,)}
         else:
             documentation = {"security": XAPI_SECURITY, "shared_errors": XAPI_ERRORS,
