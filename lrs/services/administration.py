@@ -4,6 +4,7 @@ so both are audited alike; `actor` names who acted ("admin:alice", "cli:root")."
 from __future__ import annotations
 
 import hashlib
+import hmac
 from dataclasses import asdict
 from typing import Callable
 
@@ -23,7 +24,9 @@ from lrs.xapi.scopes import parse_scopes
 
 class Administration:
     def __init__(self, credentials: CredentialStorage, audit: AuditStorage, admins: AdminStorage,
-                 erasure: ErasureStorage, term_purge: TermPurge, throttle: FailureThrottle):
+                 erasure: ErasureStorage, term_purge: TermPurge, throttle: FailureThrottle, *,
+                 audit_key: bytes):
+        self._audit_key = audit_key
         self._credentials = credentials
         self._audit = audit
         self._admins = admins
@@ -163,11 +166,17 @@ class Administration:
                 variants += [{"mbox": spelling}, {"mbox_sha1sum": hashlib.sha1(spelling.encode()).hexdigest()}]
         keys = sorted({ifi_key(variant) for variant in variants})
         counts = self._erasure.erase(store_id, ["A" + key for key in keys], keys, dry_run=dry_run)
-        # The log keeps a digest of the identifier, not the identifier it was asked to forget.
+        # The log keeps a keyed digest of the identifier, not the identifier it was asked to forget: a
+        # plain hash of a mailbox is reversed by a dictionary, an HMAC under the server secret is not.
         self._audit.record(actor, "erasure.dry_run" if dry_run else "erasure", store_id,
-                           {"agent_sha256": hashlib.sha256(ifi_key(agent).encode()).hexdigest(),
+                           {"agent_hmac_sha256": self.agent_digest(agent),
                             **asdict(counts)})
         return counts
+
+    def agent_digest(self, agent: dict) -> str:
+        """What the audit log records of an erased agent: HMAC-SHA256 of its identifier under the server
+        secret, so whoever holds the secret can check whether a given person was erased."""
+        return hmac.new(self._audit_key, ifi_key(agent).encode(), hashlib.sha256).hexdigest()
 
     def purge_terms(self, actor: str, *, dry_run: bool,
                     progress: Callable[[PurgeProgress], None] = lambda _: None) -> PurgeProgress:

@@ -53,7 +53,7 @@ def build_services(settings: Settings) -> Services:
     statements = StatementService(
         statement_storage, definitions, CursorCodec(settings.secret_key),
         authority_home_page=settings.public_url.rstrip("/") + "/credentials",
-        page_max=settings.statement_page_max)
+        page_max=settings.statement_page_max, max_terms_per_request=settings.max_terms_per_request)
     return Services(engines=engines, statements=statements, activities=ActivityService(definitions),
                     agents=AgentService(statement_storage),
                     documents=DocumentService(DocumentStorage(engines)),
@@ -62,4 +62,5 @@ def build_services(settings: Settings) -> Services:
                     client_versions=ClientVersions(credential_storage),
                     administration=Administration(credential_storage, AuditStorage(engines),
                                                   AdminStorage(engines),
-                                                  ErasureStorage(engines), TermPurge(engines), throttle))
+                                                  ErasureStorage(engines), TermPurge(engines), throttle,
+                                                  audit_key=("erasure-audit:" + settings.secret_key).encode()))
