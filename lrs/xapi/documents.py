@@ -152,8 +152,9 @@ def check_preconditions(method: str, kind: DocumentKind, version: str, precondit
 def require_storable_content_type(content_type: str) -> None:
     """A Content-Type the LRS can keep and send back unchanged with the document."""
     if not storable_content_type(content_type):
-        raise BadRequest(f"the Content-Type must be at most {MAX_CONTENT_TYPE_LENGTH} characters without "
-                         "control characters", path="Content-Type", section="xAPI-Communication 3.2.s3.b12")
+        raise BadRequest(f"the Content-Type must be one media type (type/subtype with ;name=value parameters, "
+                         f"RFC 9110 8.3.1) in printable ASCII, at most {MAX_CONTENT_TYPE_LENGTH} characters",
+                         path="Content-Type", section="xAPI-Communication 3.2.s3.b12")
 
 
 def is_json(content_type: str) -> bool:
