@@ -123,3 +123,12 @@ def test_the_document_declares_the_xapi_error_body_and_the_required_parameters()
     assert state_get["responses"]["400"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/XapiError"}
     assert "default" not in state_get["responses"]
+
+
+def test_admin_names_with_nul_are_refused_not_a_500(app, authorizations, sandbox):
+    # Found by schemathesis on PostgreSQL (text columns cannot hold U+0000): a 400 on every database.
+    client, headers = app.test_client(), {"Authorization": authorizations["/admin"]}
+    for path in ("/admin/stores", f"/admin/stores/{sandbox['store_id']}/credentials"):
+        response = client.post(path, json={"name": "kim\x00"}, headers=headers)
+        assert response.status_code == 400, (path, response.status_code)
+        assert response.get_json()["detail"]["json"]["name"] == ["must not contain U+0000"]

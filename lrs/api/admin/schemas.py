@@ -19,16 +19,20 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
+# Names are text columns, which on PostgreSQL cannot hold U+0000: refused on every database alike.
+NAME = [validate.Length(min=1, max=200), validate.Regexp(r"^[^\x00]*$", error="must not contain U+0000")]
+
+
 class StoreSchema(Schema):
     id = fields.Integer(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = fields.String(required=True, validate=NAME)
     enabled = fields.Boolean(dump_only=True)
     created_ms = fields.Integer(dump_only=True)
     active_credentials = fields.Integer(dump_only=True)
 
 
 class StoreChangeSchema(Schema):
-    name = fields.String(validate=validate.Length(min=1, max=200))
+    name = fields.String(validate=NAME)
     enabled = StrictBoolean()
 
 
@@ -42,7 +46,7 @@ class CredentialSchema(Schema):
 
 
 class CredentialRequestSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = fields.String(required=True, validate=NAME)
     scopes = fields.List(fields.String(validate=validate.OneOf(SCOPES)), load_default=["all"],
                          validate=validate.Length(min=1))
 
