@@ -31,7 +31,8 @@ def refuse_cross_site_admin_request():
             raise Forbidden(f"the admin API does not answer {site} requests from a browser",
                             path="Sec-Fetch-Site", section=_SECTION)
     elif request.headers.get("Origin") is not None:  # browsers without Fetch Metadata
-        if urlsplit(request.headers["Origin"]).netloc != request.host:
+        origin = urlsplit(request.headers["Origin"])
+        if (origin.scheme, origin.netloc) != (request.scheme, request.host):
             raise Forbidden("the admin API does not answer requests from another origin's page",
                             path="Origin", section=_SECTION)
     if request.mimetype in FORM_MIMETYPES:

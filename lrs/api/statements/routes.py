@@ -69,7 +69,8 @@ def _more_url(token: str) -> str:
 
 def _statement_result(result) -> str:
     more = _more_url(result.more) if result.more else ""
-    return '{"statements":[' + ",".join(result.bodies) + '],"more":"' + more + '"}'
+    # The more IRL is encoded, not pasted: its path comes from the request (SCRIPT_NAME).
+    return '{"statements":[' + ",".join(result.bodies) + '],"more":' + orjson.dumps(more).decode() + "}"
 
 
 def _respond(json_text: str, attachments: bool, payloads, headers: dict | None = None):
