@@ -4,6 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import orjson
+import pytest
 from flask import Response
 
 from lrs.api.stored_content import add_inert_content_headers
@@ -52,3 +53,18 @@ def test_a_content_type_list_that_browsers_read_as_html_is_a_download(app):
         assert (response.headers.get("Content-Disposition") == "attachment") is download, content_type
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["Content-Type"] == content_type
+
+
+@pytest.mark.parametrize("body", [
+    '{"name": "\\ud800"}',                                  # a lone surrogate no driver can write
+    '{"name": ' + "[" * 5000 + "]" * 5000 + "}",            # deeper than any JSON parser recurses
+    '{"name": "x", "extra": ' + "[" * 300 + "]" * 300 + "}",  # deeper than the LRS writes back
+])
+def test_admin_bodies_no_parser_can_take_are_400_and_create_nothing(app, admin_headers, body):  # noqa: F811
+    # The admin API answers malformed requests as /xapi does: a 400 naming the problem, never a 500
+    client = app.test_client()
+    before = client.get("/admin/stores", headers=admin_headers).get_json()
+    response = client.post("/admin/stores", data=body, headers={**admin_headers, "Content-Type": "application/json"})
+    assert response.status_code == 400, response.data
+    assert response.get_json()["error"]
+    assert client.get("/admin/stores", headers=admin_headers).get_json() == before

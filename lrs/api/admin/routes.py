@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import orjson
 from flask import current_app, g, request
-from webargs.flaskparser import FlaskParser
+from marshmallow import missing
+from webargs.flaskparser import FlaskParser, is_json_request
 
 from lrs.api.admin.schemas import (AuditEntrySchema, AuditQuerySchema, CredentialRequestSchema,
                                    CredentialSchema, ErasureRequestSchema, ErasureResultSchema,
@@ -14,12 +15,21 @@ from lrs.api.admin.schemas import (AuditEntrySchema, AuditQuerySchema, Credentia
 from lrs.api.openapi import DocumentedBlueprint
 from lrs.services.administration import Administration
 from lrs.xapi.errors import NotFound
+from lrs.xapi.json_nesting import storable_json
 from lrs.xapi.statement_query import parse_agent_parameter
-
 
 
 class _ArgumentsParser(FlaskParser):
     DEFAULT_VALIDATION_STATUS = 400  # an invalid body is a 400, as everywhere else in this LRS
+
+    def _raw_load_json(self, req):
+        """orjson, as on /xapi: the standard library's parser recurses (a deeply nested body was a 500) and
+        accepts lone surrogates, which no database driver can write. Deeper than the LRS writes back is 400."""
+        if not is_json_request(req):
+            return missing
+        value = orjson.loads(req.get_data(cache=True))  # its JSONDecodeError is webargs' invalid-JSON 400
+        storable_json(value, path="")
+        return value
 
 
 class AdminBlueprint(DocumentedBlueprint):
