@@ -68,3 +68,10 @@ def test_admin_bodies_no_parser_can_take_are_400_and_create_nothing(app, admin_h
     assert response.status_code == 400, response.data
     assert response.get_json()["error"]
     assert client.get("/admin/stores", headers=admin_headers).get_json() == before
+
+
+@pytest.mark.parametrize("name, value", [("limit", "\u0663"), ("limit", "1\u00b2"), ("store_id", "\u0661")])
+def test_admin_query_integers_are_ascii_digits(app, admin_headers, name, value):  # noqa: F811
+    response = app.test_client().get("/admin/audit", query_string={name: value}, headers=admin_headers)
+    assert response.status_code == 400, response.data
+    assert name in str(response.get_json())

@@ -19,6 +19,15 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
+class QueryInteger(fields.Integer):
+    """A query-string integer in ASCII digits: int() would also read '٣' or '²'-like digits of other scripts."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+            raise self.make_error("invalid", input=value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 # Names are text columns, which on PostgreSQL cannot hold U+0000: refused on every database alike.
 NAME = [validate.Length(min=1, max=200), validate.Regexp(r"^[^\x00]*$", error="must not contain U+0000")]
 
@@ -72,8 +81,8 @@ class ErasureResultSchema(Schema):
 
 
 class AuditQuerySchema(Schema):
-    store_id = fields.Integer(strict=False, validate=validate.Range(min=1, max=ROW_ID_MAX))
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+    store_id = QueryInteger(validate=validate.Range(min=1, max=ROW_ID_MAX))
+    limit = QueryInteger(load_default=100, validate=validate.Range(min=1, max=1000))
 
 
 class AuditEntrySchema(Schema):
