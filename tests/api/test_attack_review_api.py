@@ -75,3 +75,11 @@ def test_admin_query_integers_are_ascii_digits(app, admin_headers, name, value):
     response = app.test_client().get("/admin/audit", query_string={name: value}, headers=admin_headers)
     assert response.status_code == 400, response.data
     assert name in str(response.get_json())
+
+
+@pytest.mark.parametrize("body", [b"\x89\x00 not json", b"{", b"[1,]"])
+def test_an_admin_body_that_is_not_json_is_refused_not_read_as_empty(app, admin_headers, body):  # noqa: F811
+    # A dry run is the default when the body is absent; a body that says nothing readable must not purge.
+    response = app.test_client().post("/admin/terms/purge", data=body,
+                                      headers={**admin_headers, "Content-Type": "application/json"})
+    assert response.status_code == 400, response.data

@@ -4,6 +4,8 @@ Every change goes through lrs.services.administration, which writes the audit lo
 """
 from __future__ import annotations
 
+import json
+
 import orjson
 from flask import current_app, g, request
 from marshmallow import missing
@@ -27,7 +29,13 @@ class _ArgumentsParser(FlaskParser):
         accepts lone surrogates, which no database driver can write. Deeper than the LRS writes back is 400."""
         if not is_json_request(req):
             return missing
-        value = orjson.loads(req.get_data(cache=True))  # its JSONDecodeError is webargs' invalid-JSON 400
+        data = req.get_data(cache=True)
+        if not data:
+            return missing
+        try:
+            value = orjson.loads(data)
+        except orjson.JSONDecodeError as error:  # orjson leaves `doc` empty, which webargs reads as "no body"
+            raise json.JSONDecodeError(str(error), data.decode("utf-8", "replace"), error.pos) from None
         storable_json(value, path="")
         return value
 
