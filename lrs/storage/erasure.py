@@ -84,10 +84,14 @@ class ErasureStorage:
         hashes = set()
         for chunk in _chunks(seqs):
             hashes.update(connection.execute(select(attachment_uses.c.sha2).where(
-                attachment_uses.c.store_id == store_id, attachment_uses.c.seq.in_(chunk))).scalars())
+                attachment_uses.c.seq.in_(chunk))).scalars())
         for chunk in _chunks(seqs):
-            for table in (statement_index, inherited_index, attachment_uses):
-                connection.execute(delete(table).where(table.c.store_id == store_id, table.c.seq.in_(chunk)))
+            # By seq alone (these seqs are this store's): with store_id too, PostgreSQL without statistics
+            # scanned the primary key's whole store range instead of the seq index.
+            for table in (statement_index, attachment_uses):
+                connection.execute(delete(table).where(table.c.seq.in_(chunk)))
+            connection.execute(delete(inherited_index).where(inherited_index.c.store_id == store_id,
+                                                             inherited_index.c.seq.in_(chunk)))
             connection.execute(delete(statement_refs).where(statement_refs.c.store_id == store_id,
                                                             statement_refs.c.referrer_seq.in_(chunk)))
             connection.execute(delete(statements).where(statements.c.seq.in_(chunk)))
