@@ -13,7 +13,7 @@ from lrs.api.xapi import (XapiBlueprint, current_principal, read_json_body, read
 from lrs.xapi.attachments import build_multipart, parse_statement_request
 from lrs.xapi.duplicate_keys import reject_duplicate_keys
 from lrs.xapi.errors import BadRequest
-from lrs.xapi.ignored_parameters import IGNORED_PARAMETERS, without_ignored
+from lrs.xapi.ignored_parameters import without_ignored
 from lrs.xapi.statement_query import SingleStatementRequest, parse_uuid
 from lrs.xapi.timestamps import format_http_date
 
@@ -108,7 +108,7 @@ class Statements(MethodView):
     @blueprint.errors(409)
     def put(self):
         """Store one statement with the id given as statementId (xAPI-Communication 2.1.1)."""
-        parameters = read_parameters(required=("statementId",), optional=tuple(IGNORED_PARAMETERS),
+        parameters = read_parameters(required=("statementId",),
                                      section="xAPI-Communication 2.1.1")
         statement_id = parse_uuid(parameters["statementId"], "statementId")
         statement, parts = _read_statements()
@@ -126,7 +126,7 @@ class Statements(MethodView):
     @blueprint.errors(409)
     def post(self):
         """Store a statement or an array of statements; returns their ids (xAPI-Communication 2.1.2)."""
-        read_parameters(optional=tuple(IGNORED_PARAMETERS), section="xAPI-Communication 2.1.2")
+        read_parameters(section="xAPI-Communication 2.1.2")
         statements, parts = _read_statements()
         ids = _service().store(current_principal(), statements, version=request_version(), parts=parts)
         return json_response(ids)
