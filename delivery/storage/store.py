@@ -1,0 +1,276 @@
+"""Reads and writes of delivery's tables. Every call takes the store id: a row of another store is
+never found, changed or deleted."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import replace
+
+import orjson
+from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from delivery.course import Launchable
+from delivery.errors import StaleRecord
+from delivery.standard import ItemRecord, Registration, RegistrationRecord, Session, StoredCourse
+from delivery.storage.tables import courses, item_records, registration_records, registrations, sessions
+from lrs.storage.engines import Engines
+
+
+def _json(value) -> str:
+    return orjson.dumps(value).decode()
+
+
+def _launchables_json(launchables) -> str:
+    return _json([{"id": item.id, "index": item.index, "title": item.title,
+                   "launch_method": item.launch_method} for item in launchables])
+
+
+def _course(row) -> StoredCourse:
+    return StoredCourse(id=row.id, store_id=row.store_id, standard=row.standard, edition=row.edition,
+                        title=row.title,
+                        launchables=tuple(Launchable(**item) for item in orjson.loads(row.launchables)),
+                        structure=orjson.loads(row.structure), runtime=orjson.loads(row.runtime),
+                        created_ms=row.created_ms, deleted=bool(row.deleted))
+
+
+def _registration(row) -> Registration:
+    return Registration(id=row.id, store_id=row.store_id, course_id=row.course_id,
+                        learner=orjson.loads(row.learner), learner_key=row.learner_key, created_ms=row.created_ms)
+
+
+def _session(row) -> Session:
+    return Session(id=row.id, store_id=row.store_id, registration_id=row.registration_id,
+                   course_id=row.course_id, launchable_id=row.launchable_id, launch_mode=row.launch_mode,
+                   return_url=row.return_url, state=row.state, launched_ms=row.launched_ms,
+                   ended_ms=row.ended_ms, data=orjson.loads(row.data))
+
+
+def _item(row) -> ItemRecord:
+    return ItemRecord(store_id=row.store_id, registration_id=row.registration_id,
+                      launchable_id=row.launchable_id, completion=row.completion, success=row.success,
+                      score=row.score, satisfied=bool(row.satisfied), waived=bool(row.waived),
+                      attempts=row.attempts, total_seconds=row.total_seconds,
+                      last_launched_ms=row.last_launched_ms, data=orjson.loads(row.data), version=row.version)
+
+
+def _item_values(record: ItemRecord) -> dict:
+    return {"completion": record.completion, "success": record.success, "score": record.score,
+            "satisfied": record.satisfied, "waived": record.waived, "attempts": record.attempts,
+            "total_seconds": record.total_seconds, "last_launched_ms": record.last_launched_ms,
+            "data": _json(record.data)}
+
+
+class DeliveryStorage:
+    def __init__(self, engines: Engines):
+        self._engines = engines
+
+    @contextmanager
+    def _write(self):
+        with self._engines.write.begin() as connection:
+            yield connection
+
+    @contextmanager
+    def _read(self):
+        with self._engines.read.connect() as connection:
+            yield connection
+
+    # --- courses ---------------------------------------------------------------------------------
+
+    def add_course(self, course: StoredCourse) -> None:
+        with self._write() as connection:
+            connection.execute(insert(courses).values(
+                store_id=course.store_id, id=course.id, standard=course.standard, edition=course.edition,
+                title=course.title, launchables=_launchables_json(course.launchables),
+                structure=_json(course.structure), runtime=_json(course.runtime), created_ms=course.created_ms,
+                deleted=False))
+
+    def course(self, store_id: int, course_id: str) -> StoredCourse | None:
+        with self._read() as connection:
+            row = connection.execute(select(courses).where(
+                and_(courses.c.store_id == store_id, courses.c.id == course_id))).first()
+        return _course(row) if row else None
+
+    def courses(self, store_id: int) -> list[StoredCourse]:
+        """The store's courses that are not deleted, oldest first."""
+        with self._read() as connection:
+            rows = connection.execute(select(courses).where(
+                and_(courses.c.store_id == store_id, courses.c.deleted.is_(False)))
+                .order_by(courses.c.created_ms, courses.c.id)).all()
+        return [_course(row) for row in rows]
+
+    def mark_course_deleted(self, store_id: int, course_id: str) -> bool:
+        """False when there is no such course, or it was already deleted."""
+        with self._write() as connection:
+            result = connection.execute(update(courses).where(
+                and_(courses.c.store_id == store_id, courses.c.id == course_id, courses.c.deleted.is_(False)))
+                .values(deleted=True))
+        return result.rowcount == 1
+
+    # --- registrations ---------------------------------------------------------------------------
+
+    def add_registration(self, registration: Registration) -> Registration:
+        """The registration stored under that id: the new one, or the one already there (the caller
+        compares course and learner)."""
+        try:
+            with self._write() as connection:
+                connection.execute(insert(registrations).values(
+                    store_id=registration.store_id, id=registration.id, course_id=registration.course_id,
+                    learner=_json(registration.learner), learner_key=registration.learner_key,
+                    created_ms=registration.created_ms))
+            return registration
+        except IntegrityError:
+            existing = self.registration(registration.store_id, registration.id)
+            if existing is None:
+                raise
+            return existing
+
+    def registration(self, store_id: int, registration_id: str) -> Registration | None:
+        with self._read() as connection:
+            row = connection.execute(select(registrations).where(
+                and_(registrations.c.store_id == store_id, registrations.c.id == registration_id))).first()
+        return _registration(row) if row else None
+
+    # --- sessions --------------------------------------------------------------------------------
+
+    def add_session(self, session: Session, *, launch_token_hash: str, launch_token_expires_ms: int) -> None:
+        with self._write() as connection:
+            connection.execute(insert(sessions).values(
+                id=session.id, store_id=session.store_id, registration_id=session.registration_id,
+                course_id=session.course_id, launchable_id=session.launchable_id,
+                launch_mode=session.launch_mode, return_url=session.return_url, state=session.state,
+                launched_ms=session.launched_ms, ended_ms=session.ended_ms,
+                launch_token_hash=launch_token_hash, launch_token_expires_ms=launch_token_expires_ms,
+                session_token_hash=None, data=_json(session.data)))
+
+    def remove_session(self, store_id: int, session_id: str) -> None:
+        """Undoes add_session when the launch failed half-way."""
+        with self._write() as connection:
+            connection.execute(delete(sessions).where(
+                and_(sessions.c.store_id == store_id, sessions.c.id == session_id)))
+
+    def session(self, store_id: int, session_id: str) -> Session | None:
+        with self._read() as connection:
+            row = connection.execute(select(sessions).where(
+                and_(sessions.c.store_id == store_id, sessions.c.id == session_id))).first()
+        return _session(row) if row else None
+
+    def session_by_id(self, session_id: str) -> Session | None:
+        """For the runtime, which knows a session by a token it has already checked."""
+        with self._read() as connection:
+            row = connection.execute(select(sessions).where(sessions.c.id == session_id)).first()
+        return _session(row) if row else None
+
+    def sessions_of_registration(self, store_id: int, registration_id: str) -> list[Session]:
+        with self._read() as connection:
+            rows = connection.execute(select(sessions).where(
+                and_(sessions.c.store_id == store_id, sessions.c.registration_id == registration_id))
+                .order_by(sessions.c.launched_ms, sessions.c.id)).all()
+        return [_session(row) for row in rows]
+
+    def open_sessions_of_course(self, store_id: int, course_id: str) -> list[Session]:
+        with self._read() as connection:
+            rows = connection.execute(select(sessions).where(
+                and_(sessions.c.store_id == store_id, sessions.c.course_id == course_id,
+                     sessions.c.state == "open"))).all()
+        return [_session(row) for row in rows]
+
+    def redeem_launch_token(self, launch_token_hash: str, session_token_hash: str, now_ms: int) -> Session | None:
+        """Swaps an unexpired launch token of an open session for a session token, once: the UPDATE
+        matches only while the launch token is still there, so two redeemers cannot both win."""
+        with self._write() as connection:
+            row = connection.execute(select(sessions.c.id).where(
+                sessions.c.launch_token_hash == launch_token_hash)).first()
+            if row is None:
+                return None
+            result = connection.execute(update(sessions).where(and_(
+                sessions.c.id == row.id, sessions.c.launch_token_hash == launch_token_hash,
+                sessions.c.state == "open", sessions.c.launch_token_expires_ms > now_ms))
+                .values(launch_token_hash=None, launch_token_expires_ms=None,
+                        session_token_hash=session_token_hash))
+            if result.rowcount != 1:
+                return None
+            found = connection.execute(select(sessions).where(sessions.c.id == row.id)).first()
+        return _session(found)
+
+    def session_by_token(self, session_token_hash: str) -> Session | None:
+        with self._read() as connection:
+            row = connection.execute(select(sessions).where(
+                sessions.c.session_token_hash == session_token_hash)).first()
+        return _session(row) if row else None
+
+    def end_session(self, store_id: int, session_id: str, state: str, now_ms: int) -> bool:
+        """Open -> `state`; False when the session was not open (someone else ended it first). The
+        launch token goes too: an ended session can no longer be entered."""
+        with self._write() as connection:
+            result = connection.execute(update(sessions).where(and_(
+                sessions.c.store_id == store_id, sessions.c.id == session_id, sessions.c.state == "open"))
+                .values(state=state, ended_ms=now_ms, launch_token_hash=None, launch_token_expires_ms=None))
+        return result.rowcount == 1
+
+    def change_session_data(self, store_id: int, session_id: str, data: dict) -> None:
+        with self._write() as connection:
+            connection.execute(update(sessions).where(and_(
+                sessions.c.store_id == store_id, sessions.c.id == session_id)).values(data=_json(data)))
+
+    # --- records ---------------------------------------------------------------------------------
+
+    def item_records(self, store_id: int, registration_id: str) -> dict[str, ItemRecord]:
+        with self._read() as connection:
+            rows = connection.execute(select(item_records).where(and_(
+                item_records.c.store_id == store_id, item_records.c.registration_id == registration_id))).all()
+        return {row.launchable_id: _item(row) for row in rows}
+
+    def item_record(self, store_id: int, registration_id: str, launchable_id: str) -> ItemRecord | None:
+        with self._read() as connection:
+            row = connection.execute(select(item_records).where(and_(
+                item_records.c.store_id == store_id, item_records.c.registration_id == registration_id,
+                item_records.c.launchable_id == launchable_id))).first()
+        return _item(row) if row else None
+
+    def registration_record(self, store_id: int, registration_id: str) -> RegistrationRecord | None:
+        with self._read() as connection:
+            row = connection.execute(select(registration_records).where(and_(
+                registration_records.c.store_id == store_id,
+                registration_records.c.registration_id == registration_id))).first()
+        return RegistrationRecord(store_id, registration_id, orjson.loads(row.data), row.version) if row else None
+
+    def save_records(self, items: tuple[ItemRecord, ...] = (),
+                     record: RegistrationRecord | None = None) -> tuple[tuple[ItemRecord, ...], RegistrationRecord | None]:
+        """Saves all of them in one transaction, each only if its `version` is still the stored one
+        (0: not stored yet); StaleRecord and nothing saved otherwise. Returns them at their new version."""
+        saved_items = []
+        try:
+            with self._write() as connection:
+                for item in items:
+                    values = _item_values(item)
+                    if item.version == 0:
+                        connection.execute(insert(item_records).values(
+                            store_id=item.store_id, registration_id=item.registration_id,
+                            launchable_id=item.launchable_id, version=1, **values))
+                    else:
+                        result = connection.execute(update(item_records).where(and_(
+                            item_records.c.store_id == item.store_id,
+                            item_records.c.registration_id == item.registration_id,
+                            item_records.c.launchable_id == item.launchable_id,
+                            item_records.c.version == item.version)).values(version=item.version + 1, **values))
+                        if result.rowcount != 1:
+                            raise StaleRecord(f"the record of '{item.launchable_id}' changed since it was read")
+                    saved_items.append(replace(item, version=item.version + 1))
+                saved_record = None
+                if record is not None:
+                    if record.version == 0:
+                        connection.execute(insert(registration_records).values(
+                            store_id=record.store_id, registration_id=record.registration_id,
+                            data=_json(record.data), version=1))
+                    else:
+                        result = connection.execute(update(registration_records).where(and_(
+                            registration_records.c.store_id == record.store_id,
+                            registration_records.c.registration_id == record.registration_id,
+                            registration_records.c.version == record.version))
+                            .values(data=_json(record.data), version=record.version + 1))
+                        if result.rowcount != 1:
+                            raise StaleRecord("the registration record changed since it was read")
+                    saved_record = replace(record, version=record.version + 1)
+        except IntegrityError:
+            raise StaleRecord("a record was stored by someone else since it was read") from None
+        return tuple(saved_items), saved_record
