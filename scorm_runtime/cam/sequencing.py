@@ -2,7 +2,9 @@
 
 Each <imsss:sequencing> becomes one dict with every element of the Sequencing Definition Model and its
 default filled in, so the sequencing engine (the next issue) reads one shape. A <sequencing IDRef="x"> takes the
-<imsss:sequencingCollection> entry with ID "x" and overrides it element by element with what it holds itself.
+<imsss:sequencingCollection> entry with ID "x" and overrides it with what it writes itself: attribute by attribute
+for single elements (an empty local <controlMode/> keeps the collection's modes), whole lists for rules of one
+kind, rollup rules, objectives and auxiliary resources.
 
 Shape (keys are the manifest's element and attribute names):
     {"controlMode": {"choice", "choiceExit", "flow", "forwardOnly", "useCurrentAttemptObjectiveInfo",
@@ -55,11 +57,6 @@ _ADLSEQ_MAP_READS = ("readRawScore", "readMinScore", "readMaxScore", "readComple
 _ADLSEQ_MAP_WRITES = ("writeRawScore", "writeMinScore", "writeMaxScore", "writeCompletionStatus",
                       "writeProgressMeasure")
 
-# The parts a <sequencing> may hold; an IDRef'd collection entry supplies the parts the item leaves out.
-PARTS = ("controlMode", "sequencingRules", "limitConditions", "auxiliaryResources", "rollupRules", "objectives",
-         "randomizationControls", "deliveryControls", "constrainedChoiceConsiderations", "rollupConsiderations")
-
-
 def default_sequencing() -> dict:
     """The Sequencing Definition Model defaults, for an activity whose manifest says nothing."""
     return {
@@ -83,22 +80,35 @@ def default_sequencing() -> dict:
 
 
 class SequencingReader:
-    """Reads <imsss:sequencing> elements of one manifest file into partial dicts (only the parts present)."""
+    """Reads <imsss:sequencing> elements into partial dicts: only the elements, and of single-valued elements only
+    the attributes, that the manifest writes (so a collection entry's values survive what an item leaves out)."""
 
     def __init__(self, reader: el.ValueReader):
         self.values = reader
 
-    def _bool(self, element, name: str, default: bool) -> bool:
+    def _bool(self, element, name: str, default):
         return self.values.boolean(el.attribute(element, name), default, f"{_name(element)}@{name}",
                                    rules.SEQUENCING)
 
-    def _token(self, element, name: str, default: str | None, allowed: tuple[str, ...]) -> str | None:
+    def _token(self, element, name: str, default, allowed: tuple[str, ...]):
         return self.values.token(el.attribute(element, name), default, allowed, f"{_name(element)}@{name}",
                                  rules.SEQUENCING)
 
     def _decimal(self, element, name: str, default, low=None, high=None):
         return self.values.decimal(el.attribute(element, name), default, f"{_name(element)}@{name}",
                                    rules.SEQUENCING, low, high)
+
+    def _integer(self, element, name: str, default):
+        return self.values.integer(el.attribute(element, name), default, f"{_name(element)}@{name}",
+                                   rules.SEQUENCING)
+
+    def _present(self, element, spec: dict) -> dict:
+        """The attributes of `spec` ({name: reader(element, name)}) that the element writes."""
+        present = {}
+        for name, read in spec.items():
+            if el.attribute(element, name) is not None:
+                present[name] = read(element, name)
+        return present
 
     def read(self, element) -> dict:
         parts: dict = {}
@@ -109,24 +119,25 @@ class SequencingReader:
                 if reader is not None:
                     parts[local] = reader(part)
             elif fam == el.ADLSEQ and local == "constrainedChoiceConsiderations":
-                parts[local] = {"preventActivation": self._bool(part, "preventActivation", False),
-                                "constrainChoice": self._bool(part, "constrainChoice", False)}
+                parts[local] = self._present(part, {
+                    "preventActivation": lambda e, n: self._bool(e, n, False),
+                    "constrainChoice": lambda e, n: self._bool(e, n, False)})
             elif fam == el.ADLSEQ and local == "rollupConsiderations":
-                parts[local] = {
-                    **{name: self._token(part, name, "always", REQUIRED_FOR)
-                       for name in ("requiredForSatisfied", "requiredForNotSatisfied", "requiredForCompleted",
-                                    "requiredForIncomplete")},
-                    "measureSatisfactionIfActive": self._bool(part, "measureSatisfactionIfActive", True)}
+                spec = {name: (lambda e, n: self._token(e, n, "always", REQUIRED_FOR))
+                        for name in ("requiredForSatisfied", "requiredForNotSatisfied", "requiredForCompleted",
+                                     "requiredForIncomplete")}
+                spec["measureSatisfactionIfActive"] = lambda e, n: self._bool(e, n, True)
+                parts[local] = self._present(part, spec)
             elif fam == el.ADLSEQ and local == "objectives":
                 parts["adlseqObjectives"] = self._read_adlseq_objectives(part)
         return parts
 
     def _read_controlMode(self, part) -> dict:
-        defaults = default_sequencing()["controlMode"]
-        return {name: self._bool(part, name, default) for name, default in defaults.items()}
+        return self._present(part, {name: (lambda e, n: self._bool(e, n, None))
+                                    for name in default_sequencing()["controlMode"]})
 
     def _read_sequencingRules(self, part) -> dict:
-        result = {"preConditionRules": [], "exitConditionRules": [], "postConditionRules": []}
+        result: dict = {}
         for rule in part:
             fam, local = el.split(rule.tag)
             if fam != el.IMSSS or local not in RULE_ACTIONS:
@@ -140,7 +151,7 @@ class SequencingReader:
                     conditions.append({
                         "condition": self._token(condition, "condition", None, SEQUENCING_RULE_CONDITIONS),
                         "operator": self._token(condition, "operator", "noOp", OPERATORS),
-                        "referencedObjective": el.attribute(condition, "referencedObjective"),
+                        "referencedObjective": _stripped(el.attribute(condition, "referencedObjective")),
                         "measureThreshold": self._decimal(condition, "measureThreshold", 0.0, -1.0, 1.0),
                     })
             if not conditions or any(c["condition"] is None for c in conditions):
@@ -151,14 +162,14 @@ class SequencingReader:
                 action_element, "action", None, RULE_ACTIONS[local])
             if action is None:
                 self.values.refuse(f"imsss:{local} needs a ruleAction with an action", rules.SEQUENCING)
-            result[local + "s"].append({"conditionCombination": combination, "conditions": conditions,
-                                        "action": action})
+            result.setdefault(local + "s", []).append(
+                {"conditionCombination": combination, "conditions": conditions, "action": action})
         return result
 
     def _read_limitConditions(self, part) -> dict:
-        return {"attemptLimit": self.values.integer(el.attribute(part, "attemptLimit"), None,
-                                                    "imsss:limitConditions@attemptLimit", rules.SEQUENCING),
-                "attemptAbsoluteDurationLimit": _stripped(el.attribute(part, "attemptAbsoluteDurationLimit"))}
+        return self._present(part, {
+            "attemptLimit": lambda e, n: self._integer(e, n, None),
+            "attemptAbsoluteDurationLimit": lambda e, n: _stripped(el.attribute(e, n))})
 
     def _read_auxiliaryResources(self, part) -> list:
         return [{"auxiliaryResourceID": el.attribute(resource, "auxiliaryResourceID"),
@@ -166,10 +177,10 @@ class SequencingReader:
                 for resource in el.children(part, el.IMSSS, "auxiliaryResource")]
 
     def _read_rollupRules(self, part) -> dict:
-        result = {"rollupObjectiveSatisfied": self._bool(part, "rollupObjectiveSatisfied", True),
-                  "rollupProgressCompletion": self._bool(part, "rollupProgressCompletion", True),
-                  "objectiveMeasureWeight": self._decimal(part, "objectiveMeasureWeight", 1.0, 0.0, 1.0),
-                  "rules": []}
+        result = self._present(part, {
+            "rollupObjectiveSatisfied": lambda e, n: self._bool(e, n, True),
+            "rollupProgressCompletion": lambda e, n: self._bool(e, n, True),
+            "objectiveMeasureWeight": lambda e, n: self._decimal(e, n, 1.0, 0.0, 1.0)})
         for rule in el.children(part, el.IMSSS, "rollupRule"):
             conditions_element = el.child(rule, el.IMSSS, "rollupConditions")
             conditions = []
@@ -188,10 +199,9 @@ class SequencingReader:
                                                                      ROLLUP_ACTIONS)
             if action is None:
                 self.values.refuse("imsss:rollupRule needs a rollupAction with an action", rules.SEQUENCING)
-            result["rules"].append({
+            result.setdefault("rules", []).append({
                 "childActivitySet": self._token(rule, "childActivitySet", "all", CHILD_ACTIVITY_SETS),
-                "minimumCount": self.values.integer(el.attribute(rule, "minimumCount"), 0,
-                                                    "imsss:rollupRule@minimumCount", rules.SEQUENCING),
+                "minimumCount": self._integer(rule, "minimumCount", 0),
                 "minimumPercent": self._decimal(rule, "minimumPercent", 0.0, 0.0, 1.0),
                 "conditionCombination": combination, "conditions": conditions, "action": action})
         return result
@@ -243,20 +253,24 @@ class SequencingReader:
         return target
 
     def _read_randomizationControls(self, part) -> dict:
-        return {"randomizationTiming": self._token(part, "randomizationTiming", "never", TIMINGS),
-                "selectCount": self.values.integer(el.attribute(part, "selectCount"), None,
-                                                   "imsss:randomizationControls@selectCount", rules.SEQUENCING),
-                "reorderChildren": self._bool(part, "reorderChildren", False),
-                "selectionTiming": self._token(part, "selectionTiming", "never", TIMINGS)}
+        return self._present(part, {
+            "randomizationTiming": lambda e, n: self._token(e, n, "never", TIMINGS),
+            "selectCount": lambda e, n: self._integer(e, n, None),
+            "reorderChildren": lambda e, n: self._bool(e, n, False),
+            "selectionTiming": lambda e, n: self._token(e, n, "never", TIMINGS)})
 
     def _read_deliveryControls(self, part) -> dict:
-        return {"tracked": self._bool(part, "tracked", True),
-                "completionSetByContent": self._bool(part, "completionSetByContent", False),
-                "objectiveSetByContent": self._bool(part, "objectiveSetByContent", False)}
+        return self._present(part, {name: (lambda e, n: self._bool(e, n, None))
+                                    for name in default_sequencing()["deliveryControls"]})
+
+
+# Elements holding one set of attributes merge attribute by attribute; list-valued ones are replaced whole.
+_ATTRIBUTE_PARTS = ("controlMode", "limitConditions", "randomizationControls", "deliveryControls",
+                    "constrainedChoiceConsiderations", "rollupConsiderations")
 
 
 def resolve(local: dict, id_ref: str | None, collection: dict[str, dict], reader: el.ValueReader) -> dict:
-    """The full definition: defaults, then the collection entry IDRef names, then the element's own parts."""
+    """The full definition: defaults, then the collection entry IDRef names, then the element's own values."""
     merged = default_sequencing()
     base: dict = {}
     if id_ref is not None:
@@ -265,7 +279,14 @@ def resolve(local: dict, id_ref: str | None, collection: dict[str, dict], reader
                           "imsss:sequencingCollection", rules.SEQUENCING)
         base = collection[id_ref]
     for source in (base, local):
-        for part in PARTS:
+        for part in _ATTRIBUTE_PARTS:
+            if part in source:
+                merged[part] = {**merged[part], **source[part]}
+        if "sequencingRules" in source:
+            merged["sequencingRules"] = {**merged["sequencingRules"], **source["sequencingRules"]}
+        if "rollupRules" in source:
+            merged["rollupRules"] = {**merged["rollupRules"], **source["rollupRules"]}
+        for part in ("auxiliaryResources", "objectives"):
             if part in source:
                 merged[part] = source[part]
     adlseq_objectives = local.get("adlseqObjectives", base.get("adlseqObjectives", []))
