@@ -1,0 +1,50 @@
+"""Reading what cam/ kept of a course for run time (ParsedCourse.runtime, stored by delivery as
+StoredCourse.runtime): one launchable's launch and data-model values, and the table of contents.
+
+One place knows the shape cam/ writes, so the rest of the runtime reads plain values."""
+from __future__ import annotations
+
+from typing import Any
+
+
+def item_runtime(course, launchable_id: str) -> dict:
+    """The runtime data cam/ kept for one launchable: {"href", "parameters", "scormType", "masteryScore",
+    "dataFromLMS", "maxTimeAllowed", "timeLimitAction", "prerequisites", "completionThreshold",
+    "objectives", ...}; {} when there is none."""
+    runtime = course.runtime or {}
+    items = runtime.get("items") or runtime.get("launchables") or {}
+    if isinstance(items, list):
+        items = {entry.get("id") or entry.get("identifier"): entry for entry in items if isinstance(entry, dict)}
+    data = dict(items.get(launchable_id) or {})
+    prerequisites = data.get("prerequisites")
+    if isinstance(prerequisites, dict):  # {"type": "aicc_script", "script": TEXT}
+        data["prerequisites"] = prerequisites.get("script") or ""
+    return data
+
+
+def scorm_type(course, launchable_id: str) -> str:
+    value = item_runtime(course, launchable_id).get("scormType") or item_runtime(course, launchable_id).get("scormtype")
+    return "asset" if str(value or "").lower() == "asset" else "sco"
+
+
+def depths(course) -> dict[str, int]:
+    """The depth of each item in the structure's tree (0 for a child of the organization)."""
+    found: dict[str, int] = {}
+
+    def walk(node: Any, depth: int) -> None:
+        if isinstance(node, dict):
+            identifier = node.get("identifier") or node.get("id")
+            children = node.get("items") or node.get("children") or []
+            if isinstance(identifier, str) and identifier not in found:
+                found[identifier] = depth
+            for child in children if isinstance(children, list) else []:
+                walk(child, depth + 1)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child, depth)
+
+    structure = course.structure or {}
+    organization = structure.get("organization") or structure
+    for child in organization.get("items") or organization.get("children") or []:
+        walk(child, 0)
+    return found

@@ -1,0 +1,445 @@
+"""The SCORM run-time use cases behind the player's calls (docs/scorm-player-protocol.md): start, commit,
+terminate, navigate, request-valid, and ending a session with its last commit. No Flask.
+
+Where things live:
+- the item record (delivery.standard.ItemRecord) holds the summary columns progress reads and, in
+  `data`, the current attempt: its id, number, CMI state and whether it is suspended, plus every
+  attempt IRI (the profile's activity state) and the 1.2 lesson_status prerequisites read;
+- the session's `data` holds the attempt it belongs to and the reportable values as it started, so
+  its end statements report only what changed (scorm_runtime.statements.session_end_statements).
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, replace
+from urllib.parse import quote, urlsplit
+
+import orjson
+
+from delivery.errors import BadRequest, NotAllowed, NotFound, SessionEnded, StaleRecord, Unauthorized
+from delivery.runtime import DeliveryRuntime, token_digest
+from delivery.standard import ItemRecord, LaunchRequest, RegistrationState, Session
+from lrs.xapi.agents import ifi_key
+from lrs.xapi.documents import DocumentAddress, DocumentKind, DocumentScope
+from scorm_runtime import cmi, outcomes, prerequisites
+from scorm_runtime import statements as xs
+from scorm_runtime.course_data import depths, item_runtime, scorm_type
+from scorm_runtime.standard import RUNTIME_NAME, lesson_status
+
+log = logging.getLogger(__name__)
+
+_SAVE_ATTEMPTS = 5  # optimistic concurrency: re-read and re-apply this often before giving up (409)
+NAVIGATION_REQUESTS = ("continue", "previous", "choice", "exit", "exitAll", "suspendAll", "abandon")
+
+
+@dataclass(frozen=True)
+class RuntimeSettings:
+    # Every CMI string is stored up to this many characters (SPMs are minimums, not caps; issue 11).
+    # Above it the element is rejected with the data model's error (1.2: 405, 2004: 406) and nothing changes.
+    max_characters: int = 64_000
+    commit_interval_seconds: int = 30
+
+
+# --- identity -----------------------------------------------------------------------------------------
+
+def learner_id(agent: dict) -> str:
+    """launch-api.md, SCORM specifics, Learner: account.name, else the identifier's value."""
+    account = agent.get("account")
+    if isinstance(account, dict) and account.get("name"):
+        return str(account["name"])
+    for key in ("mbox", "mbox_sha1sum", "openid"):
+        if agent.get(key):
+            return str(agent[key])
+    return ""
+
+
+def course_iri(public_url: str, course_id: str) -> str:
+    return f"{public_url}/api/v1/courses/{course_id}"
+
+
+def lesson_iri(public_url: str, course_id: str, launchable_id: str) -> str:
+    # xAPI SCORM Profile 3.2, Activity IRI: SCO IRIs are `<courseIRI>/<sco path>`.
+    return f"{course_iri(public_url, course_id)}/items/{quote(launchable_id, safe='')}"
+
+
+def attempt_context(runtime: DeliveryRuntime, state: RegistrationState, session: Session,
+                    attempt_id: str) -> xs.AttemptContext:
+    launchable = state.course.launchable(session.launchable_id)
+    return xs.AttemptContext(
+        learner=state.registration.learner, registration_id=state.registration.id,
+        course_iri=course_iri(runtime.public_url, state.course.id), course_title=state.course.title,
+        lesson_iri=lesson_iri(runtime.public_url, state.course.id, session.launchable_id),
+        lesson_title=launchable.title if launchable else session.launchable_id,
+        attempt_id=attempt_id, session_id=session.id)
+
+
+# --- what the page loads ---------------------------------------------------------------------------------
+
+def content_url(runtime: DeliveryRuntime, course_id: str, item: dict) -> str:
+    """The SCO's URL with the item's parameters, as cam/ joined them (SCORM CAM 3.4.3.3): an http(s)
+    href as it is, a package href under the course's content folder."""
+    launch = item.get("launchUrl") or item.get("href") or ""
+    if urlsplit(launch).scheme.lower() in ("http", "https"):
+        return launch
+    # Written hrefs may hold spaces or other characters a URL must escape; existing escapes are kept.
+    return runtime.content_url(course_id, "") + quote(launch, safe="/?&=#%:;,+@!$'()*~")
+
+
+def _allowed_by_prerequisites(state: RegistrationState, launchable_id: str) -> bool:
+    if state.course.standard != "scorm12":
+        return True
+    expression = item_runtime(state.course, launchable_id).get("prerequisites")
+    if not expression:
+        return True
+    statuses = {item_id: lesson_status(record) for item_id, record in state.items.items()}
+    known = {launchable.id for launchable in state.course.launchables} | set(depths(state.course))
+    return prerequisites.allowed(expression, statuses, known=known.__contains__)
+
+
+def table_of_contents(state: RegistrationState, current: str) -> list[dict]:
+    depth_of = depths(state.course)
+    return [{"launchable": launchable.id, "index": launchable.index, "title": launchable.title,
+             "depth": depth_of.get(launchable.id, 0), "current": launchable.id == current,
+             "enabled": _allowed_by_prerequisites(state, launchable.id)}
+            for launchable in state.course.launchables]
+
+
+def _neighbour(state: RegistrationState, current: str, step: int) -> str | None:
+    """Flow in tree order (issue 11: until the sequencing engine lands, flow and choice in tree order)."""
+    ids = [launchable.id for launchable in state.course.launchables]
+    if current not in ids:
+        return None
+    position = ids.index(current) + step
+    return ids[position] if 0 <= position < len(ids) else None
+
+
+def navigation(state: RegistrationState, current: str) -> dict:
+    return {"continue": _neighbour(state, current, 1) is not None,
+            "previous": _neighbour(state, current, -1) is not None}
+
+
+# --- records ------------------------------------------------------------------------------------------
+
+def _attempt_summary(attempt: dict, record: ItemRecord) -> dict:
+    """What is kept of an attempt once the next one starts (issue 11: keep every attempt)."""
+    values = cmi.flat_values(attempt.get("cmi") or {})
+    return {"id": attempt.get("id"), "number": attempt.get("number"), "completion": record.completion,
+            "success": record.success, "score": record.score,
+            "totalTime": values.get("cmi.core.total_time") or values.get("cmi.total_time")}
+
+
+def _with_summary(record: ItemRecord, version: str, cmi_state: dict) -> ItemRecord:
+    """The summary columns progress reads (launch-api.md, Registrations), from rte's summary. A
+    no-credit session (Browse, Review) leaves them as they were (SCORM 2004 RTE 4.2.5 cmi.credit)."""
+    if (cmi.flat_values(cmi_state).get("cmi.core.credit") or cmi.flat_values(cmi_state).get("cmi.credit")) \
+            == "no-credit":
+        return record
+    summary = cmi.summary(cmi_state)
+    data = dict(record.data)
+    if version == "scorm12":
+        data["lessonStatus"] = cmi.flat_values(cmi_state).get("cmi.core.lesson_status") or "not attempted"
+    return replace(record, completion=summary.completion, success=summary.success, score=summary.score,
+                   satisfied=summary.satisfied, data=data)
+
+
+_REPORTED_PREFIXES = ("cmi.interactions.", "cmi.comments", "cmi.core.lesson_status", "cmi.core.score.",
+                      "cmi.completion_status", "cmi.success_status", "cmi.score.")
+
+
+def _reported(values: dict[str, str]) -> dict[str, str]:
+    """The values statements are made of (not suspend_data or location): kept with the session."""
+    return {name: value for name, value in values.items() if name.startswith(_REPORTED_PREFIXES)}
+
+
+def _write_statements(runtime: DeliveryRuntime, store_id: int, statements: list[dict]) -> None:
+    if statements:
+        runtime.store_statements(store_id, statements, runtime_name=RUNTIME_NAME)
+
+
+def _put_state_document(runtime: DeliveryRuntime, store_id: int, *, activity_id: str, agent: dict,
+                        registration: str, state_id: str, document: dict) -> None:
+    address = DocumentAddress(DocumentScope(kind=DocumentKind.STATE, activity_id=activity_id,
+                                            agent_key=ifi_key(agent) or "", registration=registration),
+                              state_id)
+    runtime.put_document(store_id, address, orjson.dumps(document), "application/json", runtime_name=RUNTIME_NAME)
+
+
+# --- start --------------------------------------------------------------------------------------------------
+
+def start(runtime: DeliveryRuntime, session_id: str, launch_token: str, settings: RuntimeSettings) -> dict:
+    """POST /player/api/sessions/{session}/start: redeems the one-time launch token, ends any other open
+    session of the item (a second tab), starts or resumes the attempt and writes `initialized` or
+    `resumed`."""
+    if not isinstance(launch_token, str) or not launch_token:
+        raise BadRequest("launchToken is required")
+    redeemed = runtime.redeem_launch_token(launch_token)
+    session = redeemed.session
+    if session.id != session_id:
+        raise Unauthorized("this launch token belongs to another session")
+    state = runtime.state(session)
+    for other in state.sessions:
+        # Opening the same item in a second tab ends the first session cleanly (issue 11, Runtime).
+        if other.state == "open" and other.id != session.id and other.launchable_id == session.launchable_id:
+            end_with_last_commit(runtime, other, mark_ended=True)
+    state = runtime.state(session)
+    version = state.course.standard
+    item = item_runtime(state.course, session.launchable_id)
+    is_asset = scorm_type(state.course, session.launchable_id) == "asset"
+    launch_mode = session.launch_mode.lower()
+    now = runtime.now_ms()
+    for _ in range(_SAVE_ATTEMPTS):
+        record = state.item(session.launchable_id)
+        attempt = dict(record.data.get("attempt") or {})
+        resuming = bool(attempt.get("suspended")) and not attempt.get("ended")
+        past = record.data.get("pastAttempts", [])
+        if resuming:
+            entry, attempts = "resume", record.attempts
+        else:
+            # 1.2 RTE 3.4.2 cmi.core.entry: "" once the SCO was accessed before; 2004 RTE 4.2.7: a new attempt is ab-initio.
+            entry = "" if version == "scorm12" and record.attempts else "ab-initio"
+            if attempt.get("id"):
+                past = [*record.data.get("pastAttempts", []), _attempt_summary(attempt, record)]
+            attempt, attempts = {"id": str(uuid.uuid4()), "number": record.attempts + 1}, record.attempts + 1
+        inputs = cmi.launch_inputs(
+            version, item, learner_id=learner_id(state.registration.learner),
+            learner_name=str(state.registration.learner.get("name") or ""), entry=entry,
+            credit="credit" if launch_mode == "normal" else "no-credit", mode=launch_mode,
+            previous=attempt.get("cmi") if resuming else None)
+        cmi_state = cmi.initial_state(version, inputs)
+        attempt.update(cmi=cmi_state, suspended=False, ended=False, sessionId=session.id)
+        data = dict(record.data, attempt=attempt, pastAttempts=past)
+        ctx = attempt_context(runtime, state, session, attempt["id"])
+        if not resuming:
+            data["attemptIris"] = [*record.data.get("attemptIris", []), ctx.attempt_iri]
+        flat = cmi.flat_values(cmi_state)
+        updated = replace(record, attempts=attempts, last_launched_ms=record.last_launched_ms or now, data=data)
+        if is_asset:
+            # An asset has no API: delivering it completes it (SCORM 2004 SN, Content Delivery Environment).
+            updated = replace(updated, completion="completed", satisfied=True)
+        elif not resuming and launch_mode == "normal":
+            updated = _with_summary(updated, version, cmi_state)
+        try:
+            runtime.save_records([updated])
+            break
+        except StaleRecord:
+            state = runtime.state(session)
+    else:
+        raise StaleRecord("the item record kept changing; start again")
+    session = runtime.save_session_data(session, {"attemptId": attempt["id"], "entry": entry,
+                                                  "before": _reported(flat), "startedMs": now})
+    if not is_asset:
+        statement = xs.resumed(ctx, now) if resuming else xs.initialized(ctx, now)
+        _write_statements(runtime, session.store_id, [statement])
+        if not resuming:
+            _put_state_document(runtime, session.store_id, activity_id=ctx.lesson_iri,
+                                agent=state.registration.learner, registration=state.registration.id,
+                                state_id=xs.ACTIVITY_STATE_ID, document=xs.activity_state(data["attemptIris"]))
+    launchable = state.course.launchable(session.launchable_id)
+    return {
+        "sessionToken": redeemed.session_token,
+        "standard": version,
+        "cmi": cmi.for_browser(cmi_state),
+        "content": {"url": content_url(runtime, state.course.id, item),
+                    "title": launchable.title if launchable else session.launchable_id,
+                    "scormType": "asset" if is_asset else "sco"},
+        "toc": table_of_contents(state, session.launchable_id),
+        "navigation": navigation(state, session.launchable_id),
+        "settings": {"commitIntervalSeconds": settings.commit_interval_seconds,
+                     "maxStringLength": settings.max_characters},
+    }
+
+
+# --- commit -------------------------------------------------------------------------------------------------
+
+def _authenticated(runtime: DeliveryRuntime, session_id: str, session_token) -> Session:
+    if not isinstance(session_token, str) or not session_token:
+        raise Unauthorized("sessionToken is required")
+    session = runtime.authenticate(session_token)
+    if session.id != session_id:
+        raise Unauthorized("this session token belongs to another session")
+    return session
+
+
+def _check_values(values) -> dict[str, str]:
+    if values is None:
+        return {}
+    if not isinstance(values, dict):
+        raise BadRequest("cmi must be an object of element names to values")
+    checked = {}
+    for name, value in values.items():
+        if not isinstance(name, str) or not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            raise BadRequest(f"cmi element {name!r} must have a string value")
+        checked[name] = value if isinstance(value, str) else str(value)
+    return checked
+
+
+def _apply(runtime: DeliveryRuntime, session: Session, values: dict[str, str],
+           settings: RuntimeSettings) -> tuple[ItemRecord, list[cmi.Rejected]]:
+    """Applies a commit to the attempt's CMI data and saves it with the new summary (optimistic)."""
+    state = runtime.state(session)
+    version = state.course.standard
+    for _ in range(_SAVE_ATTEMPTS):
+        record = state.item(session.launchable_id)
+        attempt = dict(record.data.get("attempt") or {})
+        if attempt.get("id") != session.data.get("attemptId") or attempt.get("sessionId") != session.id:
+            raise SessionEnded(f"session {session.id} no longer owns its attempt (another launch took it up)")
+        if not values:
+            return record, []
+        new_state, rejected = cmi.apply_commit(attempt["cmi"], values, max_characters=settings.max_characters)
+        attempt["cmi"] = new_state
+        updated = _with_summary(replace(record, data=dict(record.data, attempt=attempt)), version, new_state)
+        try:
+            saved, _ = runtime.save_records([updated])
+            return saved[0], rejected
+        except StaleRecord:
+            state = runtime.state(session)
+    raise StaleRecord("the item record kept changing; commit again")
+
+
+def commit(runtime: DeliveryRuntime, session_id: str, session_token, values, settings: RuntimeSettings) -> dict:
+    """POST .../commit: validates each element; rejected elements change nothing (RTE: LMSSetValue /
+    SetValue errors are the data model's codes)."""
+    session = _authenticated(runtime, session_id, session_token)
+    _, rejected = _apply(runtime, session, _check_values(values), settings)
+    return {"rejected": [rejection.to_json() for rejection in rejected]}
+
+
+# --- ending a session -------------------------------------------------------------------------------------
+
+def _finish(runtime: DeliveryRuntime, session: Session, *, force_suspend: bool = False) -> ItemRecord | None:
+    """Ends the attempt or suspends it by cmi.exit (1.2 cmi.core.exit), adds session_time into total_time,
+    and writes the session's statements. The session must already be marked ended (or be about to be,
+    by delivery)."""
+    state = runtime.state(session)
+    version = state.course.standard
+    is_asset = scorm_type(state.course, session.launchable_id) == "asset"
+    now = runtime.now_ms()
+    for _ in range(_SAVE_ATTEMPTS):
+        record = state.item(session.launchable_id)
+        attempt = dict(record.data.get("attempt") or {})
+        if attempt.get("id") != session.data.get("attemptId") or attempt.get("sessionId") != session.id:
+            return None  # another session took the attempt over; this one has nothing left to report
+        before_values = cmi.flat_values(attempt["cmi"])
+        ending = cmi.finish_session(attempt["cmi"], suspend=force_suspend)
+        suspending = not ending.attempt_ended
+        finished = ending.state.to_json()
+        attempt.update(cmi=finished, suspended=suspending, ended=not suspending, sessionId=None)
+        updated = _with_summary(replace(record, total_seconds=record.total_seconds + ending.session_seconds,
+                                        data=dict(record.data, attempt=attempt)), version, finished)
+        try:
+            runtime.save_records([updated])
+            break
+        except StaleRecord:
+            state = runtime.state(session)
+    else:
+        raise StaleRecord("the item record kept changing; try again")
+    if is_asset:
+        return updated
+    ctx = attempt_context(runtime, state, session, attempt["id"])
+    before = outcomes.snapshot_of(version, session.data.get("before") or {})
+    after = outcomes.snapshot_of(version, before_values)
+    _write_statements(runtime, session.store_id,
+                      xs.session_end_statements(ctx, now, before, after, suspended_=suspending))
+    values = cmi.flat_values(finished)
+    prefix = "cmi.core." if version == "scorm12" else "cmi."
+    _put_state_document(runtime, session.store_id, activity_id=ctx.attempt_iri, agent=state.registration.learner,
+                        registration=state.registration.id, state_id=xs.ATTEMPT_STATE_ID,
+                        document=xs.attempt_state(
+                            credit=values.get(prefix + "credit"), mode=values.get(prefix + "lesson_mode"
+                                                                                   if version == "scorm12"
+                                                                                   else "cmi.mode"),
+                            location=values.get(prefix + "lesson_location" if version == "scorm12"
+                                                else "cmi.location"),
+                            preferences=None, total_time=values.get(prefix + "total_time")))
+    return updated
+
+
+def end_with_last_commit(runtime: DeliveryRuntime, session: Session, *, state: RegistrationState | None = None,
+                         mark_ended: bool = False) -> None:
+    """launch-api.md: a SCORM session ends with its last commit (abandon, course deleted, a new launch, a
+    second tab). `mark_ended`: this package ends it (otherwise delivery records the end afterwards)."""
+    if mark_ended and not runtime.end_session(session, "ended"):
+        return  # someone else ended it first, and wrote its statements
+    _finish(runtime, session)
+
+
+def terminate(runtime: DeliveryRuntime, session_id: str, session_token, values,
+              settings: RuntimeSettings) -> dict:
+    """POST .../terminate (LMSFinish / Terminate): commits, ends the session, writes its statements."""
+    session = _authenticated(runtime, session_id, session_token)
+    checked = _check_values(values)
+    _apply(runtime, session, checked, settings)
+    if not runtime.end_session(session, "ended"):
+        raise SessionEnded(f"session {session.id} has already ended")
+    _finish(runtime, session)
+    state = runtime.state(session)
+    return {"navigation": navigation(state, session.launchable_id)}
+
+
+# --- navigation ---------------------------------------------------------------------------------------------
+
+def _session_for_navigation(runtime: DeliveryRuntime, session_id: str, session_token) -> tuple[Session, bool]:
+    """The session, open or already ended by Terminate (a SCO's adl.nav.request is sent after Terminate)."""
+    try:
+        return _authenticated(runtime, session_id, session_token), True
+    except SessionEnded:
+        # TODO(delivery): a public DeliveryRuntime.session_for_token(token, allow_ended=True) would
+        # replace this read of its storage.
+        session = runtime._storage.session_by_token(token_digest(session_token))  # noqa: SLF001
+        if session is None or session.id != session_id:
+            raise
+        return session, False
+
+
+def next_item(state: RegistrationState, current: str, request: str, target: str | None) -> str | None:
+    """What a navigation request delivers: flow and choice in tree order; exit, exitAll, suspendAll and
+    abandon deliver nothing (SCORM 2004 SN 4.4; 1.2: prerequisites still apply)."""
+    if request == "continue":
+        candidate = _neighbour(state, current, 1)
+    elif request == "previous":
+        candidate = _neighbour(state, current, -1)
+    elif request == "choice":
+        if not target or state.course.launchable(target) is None:
+            raise NotFound(f"no item {target!r} in this course")
+        candidate = target
+    else:
+        return None
+    if candidate is not None and not _allowed_by_prerequisites(state, candidate):
+        raise NotAllowed(f"the prerequisites of item '{candidate}' are not met")
+    return candidate
+
+
+def navigate(runtime: DeliveryRuntime, session_id: str, session_token, request, target, values,
+             settings: RuntimeSettings, launcher) -> dict:
+    """POST .../navigate: ends the current session if still open (as terminate; suspendAll suspends it),
+    then launches what the request names through `launcher(state, LaunchRequest) -> url`."""
+    if request not in NAVIGATION_REQUESTS:
+        raise BadRequest(f"request must be one of {', '.join(NAVIGATION_REQUESTS)}")
+    if target is not None and not isinstance(target, str):
+        raise BadRequest("target must be an item id")
+    session, still_open = _session_for_navigation(runtime, session_id, session_token)
+    if still_open:
+        _apply(runtime, session, _check_values(values), settings)
+        if runtime.end_session(session, "ended"):
+            _finish(runtime, session, force_suspend=request == "suspendAll")
+    state = runtime.state(session)
+    chosen = next_item(state, session.launchable_id, request, target)
+    if chosen is None:
+        return {"launch": None, "message": "nothing more to deliver" if request in ("continue", "previous")
+                else None}
+    url = launcher(state, LaunchRequest(launchable_id=chosen, launch_mode=session.launch_mode,
+                                        return_url=session.return_url))
+    return {"launch": {"url": url} if url else None}
+
+
+def request_valid(runtime: DeliveryRuntime, session_id: str, session_token) -> dict:
+    """POST .../request-valid (adl.nav.request_valid.*)."""
+    session = _authenticated(runtime, session_id, session_token)
+    state = runtime.state(session)
+    moves = navigation(state, session.launchable_id)
+    for direction, step in (("continue", 1), ("previous", -1)):
+        neighbour = _neighbour(state, session.launchable_id, step)
+        moves[direction] = neighbour is not None and _allowed_by_prerequisites(state, neighbour)
+    return {**moves, "choice": {launchable.id: _allowed_by_prerequisites(state, launchable.id)
+                                for launchable in state.course.launchables}}

@@ -1,0 +1,181 @@
+"""The SCORM 1.2 / 2004 `delivery.standard.Standard` (docs/adr/005): parse through cam/, choose what a
+launch delivers, build the player URL, report progress from the item records, end sessions.
+
+Item records (delivery.standard.ItemRecord) keep the summary columns progress needs, and in `data` what
+only this package reads (scorm_runtime.sessions: the current attempt's CMI data, its attempt id, the
+attempt IRIs, the 1.2 lesson_status prerequisites compare against)."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Sequence
+
+from delivery.errors import NotAllowed
+from delivery.standard import (END_ABANDON, CourseProgress, ItemRecord, Launch, LaunchRequest,
+                               RegistrationState, Session)
+from scorm_runtime import prerequisites
+from scorm_runtime.course_data import item_runtime
+
+if TYPE_CHECKING:
+    from delivery.package import PackageFiles
+    from delivery.course import ParsedCourse
+    from delivery.runtime import DeliveryRuntime
+
+RUNTIME_NAME = "scorm_runtime"  # the authority statements are written under (DeliveryRuntime.principal)
+
+
+def player_url(public_url: str, session_id: str, launch_token: str) -> str:
+    """docs/scorm-player-protocol.md, The launch URL: the token rides in the fragment, never sent to a server."""
+    return f"{public_url.rstrip('/')}/player/{session_id}#launch={launch_token}"
+
+
+def lesson_status(record: ItemRecord) -> str:
+    """The 1.2 lesson_status an item stands at, for prerequisites (SCORM 1.2 CAM 2.3.5.2.1)."""
+    stored = record.data.get("lessonStatus")
+    if stored:
+        return stored
+    if record.success in ("passed", "failed"):
+        return record.success
+    return {"completed": "completed", "incomplete": "incomplete"}.get(record.completion, "not attempted")
+
+
+def is_suspended(record: ItemRecord) -> bool:
+    attempt = record.data.get("attempt") or {}
+    return bool(attempt.get("suspended"))
+
+
+class ScormStandard:
+    root_file = "imsmanifest.xml"
+    course_standards = ("scorm12", "scorm2004")
+
+    # --- import ------------------------------------------------------------------------------------
+
+    def parse(self, files: PackageFiles, *, manifest_only: bool) -> ParsedCourse:
+        from scorm_runtime.cam import parse_package  # cam/ is its own helper's; imported when used
+        return parse_package(files, manifest_only=manifest_only)
+
+    # --- launch ------------------------------------------------------------------------------------
+
+    def choose(self, state: RegistrationState, request: LaunchRequest, runtime: DeliveryRuntime) -> str:
+        launchables = state.course.launchables
+        if not launchables:
+            raise NotAllowed("the course has no item to launch")
+        if request.launchable_id is None:
+            chosen = self._continue(state)
+        else:
+            chosen = request.launchable_id
+        if state.course.standard == "scorm12":
+            self._check_prerequisites(state, chosen)
+        # SCORM 2004: a named item is a Choice request (launch-api.md); until the sequencing engine
+        # lands, choice and flow are allowed in tree order (issue 11, Navigation).
+        return chosen
+
+    @staticmethod
+    def _continue(state: RegistrationState) -> str:
+        """launch-api.md, Launch: the suspended or last launched item, else the first (1.2); for 2004
+        Resume All when an activity is suspended, else Start (the first item until sequencing lands)."""
+        order = {launchable.id: launchable.index for launchable in state.course.launchables}
+        records = [record for record in state.items.values() if record.launchable_id in order]
+        suspended = [record for record in records if is_suspended(record)]
+        if suspended:
+            return max(suspended, key=lambda record: record.last_launched_ms or 0).launchable_id
+        launched = [record for record in records if record.last_launched_ms]
+        if launched:
+            return max(launched, key=lambda record: record.last_launched_ms or 0).launchable_id
+        return state.course.launchables[0].id
+
+    @staticmethod
+    def _check_prerequisites(state: RegistrationState, launchable_id: str) -> None:
+        data = item_runtime(state.course, launchable_id)
+        expression = data.get("prerequisites")
+        if not expression:
+            return
+        statuses = {item_id: lesson_status(record) for item_id, record in state.items.items()}
+        known_ids = _known_item_ids(state)
+        if not prerequisites.allowed(expression, statuses, known=known_ids.__contains__):
+            # launch-api.md, Launch: 409 for an item prerequisites do not allow yet.
+            raise NotAllowed(f"the prerequisites of item '{launchable_id}' ({expression}) are not met")
+
+    def launch(self, state: RegistrationState, session: Session, launch_token: str, request: LaunchRequest,
+               runtime: DeliveryRuntime) -> Launch:
+        record = state.item(session.launchable_id)
+        runtime.save_records([replace(record, last_launched_ms=session.launched_ms)])
+        return Launch(url=player_url(runtime.public_url, session.id, launch_token), launch_method=None)
+
+    # --- progress ----------------------------------------------------------------------------------
+
+    def progress(self, state: RegistrationState) -> CourseProgress:
+        return course_progress(state)
+
+    def waive(self, state: RegistrationState, launchable_id: str, reason: str, runtime: DeliveryRuntime) -> None:
+        raise NotAllowed("waiving is a cmi5 feature; SCORM courses have no waived items")
+
+    # --- sessions ----------------------------------------------------------------------------------
+
+    def end_session(self, state: RegistrationState, session: Session, reason: str,
+                    runtime: DeliveryRuntime) -> str:
+        """launch-api.md: a SCORM session ends with its last commit (abandon, course delete, a new launch);
+        its end statements are written from what it committed."""
+        from scorm_runtime.sessions import end_with_last_commit
+        end_with_last_commit(runtime, session, state=state)
+        # The data stands as last committed either way; an LMS abandon is recorded as such.
+        return "abandoned" if reason == END_ABANDON else "ended"
+
+    def blueprints(self) -> Sequence[Any]:
+        from scorm_runtime.runtime_api import blueprint as runtime_blueprint
+        blueprints: list[Any] = [runtime_blueprint]
+        try:
+            from scorm_runtime.player import blueprint as player_blueprint
+        except ImportError:  # the player lands separately; the runtime calls work without it
+            return blueprints
+        return [player_blueprint, *blueprints]
+
+
+def _known_item_ids(state: RegistrationState) -> set[str]:
+    ids = {launchable.id for launchable in state.course.launchables}
+    ids.update(_structure_ids(state.course.structure))
+    return ids
+
+
+def _structure_ids(node: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(node, dict):
+        identifier = node.get("identifier") or node.get("id")
+        if isinstance(identifier, str):
+            found.add(identifier)
+        for value in node.values():
+            if isinstance(value, (dict, list)):
+                found |= _structure_ids(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _structure_ids(value)
+    return found
+
+
+def course_progress(state: RegistrationState) -> CourseProgress:
+    """The course rollup from the item records (launch-api.md, Registrations):
+    - completion: completed when every launchable item is; not attempted when none was; else incomplete;
+    - success: failed when an item failed; passed when the course is completed and every item that
+      reports success passed (at least one); else unknown;
+    - score: the single item's, or the average of the items that have one;
+    - satisfied: every launchable item satisfied (completed, or passed or failed)."""
+    records = [state.item(launchable.id) for launchable in state.course.launchables]
+    if not records:
+        return CourseProgress(completion="unknown")
+    if all(record.completion == "completed" for record in records):
+        completion = "completed"
+    elif all(record.completion == "not attempted" and not record.attempts for record in records):
+        completion = "not attempted"
+    else:
+        completion = "incomplete"
+    successes = [record.success for record in records if record.success != "unknown"]
+    if "failed" in successes:
+        success = "failed"
+    elif successes and completion == "completed":
+        success = "passed"
+    else:
+        success = "unknown"
+    scores = [record.score for record in records if record.score is not None]
+    score = (sum(scores) / len(scores)) if scores else None
+    satisfied = all(record.satisfied for record in records)
+    return CourseProgress(completion=completion, success=success,
+                          score=round(score, 7) if score is not None else None, satisfied=satisfied)
