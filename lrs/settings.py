@@ -59,6 +59,23 @@ class Settings:
     # Distinct filter terms (agents, activities, verbs, registrations) one statement request may name:
     # each new one is a dictionary insert, and past this a request outlives the worker (413).
     max_terms_per_request: int = 50_000
+    # Course packages (delivery/, launch-api.md). Package files live under content_dir (empty: data_dir/content).
+    content_dir: Path | str = ""
+    # The origin package files are served from; empty: this server's own, {public_url}/content.
+    content_url: str = ""
+    # How long a launch URL's one-time token may wait to be opened.
+    launch_token_seconds: int = 3600
+    # Limits on an uploaded package (delivery/intake.py), each refused with 413: the upload itself, its
+    # member count, one member and all members inflated, and a member's inflated/compressed ratio (only
+    # for members over package_ratio_floor_bytes inflated, since small text files compress well).
+    package_max_bytes: int = 1024 * 1024 * 1024
+    package_max_files: int = 20_000
+    package_max_file_bytes: int = 1024 * 1024 * 1024
+    package_max_total_bytes: int = 4 * 1024 * 1024 * 1024
+    package_max_ratio: int = 200
+    package_ratio_floor_bytes: int = 1024 * 1024
+    # A bare XML course structure (a cmi5.xml body) or a package's root manifest is read whole: this caps it.
+    package_max_xml_bytes: int = 16 * 1024 * 1024
 
     def __post_init__(self) -> None:
         if not self.secret_key:
@@ -67,6 +84,11 @@ class Settings:
             object.__setattr__(self, "database_url", f"sqlite:///{Path(self.data_dir) / 'lrs.sqlite3'}")
         if not self.public_url:
             object.__setattr__(self, "public_url", _served_url(self.host, self.port))
+        if not self.content_dir:
+            object.__setattr__(self, "content_dir", Path(self.data_dir) / "content")
+        object.__setattr__(self, "content_dir", Path(self.content_dir))
+        if not self.content_url:
+            object.__setattr__(self, "content_url", self.public_url.rstrip("/") + "/content")
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -95,10 +117,18 @@ class Settings:
             auth_failure_window=float(_env("LRS_AUTH_FAILURE_WINDOW", str(defaults.auth_failure_window))),
             trusted_proxies=int(_env("LRS_TRUSTED_PROXIES", str(defaults.trusted_proxies))),
             max_terms_per_request=int(_env("LRS_MAX_TERMS_PER_REQUEST", str(defaults.max_terms_per_request))),
+            content_dir=_env("LRS_CONTENT_DIR", ""),
+            content_url=_env("LRS_CONTENT_URL", ""),
+            launch_token_seconds=int(_env("LRS_LAUNCH_TOKEN_SECONDS", str(defaults.launch_token_seconds))),
+            **{name: int(_env("LRS_" + name.upper(), str(getattr(defaults, name)))) for name in _PACKAGE_LIMITS},
         )
 
     def with_overrides(self, **changes) -> "Settings":
         return replace(self, **changes)
+
+
+_PACKAGE_LIMITS = ("package_max_bytes", "package_max_files", "package_max_file_bytes", "package_max_total_bytes",
+                   "package_max_ratio", "package_ratio_floor_bytes", "package_max_xml_bytes")
 
 
 def _server_secret(data_dir: Path) -> str:

@@ -1,4 +1,6 @@
-"""Runs the Alembic migrations in this package against a database URL."""
+"""Runs the Alembic migrations against a database URL: the LRS's own (this package) and delivery's
+branch (delivery/storage/migrations, label `delivery`), which keeps its own version table so each
+history stays linear and `current_revision` keeps naming the LRS's revision."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,29 +14,54 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def alembic_config(database_url: str) -> Config:
+    """The LRS's own migrations."""
+    return _config(MIGRATIONS, database_url)
+
+
+def delivery_alembic_config(database_url: str) -> Config:
+    """Delivery's branch (courses, registrations, sessions, records)."""
+    import delivery.storage
+    return _config(Path(delivery.storage.__file__).with_name("migrations"), database_url)
+
+
+def _config(location: Path, database_url: str) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", str(location))
     config.set_main_option("sqlalchemy.url", database_url)
     return config
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
+def upgrade(database_url: str, revision: str = "head", *, delivery_revision: str = "head") -> None:
+    """The LRS's migrations to `revision`, then delivery's to `delivery_revision` (None: leave it)."""
     engines = create_engines(database_url)
     try:
         with engines.write.connect() as connection:
-            config = alembic_config(database_url)
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
-            connection.commit()
+            for config, target in ((alembic_config(database_url), revision),
+                                   (delivery_alembic_config(database_url), delivery_revision)):
+                if target is None:
+                    continue
+                config.attributes["connection"] = connection
+                command.upgrade(config, target)
+                connection.commit()
     finally:
         engines.dispose()
 
 
 def current_revision(database_url: str) -> str | None:
+    """The LRS's revision."""
+    return _current(database_url, "alembic_version")
+
+
+def current_delivery_revision(database_url: str) -> str | None:
+    return _current(database_url, "delivery_alembic_version")
+
+
+def _current(database_url: str, version_table: str) -> str | None:
     from alembic.runtime.migration import MigrationContext
     engines = create_engines(database_url)
     try:
         with engines.read.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            return MigrationContext.configure(connection, opts={"version_table": version_table}) \
+                .get_current_revision()
     finally:
         engines.dispose()
