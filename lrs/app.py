@@ -94,7 +94,7 @@ def _handle_unexpected(error: Exception):
     return json_response({"error": "InternalServerError", "message": "unexpected error"}, status=500)
 
 
-def _standards() -> list:
+def registered_standards() -> list:
     """The standards courses may use (docs/adr/005): the one place that names them."""
     standards = []
     try:  # TODO remove guard once scorm_runtime.standard has landed
@@ -114,7 +114,7 @@ def create_app(settings: Settings | None = None, *, standards: list | None = Non
     _openapi_config(app)
     app.extensions["lrs"] = build_services(settings)
     app.extensions["lrs_settings"] = settings
-    registered = _standards() if standards is None else list(standards)
+    registered = registered_standards() if standards is None else list(standards)
     app.extensions["delivery"] = build_delivery(settings, app.extensions["lrs"], registered)
     api = LrsApi(app)
     api.register_blueprint(about_blueprint)

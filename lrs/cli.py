@@ -1,4 +1,4 @@
-"""The `lrs` command line: migrations, stores, credentials, admins, erasure, term purge, audit. Every command has --help."""
+"""The `lrs` command line: migrations, stores, credentials, admins, erasure, term purge, audit, courses. Every command has --help."""
 from __future__ import annotations
 
 import getpass
@@ -53,11 +53,12 @@ def db() -> None:
 @click.option("--revision", default="head", show_default=True, help="Alembic revision to upgrade to.")
 def db_upgrade(database_url: str | None, revision: str) -> None:
     """Apply the schema migrations (Alembic) to the database."""
-    from lrs.storage.migrate import current_revision, upgrade
+    from lrs.storage.migrate import current_delivery_revision, current_revision, upgrade
     settings = _settings(database_url)
     click.echo(f"migrating {settings.database_url} ...", err=True)
     upgrade(settings.database_url, revision)
-    click.echo(f"database at revision {current_revision(settings.database_url)}", err=True)
+    click.echo(f"database at revision {current_revision(settings.database_url)} "
+               f"(delivery {current_delivery_revision(settings.database_url)})", err=True)
 
 
 @main.group()
@@ -264,6 +265,14 @@ def conformance_report(junit: str | None, tests_root: str, show: str) -> None:
     from conformance.report import build_report, render
     statuses = build_report(Path(tests_root), Path(junit) if junit else None)
     click.echo(render(statuses, show={name.strip() for name in show.split(",")}))
+
+
+def _add_delivery_commands() -> None:
+    from delivery.cli import courses
+    main.add_command(courses)
+
+
+_add_delivery_commands()
 
 
 if __name__ == "__main__":

@@ -98,6 +98,14 @@ class DeliveryStorage:
                 .order_by(courses.c.created_ms, courses.c.id)).all()
         return [_course(row) for row in rows]
 
+    def store_of_course(self, course_id: str) -> int | None:
+        """The store of a course that is not deleted (course ids are UUIDs, unique across stores); for
+        the command line, which names a course by id alone."""
+        with self._read() as connection:
+            row = connection.execute(select(courses.c.store_id).where(
+                and_(courses.c.id == course_id, courses.c.deleted.is_(False)))).first()
+        return row.store_id if row else None
+
     def mark_course_deleted(self, store_id: int, course_id: str) -> bool:
         """False when there is no such course, or it was already deleted."""
         with self._write() as connection:
