@@ -28,11 +28,18 @@ def for_browser(state: CmiState) -> dict[str, str]:
             continue
         template = template_of(parts)
         spec = model.elements.get(template)
-        if spec is None or template in ("cmi.core.exit", "cmi.core.session_time", "cmi.exit", "cmi.session_time"):
+        if spec is None or template in (
+            "cmi.core.exit",
+            "cmi.core.session_time",
+            "cmi.exit",
+            "cmi.session_time",
+        ):
             continue
         if template == "adl.data.n.store":
             index = int(parts[2])
-            access = state.shared_data_access[index] if index < len(state.shared_data_access) else "rw"
+            access = (
+                state.shared_data_access[index] if index < len(state.shared_data_access) else "rw"
+            )
             if "r" not in access:
                 continue
         flattened[element] = value

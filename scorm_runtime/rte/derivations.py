@@ -78,7 +78,10 @@ def derive_on_finish(standard: str, values: MutableMapping[str, str]) -> None:
     """SCORM 1.2 RTE 3.4.2 cmi.core.lesson_status, Additional Behavior Requirements (p. 3-25):
     a status the SCO never set becomes "browsed" in browse mode, else "completed", and then the
     mastery score decides passed or failed. 2004 re-evaluates as on commit."""
-    if standard == "scorm12" and values.get("cmi.core.lesson_status", "not attempted") == "not attempted":
+    if (
+        standard == "scorm12"
+        and values.get("cmi.core.lesson_status", "not attempted") == "not attempted"
+    ):
         browsing = values.get("cmi.core.lesson_mode") == "browse"
         values["cmi.core.lesson_status"] = "browsed" if browsing else "completed"
     derive_on_commit(standard, values)

@@ -62,7 +62,9 @@ def vocabulary(*words: str) -> Check:
 
     def check(value: str, _context: CheckContext) -> None:
         if value not in allowed:
-            raise DataModelError(Fault.TYPE_MISMATCH, f"{value[:60]!r} is not one of {', '.join(words)}")
+            raise DataModelError(
+                Fault.TYPE_MISMATCH, f"{value[:60]!r} is not one of {', '.join(words)}"
+            )
 
     return check
 

@@ -33,7 +33,16 @@ LESSON_STATUS_SET = ("passed", "completed", "failed", "incomplete", "browsed")
 # cmi.objectives.n.status also takes "not attempted".
 OBJECTIVE_STATUS = (*LESSON_STATUS_SET, "not attempted")
 EXIT = ("time-out", "suspend", "logout", "")
-INTERACTION_TYPES = ("true-false", "choice", "fill-in", "matching", "performance", "sequencing", "likert", "numeric")
+INTERACTION_TYPES = (
+    "true-false",
+    "choice",
+    "fill-in",
+    "matching",
+    "performance",
+    "sequencing",
+    "likert",
+    "numeric",
+)
 TIME_LIMIT_ACTIONS = ("exit,message", "exit,no message", "continue,message", "continue,no message")
 
 _string = with_limits(check_characterstring)
@@ -49,7 +58,9 @@ def _result_check(value: str, _context: CheckContext) -> None:
     check_decimal_12(value)
 
 
-def _element(template: str, access: str, check=None, default: str | None = None, lms_set: bool = False) -> Element:
+def _element(
+    template: str, access: str, check=None, default: str | None = None, lms_set: bool = False
+) -> Element:
     return Element(template, access, check, f"{RTE} ({template})", default, lms_set)  # type: ignore[arg-type]
 
 
@@ -76,9 +87,13 @@ _ELEMENTS = [
     _element("cmi.objectives.n.score.min", "rw", _score),
     _element("cmi.objectives.n.score.max", "rw", _score),
     _element("cmi.objectives.n.status", "rw", vocabulary(*OBJECTIVE_STATUS)),
-    _element("cmi.student_data.mastery_score", "r", ranged(check_decimal_12, "0", "100"), lms_set=True),
+    _element(
+        "cmi.student_data.mastery_score", "r", ranged(check_decimal_12, "0", "100"), lms_set=True
+    ),
     _element("cmi.student_data.max_time_allowed", "r", _timespan, lms_set=True),
-    _element("cmi.student_data.time_limit_action", "r", vocabulary(*TIME_LIMIT_ACTIONS), lms_set=True),
+    _element(
+        "cmi.student_data.time_limit_action", "r", vocabulary(*TIME_LIMIT_ACTIONS), lms_set=True
+    ),
     _element("cmi.student_preference.audio", "rw", ranged(check_sinteger_12, "-1", "100")),
     _element("cmi.student_preference.language", "rw", _string),
     _element("cmi.student_preference.speed", "rw", ranged(check_sinteger_12, "-100", "100")),

@@ -87,7 +87,9 @@ def _correct_pattern(value: str, context: CheckContext) -> None:
     limit = MAX_CORRECT_PATTERNS.get(interaction_type)
     if limit is not None and context.indices[1] >= limit:
         # RTE 4.2.9.1: this type has at most `limit` correct response patterns.
-        raise DataModelError(Fault.GENERAL_SET, f"a {interaction_type} interaction has at most {limit} pattern")
+        raise DataModelError(
+            Fault.GENERAL_SET, f"a {interaction_type} interaction has at most {limit} pattern"
+        )
     check_response(interaction_type, value, context.limits, correct=True)
 
 
@@ -101,7 +103,9 @@ def _objective_id(value: str, context: CheckContext) -> None:
     count = int(context.values.get("cmi.objectives._count", "0"))
     for other in range(count):
         if other != index and context.values.get(f"cmi.objectives.{other}.id") == value:
-            raise DataModelError(Fault.GENERAL_SET, f"objective id {value[:60]!r} is already cmi.objectives.{other}")
+            raise DataModelError(
+                Fault.GENERAL_SET, f"objective id {value[:60]!r} is already cmi.objectives.{other}"
+            )
 
 
 def _interaction_objective_id(value: str, context: CheckContext) -> None:
@@ -110,12 +114,23 @@ def _interaction_objective_id(value: str, context: CheckContext) -> None:
     interaction, index = context.indices
     count = int(context.values.get(f"cmi.interactions.{interaction}.objectives._count", "0"))
     for other in range(count):
-        if other != index and context.values.get(f"cmi.interactions.{interaction}.objectives.{other}.id") == value:
-            raise DataModelError(Fault.GENERAL_SET, f"{value[:60]!r} is already objective {other} of this interaction")
+        if (
+            other != index
+            and context.values.get(f"cmi.interactions.{interaction}.objectives.{other}.id") == value
+        ):
+            raise DataModelError(
+                Fault.GENERAL_SET,
+                f"{value[:60]!r} is already objective {other} of this interaction",
+            )
 
 
 def _element(
-    template: str, access: str, check=None, section: str = "", default: str | None = None, lms_set: bool = False
+    template: str,
+    access: str,
+    check=None,
+    section: str = "",
+    default: str | None = None,
+    lms_set: bool = False,
 ) -> Element:
     return Element(template, access, check, f"SCORM 2004 4th ed RTE {section}", default, lms_set)  # type: ignore[arg-type]
 
@@ -127,10 +142,21 @@ _ELEMENTS = [
     _element("cmi.comments_from_lms.n.comment", "r", _localized, "4.2.3", lms_set=True),
     _element("cmi.comments_from_lms.n.location", "r", _string, "4.2.3", lms_set=True),
     _element("cmi.comments_from_lms.n.timestamp", "r", _time, "4.2.3", lms_set=True),
-    _element("cmi.completion_status", "rw", vocabulary(*COMPLETION_STATUS), "4.2.4", default="unknown"),
+    _element(
+        "cmi.completion_status", "rw", vocabulary(*COMPLETION_STATUS), "4.2.4", default="unknown"
+    ),
     _element("cmi.completion_threshold", "r", ranged(check_real, "0", "1"), "4.2.5", lms_set=True),
-    _element("cmi.credit", "r", vocabulary("credit", "no-credit"), "4.2.6", default="credit", lms_set=True),
-    _element("cmi.entry", "r", vocabulary("ab-initio", "resume", ""), "4.2.7", default="", lms_set=True),
+    _element(
+        "cmi.credit",
+        "r",
+        vocabulary("credit", "no-credit"),
+        "4.2.6",
+        default="credit",
+        lms_set=True,
+    ),
+    _element(
+        "cmi.entry", "r", vocabulary("ab-initio", "resume", ""), "4.2.7", default="", lms_set=True
+    ),
     _element("cmi.exit", "w", vocabulary(*EXIT), "4.2.8"),
     _element("cmi.interactions.n.id", "rw", _identifier, "4.2.9"),
     _element("cmi.interactions.n.type", "rw", vocabulary(*INTERACTION_TYPES), "4.2.9"),
@@ -145,26 +171,69 @@ _ELEMENTS = [
     _element("cmi.launch_data", "r", _string, "4.2.10", lms_set=True),
     _element("cmi.learner_id", "r", _identifier, "4.2.11", lms_set=True),
     _element("cmi.learner_name", "r", _localized, "4.2.12", lms_set=True),
-    _element("cmi.learner_preference.audio_level", "rw", ranged(check_real, "0", None), "4.2.13", default="1"),
     _element(
-        "cmi.learner_preference.language", "rw", plain(lambda value: check_language(value, True)), "4.2.13", default=""
+        "cmi.learner_preference.audio_level",
+        "rw",
+        ranged(check_real, "0", None),
+        "4.2.13",
+        default="1",
     ),
-    _element("cmi.learner_preference.delivery_speed", "rw", ranged(check_real, "0", None), "4.2.13", default="1"),
-    _element("cmi.learner_preference.audio_captioning", "rw", ranged(_integer, "-1", "1"), "4.2.13", default="0"),
+    _element(
+        "cmi.learner_preference.language",
+        "rw",
+        plain(lambda value: check_language(value, True)),
+        "4.2.13",
+        default="",
+    ),
+    _element(
+        "cmi.learner_preference.delivery_speed",
+        "rw",
+        ranged(check_real, "0", None),
+        "4.2.13",
+        default="1",
+    ),
+    _element(
+        "cmi.learner_preference.audio_captioning",
+        "rw",
+        ranged(_integer, "-1", "1"),
+        "4.2.13",
+        default="0",
+    ),
     _element("cmi.location", "rw", _string, "4.2.14"),
     _element("cmi.max_time_allowed", "r", _duration, "4.2.15", lms_set=True),
-    _element("cmi.mode", "r", vocabulary("browse", "normal", "review"), "4.2.16", default="normal", lms_set=True),
+    _element(
+        "cmi.mode",
+        "r",
+        vocabulary("browse", "normal", "review"),
+        "4.2.16",
+        default="normal",
+        lms_set=True,
+    ),
     _element("cmi.objectives.n.id", "rw", _objective_id, "4.2.17"),
     _element("cmi.objectives.n.score.scaled", "rw", ranged(check_real, "-1", "1"), "4.2.17"),
     _element("cmi.objectives.n.score.raw", "rw", _real, "4.2.17"),
     _element("cmi.objectives.n.score.min", "rw", _real, "4.2.17"),
     _element("cmi.objectives.n.score.max", "rw", _real, "4.2.17"),
-    _element("cmi.objectives.n.success_status", "rw", vocabulary(*SUCCESS_STATUS), "4.2.17", default="unknown"),
-    _element("cmi.objectives.n.completion_status", "rw", vocabulary(*COMPLETION_STATUS), "4.2.17", default="unknown"),
+    _element(
+        "cmi.objectives.n.success_status",
+        "rw",
+        vocabulary(*SUCCESS_STATUS),
+        "4.2.17",
+        default="unknown",
+    ),
+    _element(
+        "cmi.objectives.n.completion_status",
+        "rw",
+        vocabulary(*COMPLETION_STATUS),
+        "4.2.17",
+        default="unknown",
+    ),
     _element("cmi.objectives.n.progress_measure", "rw", ranged(check_real, "0", "1"), "4.2.17"),
     _element("cmi.objectives.n.description", "rw", _localized, "4.2.17"),
     _element("cmi.progress_measure", "rw", ranged(check_real, "0", "1"), "4.2.18"),
-    _element("cmi.scaled_passing_score", "r", ranged(check_real, "-1", "1"), "4.2.19", lms_set=True),
+    _element(
+        "cmi.scaled_passing_score", "r", ranged(check_real, "-1", "1"), "4.2.19", lms_set=True
+    ),
     _element("cmi.score.scaled", "rw", ranged(check_real, "-1", "1"), "4.2.20"),
     _element("cmi.score.raw", "rw", _real, "4.2.20"),
     _element("cmi.score.min", "rw", _real, "4.2.20"),
@@ -210,7 +279,9 @@ SCORM2004 = DataModel(
         "cmi.comments_from_lms": Collection("cmi.comments_from_lms"),
         # RTE 4.2.9 and 4.2.17: a record starts with its id; anything else first is 408.
         "cmi.interactions": Collection("cmi.interactions", first_field="id"),
-        "cmi.interactions.n.objectives": Collection("cmi.interactions.n.objectives", first_field="id"),
+        "cmi.interactions.n.objectives": Collection(
+            "cmi.interactions.n.objectives", first_field="id"
+        ),
         "cmi.interactions.n.correct_responses": Collection("cmi.interactions.n.correct_responses"),
         "cmi.objectives": Collection("cmi.objectives", first_field="id"),
         "adl.data": Collection("adl.data"),

@@ -38,7 +38,9 @@ class SharedDataInput:
 class LaunchInputs:
     learner_id: str  # the Agent's account.name, else its IFI value (launch-api.md Learner)
     learner_name: str = ""  # the Agent's name
-    entry: str = "ab-initio"  # "ab-initio" | "resume" | "" (from the previous SessionEnd.next_entry)
+    entry: str = (
+        "ab-initio"  # "ab-initio" | "resume" | "" (from the previous SessionEnd.next_entry)
+    )
     credit: str = "credit"  # "credit" | "no-credit"
     mode: str = "normal"  # "normal" | "browse" | "review"
     launch_data: str | None = None  # 1.2 adlcp:datafromlms, 2004 adlcp:dataFromLMS

@@ -14,7 +14,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from scorm_runtime.rte.derivations import derive_on_commit
 from scorm_runtime.rte.elements import CheckContext, DataModel, Element, template_of
@@ -76,8 +76,7 @@ class CommitResult:
     rejected: list[Rejection] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class GetResult:
+class GetResult(NamedTuple):
     value: str
     error_code: int  # 0 when the value was answered
 
@@ -149,7 +148,9 @@ def get_value(state: CmiState, element: str) -> GetResult:
     if last == "_version":
         if element == "cmi._version":
             return GetResult(model.version, 0)
-        return _fault_result(standard, Fault.UNDEFINED if standard == "scorm12" else Fault.NO_CHILDREN)
+        return _fault_result(
+            standard, Fault.UNDEFINED if standard == "scorm12" else Fault.NO_CHILDREN
+        )
     if last == "_children":
         if parent_template in model.children:
             return GetResult(model.children[parent_template], 0)
@@ -163,7 +164,9 @@ def get_value(state: CmiState, element: str) -> GetResult:
     spec = model.elements.get(path.template)
     if spec is None:
         return _fault_result(standard, Fault.UNDEFINED)
-    if spec.access == "w" or (path.template == "adl.data.n.store" and "r" not in _store_access(state, path)):
+    if spec.access == "w" or (
+        path.template == "adl.data.n.store" and "r" not in _store_access(state, path)
+    ):
         return _fault_result(standard, Fault.WRITE_ONLY)
     value = state.values.get(element)
     if value is not None:
@@ -171,7 +174,11 @@ def get_value(state: CmiState, element: str) -> GetResult:
     if spec.default is not None:
         return GetResult(spec.default, 0)
     # 2004 RTE 3.1.7.6: an element with no value and no default is 403; 1.2 answers "".
-    return _fault_result(standard, Fault.NOT_INITIALIZED) if standard == "scorm2004" else GetResult("", 0)
+    return (
+        _fault_result(standard, Fault.NOT_INITIALIZED)
+        if standard == "scorm2004"
+        else GetResult("", 0)
+    )
 
 
 def _store_access(state: CmiState, path: _Path) -> str:
@@ -207,7 +214,14 @@ def _as_string(value: object) -> str:
     raise DataModelError(Fault.TYPE_MISMATCH, "a data model value is a string")
 
 
-def _set(state: CmiState, model: DataModel, values: dict[str, str], element: str, raw: object, limits: Limits) -> None:
+def _set(
+    state: CmiState,
+    model: DataModel,
+    values: dict[str, str],
+    element: str,
+    raw: object,
+    limits: Limits,
+) -> None:
     path = _parse_path(element)
     value = _as_string(raw)
     last = path.parts[-1]
@@ -220,11 +234,19 @@ def _set(state: CmiState, model: DataModel, values: dict[str, str], element: str
         raise DataModelError(Fault.UNDEFINED, f"{element} is not a data model element")
     spec: Element | None = model.elements.get(path.template)
     if spec is None:
-        raise DataModelError(Fault.UNDEFINED, f"{element} is not a {model.standard} data model element")
+        raise DataModelError(
+            Fault.UNDEFINED, f"{element} is not a {model.standard} data model element"
+        )
     current = values.get(element)
-    if current is None and value == "" and all(index < _count(values, p) for p, _t, index in path.steps):
+    if (
+        current is None
+        and value == ""
+        and all(index < _count(values, p) for p, _t, index in path.steps)
+    ):
         return  # an unset element rendered as "" by the browser is not a change
-    if spec.access == "r" or (path.template == "adl.data.n.store" and "w" not in _store_access(state, path)):
+    if spec.access == "r" or (
+        path.template == "adl.data.n.store" and "w" not in _store_access(state, path)
+    ):
         if value == (current if current is not None else (spec.default or "")):
             return  # read-only values echoed back unchanged (full commits) are not changes
         raise DataModelError(Fault.READ_ONLY, f"{element} is read only")
@@ -234,18 +256,25 @@ def _set(state: CmiState, model: DataModel, values: dict[str, str], element: str
     for position, (prefix, collection_template, index) in enumerate(path.steps):
         count = _count(values, prefix)
         if index > count:
-            raise DataModelError(Fault.INDEX_GAP, f"{element}: index {index} is beyond {prefix}._count ({count})")
+            raise DataModelError(
+                Fault.INDEX_GAP, f"{element}: index {index} is beyond {prefix}._count ({count})"
+            )
         if index == count:
             collection = model.collections[collection_template]
             field_path = ".".join(path.parts[len(prefix.split(".")) + 1 :])
             if collection.template == "adl.data":
-                raise DataModelError(Fault.GENERAL_SET, "adl.data stores are declared by the manifest")
+                raise DataModelError(
+                    Fault.GENERAL_SET, "adl.data stores are declared by the manifest"
+                )
             if collection.first_field is not None and field_path != collection.first_field:
                 raise DataModelError(
-                    Fault.DEPENDENCY, f"{prefix}.{index}.{collection.first_field} must be set before {element}"
+                    Fault.DEPENDENCY,
+                    f"{prefix}.{index}.{collection.first_field} must be set before {element}",
                 )
             if count >= limits.max_records:
-                raise DataModelError(Fault.TOO_MANY, f"{prefix} holds at most {limits.max_records} records")
+                raise DataModelError(
+                    Fault.TOO_MANY, f"{prefix} holds at most {limits.max_records} records"
+                )
             if position < len(path.steps) - 1 and model.standard == "scorm2004":
                 raise DataModelError(Fault.DEPENDENCY, f"{prefix}.{index} does not exist")
             new_records.append((prefix, index))
@@ -256,7 +285,9 @@ def _set(state: CmiState, model: DataModel, values: dict[str, str], element: str
         values[f"{prefix}._count"] = str(index + 1)
 
 
-def apply_commit(state: CmiState, changes: Mapping[str, object], limits: Limits = DEFAULT_LIMITS) -> CommitResult:
+def apply_commit(
+    state: CmiState, changes: Mapping[str, object], limits: Limits = DEFAULT_LIMITS
+) -> CommitResult:
     """Validate and apply committed elements; derive what the RTE derives.
 
     Every element is checked as SetValue would check it (existence, access, index order,
@@ -273,6 +304,8 @@ def apply_commit(state: CmiState, changes: Mapping[str, object], limits: Limits 
         except DataModelError as error:
             code = error_code(state.standard, error.fault)
             detail = f": {error.detail}" if error.detail else ""
-            rejected.append(Rejection(str(element), code, error_message(state.standard, code) + detail))
+            rejected.append(
+                Rejection(str(element), code, error_message(state.standard, code) + detail)
+            )
     derive_on_commit(state.standard, values)
     return CommitResult(CmiState(state.standard, values, state.shared_data_access), rejected)

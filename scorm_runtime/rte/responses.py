@@ -61,7 +61,7 @@ def _strip_flags(value: str, allowed: tuple[str, ...]) -> str:
         if name not in allowed or name in seen:
             raise _mismatch(f"{{{name}}} is not allowed here")
         seen.add(name)
-        value = value[match.end():]
+        value = value[match.end() :]
 
 
 def _items(value: str, interaction_type: str) -> list[str]:

@@ -8,7 +8,12 @@ from dataclasses import dataclass
 from scorm_runtime.rte.derivations import derive_on_finish
 from scorm_runtime.rte.errors import DataModelError
 from scorm_runtime.rte.model import CmiState
-from scorm_runtime.rte.types import format_duration, format_timespan_12, parse_duration, parse_timespan_12
+from scorm_runtime.rte.types import (
+    format_duration,
+    format_timespan_12,
+    parse_duration,
+    parse_timespan_12,
+)
 
 _ELEMENTS = {
     "scorm12": ("cmi.core.exit", "cmi.core.session_time", "cmi.core.total_time", "cmi.core.entry"),
@@ -52,7 +57,9 @@ def finish_session(state: CmiState, exit_value: str | None = None) -> SessionEnd
     exit_now = exit_value if exit_value is not None else values.get(exit_element, "")
     session = _centiseconds(standard, values.get(session_element))
     total = _centiseconds(standard, values.get(total_element)) + session
-    values[total_element] = format_timespan_12(total) if standard == "scorm12" else format_duration(total)
+    values[total_element] = (
+        format_timespan_12(total) if standard == "scorm12" else format_duration(total)
+    )
     derive_on_finish(standard, values)
     values.pop(exit_element, None)
     values.pop(session_element, None)

@@ -81,7 +81,9 @@ def summary(state: CmiState, suspended: bool | None = None) -> ItemSummary:
         status = values.get("cmi.core.lesson_status", "not attempted")
         completion, success = LESSON_STATUS_12.get(status, ("unknown", "unknown"))
         score = scaled_score_12(
-            values.get("cmi.core.score.raw"), values.get("cmi.core.score.min"), values.get("cmi.core.score.max")
+            values.get("cmi.core.score.raw"),
+            values.get("cmi.core.score.min"),
+            values.get("cmi.core.score.max"),
         )
         return ItemSummary(
             completion=completion,

@@ -36,7 +36,8 @@ def _mismatch(detail: str) -> DataModelError:
 def check_length(value: str, limits: Limits) -> None:
     if len(value) > limits.max_characters:
         raise DataModelError(
-            Fault.TOO_LONG, f"{len(value)} characters exceeds the server limit of {limits.max_characters}"
+            Fault.TOO_LONG,
+            f"{len(value)} characters exceeds the server limit of {limits.max_characters}",
         )
 
 
@@ -174,7 +175,14 @@ def check_time_2004(value: str) -> None:
     if not 1970 <= int(year) <= 2038:
         raise _mismatch(f"{value!r}: the year must be 1970 to 2038")
     try:
-        datetime(int(year), int(month or 1), int(day or 1), int(hour or 0), int(minute or 0), int(second or 0))
+        datetime(
+            int(year),
+            int(month or 1),
+            int(day or 1),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+        )
         if zone not in (None, "Z"):
             offset_hours, offset_minutes = int(zone[1:3]), int(zone[-2:]) if len(zone) > 3 else 0
             if offset_hours > 23 or offset_minutes > 59:
@@ -217,7 +225,7 @@ def split_language(value: str) -> tuple[str | None, str]:
             raise _mismatch(f"{value[:40]!r} has an unterminated {{lang=}} delimiter")
         language = match.group(1)
         check_language(language)
-        return language, value[match.end():]
+        return language, value[match.end() :]
     return None, value
 
 
@@ -232,7 +240,9 @@ def check_long_identifier(value: str, limits: Limits) -> None:
     check_length(value, limits)
     if value == "" or value.strip() == "":
         raise _mismatch("an identifier cannot be empty")
-    if value.startswith("urn:") and not re.fullmatch(r"urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:\S+", value):
+    if value.startswith("urn:") and not re.fullmatch(
+        r"urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:\S+", value
+    ):
         raise _mismatch(f"{value[:60]!r} is not a valid URN (RFC 2141)")
 
 
