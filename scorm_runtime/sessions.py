@@ -226,7 +226,7 @@ def start(runtime: DeliveryRuntime, session_id: str, launch_token: str, settings
             state = runtime.state(session)
     else:
         raise StaleRecord("the item record kept changing; start again")
-    session = runtime.save_session_data(session, {"attemptId": attempt["id"], "entry": entry,
+    session = runtime.save_session_data(session, {"attemptId": attempt["id"], "entry": entry, "standard": version,
                                                   "before": _reported(flat), "startedMs": now})
     if not is_asset:
         statement = xs.resumed(ctx, now) if resuming else xs.initialized(ctx, now)
@@ -277,10 +277,10 @@ def _check_values(values) -> dict[str, str]:
 def _apply(runtime: DeliveryRuntime, session: Session, values: dict[str, str],
            settings: RuntimeSettings) -> tuple[ItemRecord, list[cmi.Rejected]]:
     """Applies a commit to the attempt's CMI data and saves it with the new summary (optimistic)."""
-    state = runtime.state(session)
-    version = state.course.standard
+    # A commit reads the one record it changes (not the whole registration): commits are the hot path.
+    version = session.data.get("standard") or runtime.state(session).course.standard
     for _ in range(_SAVE_ATTEMPTS):
-        record = state.item(session.launchable_id)
+        record = runtime.item_record(session.store_id, session.registration_id, session.launchable_id)
         attempt = dict(record.data.get("attempt") or {})
         if attempt.get("id") != session.data.get("attemptId") or attempt.get("sessionId") != session.id:
             raise SessionEnded(f"session {session.id} no longer owns its attempt (another launch took it up)")
@@ -293,7 +293,7 @@ def _apply(runtime: DeliveryRuntime, session: Session, values: dict[str, str],
             saved, _ = runtime.save_records([updated])
             return saved[0], rejected
         except StaleRecord:
-            state = runtime.state(session)
+            continue
     raise StaleRecord("the item record kept changing; commit again")
 
 
@@ -342,17 +342,21 @@ def _finish(runtime: DeliveryRuntime, session: Session, *, force_suspend: bool =
     _write_statements(runtime, session.store_id,
                       xs.session_end_statements(ctx, now, before, after, suspended_=suspending))
     values = cmi.flat_values(finished)
-    prefix = "cmi.core." if version == "scorm12" else "cmi."
+    names = _ATTEMPT_STATE_ELEMENTS[version]
     _put_state_document(runtime, session.store_id, activity_id=ctx.attempt_iri, agent=state.registration.learner,
                         registration=state.registration.id, state_id=xs.ATTEMPT_STATE_ID,
-                        document=xs.attempt_state(
-                            credit=values.get(prefix + "credit"), mode=values.get(prefix + "lesson_mode"
-                                                                                   if version == "scorm12"
-                                                                                   else "cmi.mode"),
-                            location=values.get(prefix + "lesson_location" if version == "scorm12"
-                                                else "cmi.location"),
-                            preferences=None, total_time=values.get(prefix + "total_time")))
+                        document=xs.attempt_state(preferences=None, **{name: values.get(element)
+                                                                       for name, element in names.items()}))
     return updated
+
+
+# The SCORM Activity Attempt State's properties and the elements they come from, per version.
+_ATTEMPT_STATE_ELEMENTS = {
+    "scorm12": {"credit": "cmi.core.credit", "mode": "cmi.core.lesson_mode", "location": "cmi.core.lesson_location",
+                "total_time": "cmi.core.total_time"},
+    "scorm2004": {"credit": "cmi.credit", "mode": "cmi.mode", "location": "cmi.location",
+                  "total_time": "cmi.total_time"},
+}
 
 
 def end_with_last_commit(runtime: DeliveryRuntime, session: Session, *, state: RegistrationState | None = None,

@@ -3,6 +3,7 @@ sees it (launch-api.md): import a real golf package, register, launch, start, co
 terminate, resume, progress, statements. On SQLite and PostgreSQL (tests/conftest.py `app`)."""
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from pathlib import Path
@@ -149,6 +150,17 @@ def test_scorm12_attempt_commits_suspends_resumes_and_reports(lms):
                    if a["definition"]["type"] == xs.TYPE_ATTEMPT}
     assert len(attempt_ids) == 1
     assert statements[-1]["result"]["duration"] == "PT0H2M0S"
+    # The profile's state documents: the lesson's attempts, and the attempt's state (scorm-v1.0.jsonld).
+    lesson = statements[0]["object"]["id"]
+    [attempt_iri] = attempt_ids
+    activity_state = lms.xapi.request("GET", "/xapi/activities/state", query_string={
+        "activityId": lesson, "agent": json.dumps(LEARNER), "registration": registration,
+        "stateId": xs.ACTIVITY_STATE_ID})
+    assert activity_state.status_code == 200 and activity_state.get_json() == {"attempts": [attempt_iri]}
+    attempt_state = lms.xapi.request("GET", "/xapi/activities/state", query_string={
+        "activityId": attempt_iri, "agent": json.dumps(LEARNER), "registration": registration,
+        "stateId": xs.ATTEMPT_STATE_ID}).get_json()
+    assert attempt_state["total_time"] == "0000:03:30.00" and attempt_state["credit"] == "credit"
 
 
 def test_scorm2004_commit_derives_status_and_a_new_attempt_starts_after_normal_exit(lms):
