@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from functools import lru_cache
 
 from lxml import etree
 
@@ -16,6 +17,7 @@ XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 CP, ADLCP, IMSSS, ADLSEQ, ADLNAV, OTHER = "cp", "adlcp", "imsss", "adlseq", "adlnav", "other"
 
 
+@lru_cache(maxsize=256)
 def family(namespace: str | None) -> str:
     """The namespace family: IMS CP (or no namespace), adlcp, imsss, adlseq, adlnav or other (LOM, ...)."""
     if not namespace:
@@ -38,6 +40,11 @@ def split(tag) -> tuple[str, str]:
     """(family, local name) of an element tag; comments and processing instructions give (OTHER, "")."""
     if not isinstance(tag, str):
         return OTHER, ""
+    return _split(tag)
+
+
+@lru_cache(maxsize=4096)
+def _split(tag: str) -> tuple[str, str]:
     if tag.startswith("{"):
         namespace, _, local = tag[1:].partition("}")
         return family(namespace), local
@@ -77,6 +84,11 @@ def attribute(element, local: str, *, fam: str | None = None) -> str | None:
         if name_local.lower() == wanted:
             return value
     return None
+
+
+def plain_attributes(element) -> dict[str, str]:
+    """Unqualified attributes by lower-cased name (imsss and IMS CP attributes carry no namespace)."""
+    return {name.lower(): value for name, value in element.attrib.items() if not name.startswith("{")}
 
 
 def xml_base(element) -> str | None:

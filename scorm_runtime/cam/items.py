@@ -62,16 +62,33 @@ class ItemReader:
         if len(self.item_ids) > self.limits.max_items:
             self.values.refuse(f"the organization has more than {self.limits.max_items} items", rules.ITEM)
         reference = (element.get("identifierref") or "").strip() or None
+        # One pass over the item's children: title, extensions, sequencing and child items.
+        title = sequencing = None
+        extensions, presentations, child_items = [], [], []
+        for child in element:
+            fam, local = el.split(child.tag)
+            if fam == el.CP and local == "item":
+                child_items.append(child)
+            elif fam == el.CP and local == "title" and title is None:
+                title = el.text(child)
+            elif fam == el.ADLCP:
+                extensions.append(child)
+            elif fam == el.ADLNAV and local == "presentation":
+                presentations.append(child)
+            elif fam == el.IMSSS and local == "sequencing" and sequencing is None:
+                sequencing = child
         item = Item(
             identifier=identifier,
-            title=el.text(el.child(element, el.CP, "title")) or identifier,
+            title=title or identifier,
             is_visible=self.values.boolean(element.get("isvisible"), True, f"item {identifier[:200]!r} isvisible",
                                            rules.ITEM),
             parameters=element.get("parameters"),
             identifierref=reference)
-        self._adlcp(element, item)
-        item.sequencing = self._sequencing(element)
-        item.children = self._items(element, depth + 1)
+        self._adlcp(extensions, presentations, item)
+        item.sequencing = None if sequencing is None else self._resolved(sequencing)
+        if depth + 1 > self.limits.max_item_depth and child_items:
+            self.values.refuse(f"items are nested more than {self.limits.max_item_depth} levels deep", rules.ITEM)
+        item.children = [self._item(child, depth + 1) for child in child_items]
         if reference is not None:
             self._reference(item, reference, depth)
         if self.standard == SCORM2004:
@@ -108,10 +125,10 @@ class ItemReader:
         self.grafting.discard(reference)
         item.sub_manifest = reference
 
-    def _adlcp(self, element, item: Item) -> None:
+    def _adlcp(self, extensions: list, presentations: list, item: Item) -> None:
         values = self.values
         name = item.identifier[:200]
-        for extension in el.children(element, el.ADLCP):
+        for extension in extensions:
             local = el.split(extension.tag)[1].lower()
             value = el.text(extension)
             if local == "masteryscore":
@@ -132,7 +149,7 @@ class ItemReader:
                 item.completion_threshold = self._threshold(extension)
             elif local == "data":
                 item.data = self._data(extension, name)
-        for presentation in el.children(element, el.ADLNAV, "presentation"):
+        for presentation in presentations:
             for interface in el.children(presentation, el.ADLNAV, "navigationInterface"):
                 for hide in el.children(interface, el.ADLNAV, "hideLMSUI"):
                     item.hide_lms_ui.append(values.token(el.text(hide), None, HIDE_LMS_UI,
@@ -177,8 +194,9 @@ class ItemReader:
 
     def _sequencing(self, element) -> dict | None:
         sequencing = el.child(element, el.IMSSS, "sequencing")
-        if sequencing is None:
-            return None
+        return None if sequencing is None else self._resolved(sequencing)
+
+    def _resolved(self, sequencing) -> dict:
         id_ref = (el.attribute(sequencing, "IDRef") or "").strip() or None
         return resolve(self.sequencing.read(sequencing), id_ref, self.collection, self.values)
 

@@ -79,6 +79,21 @@ def default_sequencing() -> dict:
     }
 
 
+# (attribute, kind, default, extra) of the single-valued elements, read only when written.
+_CONTROL_MODES = tuple((name, "bool", None, None) for name in default_sequencing()["controlMode"])
+_DELIVERY_CONTROLS = tuple((name, "bool", None, None) for name in default_sequencing()["deliveryControls"])
+_LIMIT_CONDITIONS = (("attemptLimit", "integer", None, None), ("attemptAbsoluteDurationLimit", "text", None, None))
+_ROLLUP_RULES = (("rollupObjectiveSatisfied", "bool", True, None), ("rollupProgressCompletion", "bool", True, None),
+                 ("objectiveMeasureWeight", "decimal", 1.0, (0.0, 1.0)))
+_RANDOMIZATION_CONTROLS = (("randomizationTiming", "token", "never", TIMINGS), ("selectCount", "integer", None, None),
+                           ("reorderChildren", "bool", False, None), ("selectionTiming", "token", "never", TIMINGS))
+_CONSTRAINED_CHOICE = (("preventActivation", "bool", False, None), ("constrainChoice", "bool", False, None))
+_ROLLUP_CONSIDERATIONS = tuple(
+    (name, "token", "always", REQUIRED_FOR) for name in (
+        "requiredForSatisfied", "requiredForNotSatisfied", "requiredForCompleted", "requiredForIncomplete")
+) + (("measureSatisfactionIfActive", "bool", True, None),)
+
+
 class SequencingReader:
     """Reads <imsss:sequencing> elements into partial dicts: only the elements, and of single-valued elements only
     the attributes, that the manifest writes (so a collection entry's values survive what an item leaves out)."""
@@ -102,12 +117,23 @@ class SequencingReader:
         return self.values.integer(el.attribute(element, name), default, f"{_name(element)}@{name}",
                                    rules.SEQUENCING)
 
-    def _present(self, element, spec: dict) -> dict:
-        """The attributes of `spec` ({name: reader(element, name)}) that the element writes."""
+    def _present(self, element, spec: tuple) -> dict:
+        """The attributes of `spec` ((name, kind, default, extra), ...) that the element writes, typed."""
+        written = el.plain_attributes(element)
         present = {}
-        for name, read in spec.items():
-            if el.attribute(element, name) is not None:
-                present[name] = read(element, name)
+        for name, kind, default, extra in spec:
+            if name.lower() not in written:
+                continue
+            if kind == "bool":
+                present[name] = self._bool(element, name, default)
+            elif kind == "token":
+                present[name] = self._token(element, name, default, extra)
+            elif kind == "decimal":
+                present[name] = self._decimal(element, name, default, *extra)
+            elif kind == "integer":
+                present[name] = self._integer(element, name, default)
+            else:
+                present[name] = _stripped(written[name.lower()])
         return present
 
     def read(self, element) -> dict:
@@ -119,22 +145,15 @@ class SequencingReader:
                 if reader is not None:
                     parts[local] = reader(part)
             elif fam == el.ADLSEQ and local == "constrainedChoiceConsiderations":
-                parts[local] = self._present(part, {
-                    "preventActivation": lambda e, n: self._bool(e, n, False),
-                    "constrainChoice": lambda e, n: self._bool(e, n, False)})
+                parts[local] = self._present(part, _CONSTRAINED_CHOICE)
             elif fam == el.ADLSEQ and local == "rollupConsiderations":
-                spec = {name: (lambda e, n: self._token(e, n, "always", REQUIRED_FOR))
-                        for name in ("requiredForSatisfied", "requiredForNotSatisfied", "requiredForCompleted",
-                                     "requiredForIncomplete")}
-                spec["measureSatisfactionIfActive"] = lambda e, n: self._bool(e, n, True)
-                parts[local] = self._present(part, spec)
+                parts[local] = self._present(part, _ROLLUP_CONSIDERATIONS)
             elif fam == el.ADLSEQ and local == "objectives":
                 parts["adlseqObjectives"] = self._read_adlseq_objectives(part)
         return parts
 
     def _read_controlMode(self, part) -> dict:
-        return self._present(part, {name: (lambda e, n: self._bool(e, n, None))
-                                    for name in default_sequencing()["controlMode"]})
+        return self._present(part, _CONTROL_MODES)
 
     def _read_sequencingRules(self, part) -> dict:
         result: dict = {}
@@ -167,9 +186,7 @@ class SequencingReader:
         return result
 
     def _read_limitConditions(self, part) -> dict:
-        return self._present(part, {
-            "attemptLimit": lambda e, n: self._integer(e, n, None),
-            "attemptAbsoluteDurationLimit": lambda e, n: _stripped(el.attribute(e, n))})
+        return self._present(part, _LIMIT_CONDITIONS)
 
     def _read_auxiliaryResources(self, part) -> list:
         return [{"auxiliaryResourceID": el.attribute(resource, "auxiliaryResourceID"),
@@ -177,10 +194,7 @@ class SequencingReader:
                 for resource in el.children(part, el.IMSSS, "auxiliaryResource")]
 
     def _read_rollupRules(self, part) -> dict:
-        result = self._present(part, {
-            "rollupObjectiveSatisfied": lambda e, n: self._bool(e, n, True),
-            "rollupProgressCompletion": lambda e, n: self._bool(e, n, True),
-            "objectiveMeasureWeight": lambda e, n: self._decimal(e, n, 1.0, 0.0, 1.0)})
+        result = self._present(part, _ROLLUP_RULES)
         for rule in el.children(part, el.IMSSS, "rollupRule"):
             conditions_element = el.child(rule, el.IMSSS, "rollupConditions")
             conditions = []
@@ -253,15 +267,10 @@ class SequencingReader:
         return target
 
     def _read_randomizationControls(self, part) -> dict:
-        return self._present(part, {
-            "randomizationTiming": lambda e, n: self._token(e, n, "never", TIMINGS),
-            "selectCount": lambda e, n: self._integer(e, n, None),
-            "reorderChildren": lambda e, n: self._bool(e, n, False),
-            "selectionTiming": lambda e, n: self._token(e, n, "never", TIMINGS)})
+        return self._present(part, _RANDOMIZATION_CONTROLS)
 
     def _read_deliveryControls(self, part) -> dict:
-        return self._present(part, {name: (lambda e, n: self._bool(e, n, None))
-                                    for name in default_sequencing()["deliveryControls"]})
+        return self._present(part, _DELIVERY_CONTROLS)
 
 
 # Elements holding one set of attributes merge attribute by attribute; list-valued ones are replaced whole.
