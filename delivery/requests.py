@@ -20,7 +20,7 @@ WAIVE_REASONS = ("Tested Out", "Equivalent AU", "Equivalent Outside Activity", "
 
 def uuid_text(value, what: str) -> str:
     """A UUID in its canonical lower-case form; 400 otherwise."""
-    if not isinstance(value, str) or not _UUID.match(value):
+    if not isinstance(value, str) or not _UUID.fullmatch(value):
         raise BadRequest(f"{what} must be a UUID (8-4-4-4-12 hexadecimal digits)")
     return value.lower()
 
