@@ -6,6 +6,7 @@ origin like Swagger UI (lrs/api/api_docs.py): only its two browser bundles, noth
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, render_template, send_from_directory
 
@@ -23,12 +24,18 @@ def content_security_policy(content_origin: str, frame_ancestors: str) -> str:
             f"connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors {frame_ancestors}")
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
 def _page_policy() -> str:
     settings = current_app.extensions.get("lrs_settings")
-    # A separate content origin is a delivery setting; without one, packages are served from ours.
-    content_origin = getattr(settings, "content_origin", "") or "'self'"
+    # Package files come from LRS_CONTENT_URL's origin (by default our own public URL's).
+    content_origin = _origin(getattr(settings, "content_url", "") or "")
+    frame_source = "'self'" + (f" {content_origin}" if content_origin else "")
     frame_ancestors = getattr(settings, "player_frame_ancestors", "") or "'self'"
-    return content_security_policy(content_origin, frame_ancestors)
+    return content_security_policy(frame_source, frame_ancestors)
 
 
 def scorm_again_installed() -> bool:

@@ -187,7 +187,8 @@
 
   function commit() {
     var codes = GENERAL[state.standard];
-    if (state.ended) return result(false, codes.commit);
+    // SCORM 1.2 lets a SCO call LMSCommit after LMSFinish: there is no session left to commit to.
+    if (state.ended || state.terminated) return result(false, codes.commit);
     if (state.unloading) {
       var unloadChanges = takeChanges();
       if (!isEmpty(unloadChanges)) {

@@ -119,9 +119,18 @@ def context(browser):
 def open_player(context, url: str):
     """A new tab on the launch URL, once the player has started its session and loaded the content."""
     page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
+    problems = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
     page.goto(url)
-    page.wait_for_selector("html[data-player-state=running]", timeout=PLAYER_TIMEOUT_MS)
+    try:
+        # running, or already past it (a SCO may terminate as soon as it loads)
+        page.wait_for_function("() => ['running', 'terminated', 'finished'].includes("
+                               "document.documentElement.dataset.playerState)", timeout=PLAYER_TIMEOUT_MS)
+    except Exception as error:  # noqa: BLE001 - say what the page showed
+        notice = page.locator("#notice").text_content()
+        state = page.evaluate("document.documentElement.dataset.playerState")
+        raise AssertionError(f"the player did not start ({state}): {notice!r} {problems}") from error
     return page
 
 

@@ -43,7 +43,6 @@
   call("LMSGetValue", "cmi.core.lesson_location");
   call("LMSGetErrorString", "403");
   call("LMSFinish", "");
-  call("LMSGetValue", "cmi.core.lesson_location");             // after LMSFinish: 101
   call("LMSCommit", "");                                       // after LMSFinish: 101
   SCO.log({done: true});
 }());
