@@ -200,7 +200,9 @@ def start(runtime: DeliveryRuntime, session_id: str, launch_token: str, settings
             entry = "" if version == "scorm12" and record.attempts else "ab-initio"
             if attempt.get("id"):
                 past = [*record.data.get("pastAttempts", []), _attempt_summary(attempt, record)]
-            attempt, attempts = {"id": str(uuid.uuid4()), "number": record.attempts + 1}, record.attempts + 1
+            # Browse and Review (no-credit) sessions are not learner attempts (launch-api.md, attempts).
+            attempts = record.attempts + 1 if launch_mode == "normal" else record.attempts
+            attempt = {"id": str(uuid.uuid4()), "number": record.attempts + 1}
         inputs = cmi.launch_inputs(
             version, item, learner_id=learner_id(state.registration.learner),
             learner_name=str(state.registration.learner.get("name") or ""), entry=entry,

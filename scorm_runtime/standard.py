@@ -163,7 +163,7 @@ def course_progress(state: RegistrationState) -> CourseProgress:
         return CourseProgress(completion="unknown")
     if all(record.completion == "completed" for record in records):
         completion = "completed"
-    elif all(record.completion == "not attempted" and not record.attempts for record in records):
+    elif all(record.completion == "not attempted" for record in records):
         completion = "not attempted"
     else:
         completion = "incomplete"

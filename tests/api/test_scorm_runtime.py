@@ -285,3 +285,38 @@ def test_player_calls_answer_the_protocols_errors(lms):
     too_long = lms.commit(launch, started, {"cmi.suspend_data": "y" * 64_001})
     # Above the string setting: the data model's error (1.2: 405), the stored value unchanged.
     assert [(r["element"], r["code"]) for r in too_long.get_json()["rejected"]] == [("cmi.suspend_data", 405)]
+
+
+def test_navigate_after_terminate_launches_the_next_item_and_suspend_all_suspends(lms):
+    # Protocol, navigate: adl.nav.request is sent after Terminate; suspendAll ends the session suspended.
+    course = lms.import_course(GOLF_12_MULTI)
+    registration = lms.register(course)
+    launch = lms.launch(registration)
+    started = lms.start(launch)
+    assert lms.commit(launch, started, {"cmi.core.lesson_status": "completed"}, name="terminate").status_code == 200
+    response = lms.call(launch["session"], "navigate", {"sessionToken": started["sessionToken"],
+                                                        "request": "continue"})
+    assert response.status_code == 200, response.data[:300]
+    following = response.get_json()["launch"]
+    session = following["url"].split("/player/")[1].split("#")[0]
+    second = {"url": following["url"], "session": session}
+    second_started = lms.start(second)
+    assert next(entry for entry in second_started["toc"] if entry["current"])["index"] == 1
+    response = lms.call(session, "navigate", {"sessionToken": second_started["sessionToken"], "request": "suspendAll",
+                                              "cmi": {"cmi.core.lesson_location": "here"}})
+    assert response.status_code == 200 and response.get_json()["launch"] is None
+    resumed = lms.start(lms.launch(registration))
+    assert resumed["cmi"]["cmi.core.entry"] == "resume" and resumed["cmi"]["cmi.core.lesson_location"] == "here"
+    bad = lms.call(session, "navigate", {"sessionToken": second_started["sessionToken"], "request": "jump"})
+    assert bad.status_code == 400
+
+
+def test_browse_mode_is_no_credit_and_leaves_progress_as_it_was(lms):
+    # launch-api.md, launchMode; SCORM 1.2 RTE 3.4.2 cmi.core.credit / lesson_mode.
+    course = lms.import_course(GOLF_12_SINGLE)
+    registration = lms.register(course)
+    launch = lms.launch(registration, launchMode="Browse")
+    started = lms.start(launch)
+    assert started["cmi"]["cmi.core.credit"] == "no-credit" and started["cmi"]["cmi.core.lesson_mode"] == "browse"
+    lms.commit(launch, started, {"cmi.core.lesson_status": "passed"}, name="terminate")
+    assert lms.progress(registration)["completion"] == "not attempted"
