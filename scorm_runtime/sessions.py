@@ -327,8 +327,10 @@ def _finish(runtime: DeliveryRuntime, session: Session, *, force_suspend: bool =
         suspending = not ending.attempt_ended
         finished = ending.state.to_json()
         attempt.update(cmi=finished, suspended=suspending, ended=not suspending, sessionId=None)
-        updated = _with_summary(replace(record, total_seconds=record.total_seconds + ending.session_seconds,
-                                        data=dict(record.data, attempt=attempt)), version, finished)
+        updated = replace(record, total_seconds=record.total_seconds + ending.session_seconds,
+                          data=dict(record.data, attempt=attempt))
+        if not is_asset:  # an asset's completion was set when it was delivered; it has no CMI data
+            updated = _with_summary(updated, version, finished)
         try:
             runtime.save_records([updated])
             break

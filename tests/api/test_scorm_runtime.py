@@ -320,3 +320,18 @@ def test_browse_mode_is_no_credit_and_leaves_progress_as_it_was(lms):
     assert started["cmi"]["cmi.core.credit"] == "no-credit" and started["cmi"]["cmi.core.lesson_mode"] == "browse"
     lms.commit(launch, started, {"cmi.core.lesson_status": "passed"}, name="terminate")
     assert lms.progress(registration)["completion"] == "not attempted"
+
+
+def test_an_asset_is_completed_when_delivered_and_writes_no_statements(lms):
+    # SCORM 2004 SN, Content Delivery Environment: an asset has no API, delivering it completes it.
+    course = lms.import_course("golf_ContentPackagingOneFilePerSCO_SCORM12.zip")
+    registration = lms.register(course)
+    launch = lms.launch(registration)
+    started = lms.start(launch)
+    assert started["content"]["scormType"] == "asset"
+    assert lms.commit(launch, started, {}, name="terminate").status_code == 200
+    progress = lms.progress(registration)
+    assert progress["items"][0]["completion"] == "completed" and progress["items"][0]["satisfied"] is True
+    assert progress["items"][0]["attempts"] == 1
+    assert progress["completion"] == "incomplete"  # the other items are not delivered yet
+    assert lms.statements(registration) == []
