@@ -18,6 +18,12 @@ def read_manifest(root, file: str, limits: CamLimits) -> Manifest:
     if family != el.CP or local != "manifest":
         values.refuse(f"the root element of {file} is <{local or root.tag}>, not <manifest>", rules.MANIFEST)
     standard, edition = detect(root)
+    # Refuse a breadth attack before any item is built (the item reader checks again as it goes).
+    item_count = 0
+    for _ in root.iter("{*}item", "item"):
+        item_count += 1
+        if item_count > limits.max_items:
+            values.refuse(f"{file} has more than {limits.max_items} items", rules.ITEM)
 
     resources: dict[str, Resource] = {}
     sub_manifests: dict = {}

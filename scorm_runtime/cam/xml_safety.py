@@ -17,6 +17,11 @@ from .limits import CamLimits
 _ENTITY_MARKERS = tuple(
     "<!ENTITY".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
 )
+_DOCTYPE_MARKERS = tuple(
+    "<!DOCTYPE".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+)
+# The one DOCTYPE allowed: a bare name, no external identifier and no internal subset.
+_PLAIN_DOCTYPE = re.compile(rb"<!DOCTYPE\s+[A-Za-z_][\w.:-]*\s*>")
 _XML_DECLARATION = re.compile(rb"^\s*(<\?xml[^>]*\?>)?\s*$", re.S)
 
 
@@ -36,6 +41,11 @@ def parse_xml(data: bytes, file: str, limits: CamLimits):
         raise InvalidPackage(
             f"{file} declares XML entities in a DOCTYPE; entity declarations are refused and never expanded "
             "(entity expansion and external entity attacks)", rule=rules.PACKAGE, file=file)
+    if any(marker in data for marker in _DOCTYPE_MARKERS) and not _plain_doctype(data):
+        # libxml2 would try to open an external DTD (a local file, or the network) before anything else.
+        raise InvalidPackage(
+            f"{file} has a DOCTYPE with an external DTD or an internal subset; DTDs are never loaded",
+            rule=rules.PACKAGE, file=file)
     if _XML_DECLARATION.match(data):
         raise InvalidPackage(f"{file} has no root element: it is not an XML manifest", rule=rules.PACKAGE, file=file)
     try:
@@ -59,6 +69,11 @@ def parse_xml(data: bytes, file: str, limits: CamLimits):
             raise InvalidPackage(
                 f"{file} has more than {limits.max_elements} elements", rule=rules.PACKAGE, file=file)
     return root
+
+
+def _plain_doctype(data: bytes) -> bool:
+    start = data.find(b"<!DOCTYPE")
+    return start >= 0 and data.count(b"<!DOCTYPE") == 1 and _PLAIN_DOCTYPE.match(data, start) is not None
 
 
 def _first_line(error: Exception) -> str:
