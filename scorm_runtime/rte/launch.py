@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from scorm_runtime.rte.derivations import derive_on_commit
 from scorm_runtime.rte.elements import CheckContext, Element, template_of
 from scorm_runtime.rte.errors import DataModelError
 from scorm_runtime.rte.model import CmiState, data_model
@@ -138,6 +139,7 @@ def initial_state(standard: str, inputs: LaunchInputs) -> CmiState:
         values.setdefault("cmi.core.total_time", "0000:00:00.00")
         if inputs.comments_from_lms:
             values["cmi.comments_from_lms"] = "\n".join(inputs.comments_from_lms)
+        derive_on_commit(standard, values)  # masteryscore against a resumed raw score
         return CmiState(standard, values)
     values.setdefault("cmi.total_time", "PT0H0M0S")
     for index, comment in enumerate(inputs.comments_from_lms):
@@ -153,6 +155,7 @@ def initial_state(standard: str, inputs: LaunchInputs) -> CmiState:
         access.append(("r" if store.readable else "") + ("w" if store.writable else ""))
     if inputs.shared_data:
         values["adl.data._count"] = str(len(inputs.shared_data))
+    derive_on_commit(standard, values)  # RTE 4.2.4.1, 4.2.22: evaluated from the start
     return CmiState(standard, values, tuple(access))
 
 

@@ -13,6 +13,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -21,7 +22,7 @@ from scorm_runtime.rte.elements import CheckContext, DataModel, Element, templat
 from scorm_runtime.rte.elements_12 import SCORM12
 from scorm_runtime.rte.elements_2004 import SCORM2004
 from scorm_runtime.rte.errors import DataModelError, Fault, Rejection, error_code, error_message
-from scorm_runtime.rte.types import DEFAULT_LIMITS, Limits
+from scorm_runtime.rte.types import DEFAULT_LIMITS, Limits, parse_duration, parse_timespan_12
 
 STANDARDS = ("scorm12", "scorm2004")
 KEYWORDS = ("_children", "_count", "_version")
@@ -132,8 +133,13 @@ def _fault_result(standard: str, fault: Fault) -> GetResult:
 
 def get_value(state: CmiState, element: str) -> GetResult:
     """What GetValue/LMSGetValue answers for `element`, with the standard's error code."""
-    model = data_model(state.standard)
-    standard = state.standard
+    return _get(state.standard, state.values, state.shared_data_access, element)
+
+
+def _get(
+    standard: str, values: Mapping[str, str], access: tuple[str, ...], element: str
+) -> GetResult:
+    model = data_model(standard)
     try:
         path = _parse_path(element)
     except DataModelError as error:
@@ -143,7 +149,7 @@ def get_value(state: CmiState, element: str) -> GetResult:
     last = path.parts[-1]
     # Every index in the path must name an existing record (2004: 301, 1.2: 201).
     for prefix, _template, index in path.steps:
-        if index >= _count(state.values, prefix):
+        if index >= _count(values, prefix):
             return GetResult("", 301 if standard == "scorm2004" else 201)
     if last == "_version":
         if element == "cmi._version":
@@ -158,17 +164,17 @@ def get_value(state: CmiState, element: str) -> GetResult:
         return _fault_result(standard, Fault.NO_CHILDREN if known else Fault.UNDEFINED)
     if last == "_count":
         if parent_template in model.collections:
-            return GetResult(str(_count(state.values, ".".join(parent_parts))), 0)
+            return GetResult(str(_count(values, ".".join(parent_parts))), 0)
         known = parent_template in _PREFIXES[standard] or parent_template in model.elements
         return _fault_result(standard, Fault.NO_COUNT if known else Fault.UNDEFINED)
     spec = model.elements.get(path.template)
     if spec is None:
         return _fault_result(standard, Fault.UNDEFINED)
     if spec.access == "w" or (
-        path.template == "adl.data.n.store" and "r" not in _store_access(state, path)
+        path.template == "adl.data.n.store" and "r" not in _store_access(access, path)
     ):
         return _fault_result(standard, Fault.WRITE_ONLY)
-    value = state.values.get(element)
+    value = values.get(element)
     if value is not None:
         return GetResult(value, 0)
     if spec.default is not None:
@@ -181,9 +187,9 @@ def get_value(state: CmiState, element: str) -> GetResult:
     )
 
 
-def _store_access(state: CmiState, path: _Path) -> str:
+def _store_access(access: tuple[str, ...], path: _Path) -> str:
     index = path.indices[0]
-    return state.shared_data_access[index] if index < len(state.shared_data_access) else "rw"
+    return access[index] if index < len(access) else "rw"
 
 
 # ---------------------------------------------------------------- commits
@@ -214,6 +220,19 @@ def _as_string(value: object) -> str:
     raise DataModelError(Fault.TYPE_MISMATCH, "a data model value is a string")
 
 
+def _same_value(sent: str, stored: str) -> bool:
+    """Whether an echoed read-only value is the stored one, allowing for the browser API
+    rewriting its form (scorm-again holds 1.2 total_time "0000:01:00.00" as "00:01:00")."""
+    if sent == stored:
+        return True
+    for parse in (Decimal, parse_timespan_12, parse_duration):
+        try:
+            return parse(sent) == parse(stored)
+        except (DataModelError, InvalidOperation, ValueError):
+            continue
+    return False
+
+
 def _set(
     state: CmiState,
     model: DataModel,
@@ -226,7 +245,7 @@ def _set(
     value = _as_string(raw)
     last = path.parts[-1]
     if last in KEYWORDS:
-        answered = get_value(CmiState(state.standard, values, state.shared_data_access), element)
+        answered = _get(state.standard, values, state.shared_data_access, element)
         if answered.error_code == 0:
             if answered.value == value:
                 return  # the browser echoing a keyword's answer is not a change
@@ -245,9 +264,10 @@ def _set(
     ):
         return  # an unset element rendered as "" by the browser is not a change
     if spec.access == "r" or (
-        path.template == "adl.data.n.store" and "w" not in _store_access(state, path)
+        path.template == "adl.data.n.store"
+        and "w" not in _store_access(state.shared_data_access, path)
     ):
-        if value == (current if current is not None else (spec.default or "")):
+        if _same_value(value, current if current is not None else (spec.default or "")):
             return  # read-only values echoed back unchanged (full commits) are not changes
         raise DataModelError(Fault.READ_ONLY, f"{element} is read only")
     if current == value:
