@@ -80,6 +80,22 @@ def _verbs(statements: list[dict]) -> list[str]:
     return [statement["verb"]["id"].rsplit("/", 1)[-1] for statement in statements]
 
 
+# The profile's primary pattern `generalpattern`, per attempt: initialization, middle statements,
+# (suspension, resumption, middle statements)*, termination (scorm-v1.0.jsonld "patterns").
+_MIDDLE = r"(?:(?:completed|passed|failed|scored|responded|commented) )*"
+GENERAL_PATTERN = re.compile(rf"initialized {_MIDDLE}(?:suspended resumed {_MIDDLE})*(?:terminated |suspended )?")
+
+
+def assert_attempts_follow_the_general_pattern(statements: list[dict]) -> None:
+    by_attempt: dict[str, list[str]] = {}
+    for statement, verb in zip(statements, _verbs(statements)):
+        attempt = next(a["id"] for a in statement["context"]["contextActivities"]["grouping"]
+                       if a["definition"]["type"] == xs.TYPE_ATTEMPT)
+        by_attempt.setdefault(attempt, []).append(verb)
+    for attempt, verbs in by_attempt.items():
+        assert GENERAL_PATTERN.fullmatch(" ".join(verbs) + " "), (attempt, verbs)
+
+
 def test_scorm12_attempt_commits_suspends_resumes_and_reports(lms):
     course = lms.import_course(GOLF_12_SINGLE)
     registration = lms.register(course)
@@ -141,6 +157,7 @@ def test_scorm12_attempt_commits_suspends_resumes_and_reports(lms):
     # launch-api.md, Statements: initialized, then suspended/resumed, then terminated, per attempt.
     assert _verbs(statements) == ["initialized", "scored", "responded", "suspended", "resumed",
                                   "completed", "passed", "scored", "commented", "terminated"]
+    assert_attempts_follow_the_general_pattern(statements)
     for statement in statements:
         assert statement["actor"]["account"]["name"] == "ada-1815"
         assert statement["context"]["registration"] == registration
@@ -200,6 +217,7 @@ def test_scorm2004_commit_derives_status_and_a_new_attempt_starts_after_normal_e
     statements = lms.statements(registration)
     assert _verbs(statements) == ["initialized", "completed", "failed", "scored", "responded", "commented",
                                   "terminated", "initialized", "terminated"]
+    assert_attempts_follow_the_general_pattern(statements)
     responded = statements[4]
     assert responded["object"]["definition"]["type"] == xs.TYPE_CMI_INTERACTION
     assert responded["object"]["definition"]["interactionType"] == "true-false"
