@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scorm_runtime import rte
+from scorm_runtime import global_data, rte
 
 
 @dataclass(frozen=True)
@@ -30,9 +30,10 @@ def _text(value) -> str | None:
 
 
 def launch_inputs(standard: str, item: dict, *, learner_id: str, learner_name: str, entry: str, credit: str,
-                  mode: str, previous: dict | None) -> rte.LaunchInputs:
+                  mode: str, previous: dict | None, shared: dict | None = None) -> rte.LaunchInputs:
     """rte.LaunchInputs from cam/'s runtime data of the item (scorm_runtime.cam.course: masteryScore,
-    dataFromLMS, maxTimeAllowed, timeLimitAction, completionThreshold, objectives)."""
+    dataFromLMS, maxTimeAllowed, timeLimitAction, completionThreshold, objectives, data) and, for 2004,
+    the registration's global objectives and shared data (`shared`, scorm_runtime.global_data)."""
     threshold = item.get("completionThreshold") or {}
     completion_threshold = None
     if threshold and threshold.get("completedByMeasure"):
@@ -51,11 +52,9 @@ def launch_inputs(standard: str, item: dict, *, learner_id: str, learner_name: s
         max_time_allowed=_text(item.get("maxTimeAllowed")),
         time_limit_action=_text(item.get("timeLimitAction")),
         completion_threshold=completion_threshold if standard == "scorm2004" else None,
-        objectives=tuple(rte.ObjectiveInput(id=objective["id"]) for objective in objectives)
+        objectives=global_data.objective_inputs(item, (shared or {}).get("globalObjectives") or {})
         if standard == "scorm2004" else (),
-        shared_data=tuple(rte.SharedDataInput(id=entry_["targetID"], readable=bool(entry_.get("readSharedData", True)),
-                                              writable=bool(entry_.get("writeSharedData", True)))
-                          for entry_ in item.get("data") or [] if entry_.get("targetID"))
+        shared_data=global_data.shared_inputs(item, (shared or {}).get("sharedData") or {})
         if standard == "scorm2004" else (),
         previous=rte.CmiState.from_json(previous) if previous else None)
 

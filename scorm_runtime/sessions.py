@@ -22,7 +22,7 @@ from delivery.runtime import DeliveryRuntime, token_digest
 from delivery.standard import ItemRecord, LaunchRequest, RegistrationState, Session
 from lrs.xapi.agents import ifi_key
 from lrs.xapi.documents import DocumentAddress, DocumentKind, DocumentScope
-from scorm_runtime import cmi, outcomes, prerequisites
+from scorm_runtime import cmi, global_data, outcomes, prerequisites
 from scorm_runtime import statements as xs
 from scorm_runtime.course_data import depths, item_runtime, scorm_type
 from scorm_runtime.standard import RUNTIME_NAME, lesson_status
@@ -207,7 +207,7 @@ def start(runtime: DeliveryRuntime, session_id: str, launch_token: str, settings
             version, item, learner_id=learner_id(state.registration.learner),
             learner_name=str(state.registration.learner.get("name") or ""), entry=entry,
             credit="credit" if launch_mode == "normal" else "no-credit", mode=launch_mode,
-            previous=attempt.get("cmi") if resuming else None)
+            previous=attempt.get("cmi") if resuming else None, shared=state.record.data)
         cmi_state = cmi.initial_state(version, inputs)
         attempt.update(cmi=cmi_state, suspended=False, ended=False, sessionId=session.id)
         data = dict(record.data, attempt=attempt, pastAttempts=past)
@@ -331,8 +331,11 @@ def _finish(runtime: DeliveryRuntime, session: Session, *, force_suspend: bool =
                           data=dict(record.data, attempt=attempt))
         if not is_asset:  # an asset's completion was set when it was delivered; it has no CMI data
             updated = _with_summary(updated, version, finished)
+        shared = None
+        if version == "scorm2004" and not is_asset:
+            shared = _with_shared_data(state, session.launchable_id, before_values)
         try:
-            runtime.save_records([updated])
+            runtime.save_records([updated], shared)
             break
         except StaleRecord:
             state = runtime.state(session)
@@ -352,6 +355,18 @@ def _finish(runtime: DeliveryRuntime, session: Session, *, force_suspend: bool =
                         document=xs.attempt_state(preferences=None, **{name: values.get(element)
                                                                        for name, element in names.items()}))
     return updated
+
+
+def _with_shared_data(state: RegistrationState, launchable_id: str, values: dict[str, str]):
+    """The registration record with what the session wrote to global objectives and adl.data stores
+    (SCORM 2004 RTE 4.2.17, 4.3); None when nothing changed."""
+    item = item_runtime(state.course, launchable_id)
+    data = state.record.data
+    objectives = global_data.written_objectives(item, values, data.get("globalObjectives") or {})
+    stores = global_data.written_shared(item, values, data.get("sharedData") or {})
+    if objectives == (data.get("globalObjectives") or {}) and stores == (data.get("sharedData") or {}):
+        return None
+    return replace(state.record, data=dict(data, globalObjectives=objectives, sharedData=stores))
 
 
 # The SCORM Activity Attempt State's properties and the elements they come from, per version.

@@ -353,3 +353,22 @@ def test_an_asset_is_completed_when_delivered_and_writes_no_statements(lms):
     assert progress["items"][0]["attempts"] == 1
     assert progress["completion"] == "incomplete"  # the other items are not delivered yet
     assert lms.statements(registration) == []
+
+
+def test_scorm2004_global_objectives_carry_a_status_to_the_next_sco(lms):
+    # SCORM 2004 RTE 4.2.17: cmi.objectives.n.id from the manifest, statuses read through global
+    # objective maps; SN 3.10.3 imsss:mapInfo writeSatisfiedStatus / readSatisfiedStatus.
+    course = lms.import_course("golf_SequencingForcedSequential_SCORM20043rdEdition.zip")
+    registration = lms.register(course)
+    first, second = course["launchables"][0]["id"], course["launchables"][1]["id"]
+    launch = lms.launch(registration, launchable=first)
+    started = lms.start(launch)
+    objective_ids = {value for name, value in started["cmi"].items() if re.fullmatch(r"cmi\.objectives\.\d+\.id", name)}
+    assert objective_ids == {"playing_satisfied"}
+    lms.commit(launch, started, {"cmi.success_status": "passed", "cmi.completion_status": "completed"},
+               name="terminate")
+    started = lms.start(lms.launch(registration, launchable=second))
+    cmi = started["cmi"]
+    index = next(name.split(".")[2] for name, value in cmi.items()
+                 if re.fullmatch(r"cmi\.objectives\.\d+\.id", name) and value == "previous_sco_satisfied")
+    assert cmi[f"cmi.objectives.{index}.success_status"] == "passed"
