@@ -9,11 +9,6 @@ from . import elements as el
 
 SCORM12, SCORM2004 = "scorm12", "scorm2004"
 
-_EDITIONS = {
-    "cam 1.3": "2nd", "1.3": "2nd", "2004 2nd edition": "2nd", "2004 2nd": "2nd", "1.3.1": "2nd",
-    "2004 3rd edition": "3rd", "2004 3rd": "3rd", "cam 1.3 3rd edition": "3rd",
-    "2004 4th edition": "4th", "2004 4th": "4th",
-}
 _2004_NAMESPACE_MARKERS = ("imscp_v1p1", "adlcp_v1p3", "adlseq_v1p3", "adlnav_v1p3", "imsss")
 
 
@@ -27,33 +22,37 @@ def schemaversion(root) -> str | None:
 def detect(root) -> tuple[str, str | None]:
     """(standard, edition): ("scorm12", None) or ("scorm2004", "2nd" | "3rd" | "4th" | None)."""
     declared = " ".join((schemaversion(root) or "").lower().split())
-    if declared in ("1.2", "1.2.0", "scorm 1.2"):
+    if "2004" in declared or "1.3" in declared:
+        return SCORM2004, _declared_edition(declared) or _feature_edition(root)
+    if "1.2" in declared:
         return SCORM12, None
-    if declared in _EDITIONS:
-        return SCORM2004, _EDITIONS[declared]
     namespaces = {ns for ns in root.nsmap.values() if ns} | {_namespace(root.tag)}
-    if declared.startswith("2004") or any(marker in ns for ns in namespaces for marker in _2004_NAMESPACE_MARKERS):
-        return SCORM2004, ("4th" if _has_4th_edition_elements(root) else None)
-    if declared.startswith("1.2"):
-        return SCORM12, None
+    if any(marker in ns for ns in namespaces for marker in _2004_NAMESPACE_MARKERS):
+        return SCORM2004, _feature_edition(root)
     for element in root.iter():
         if el.split(element.tag)[0] in (el.IMSSS, el.ADLSEQ, el.ADLNAV):
-            return SCORM2004, ("4th" if _has_4th_edition_elements(root) else None)
+            return SCORM2004, _feature_edition(root)
     return SCORM12, None
+
+
+def _declared_edition(declared: str) -> str | None:
+    # "2004 4th Edition", "2004 3rd Edition", "CAM 1.3" (the 2nd Edition's own name) and tool variants of them
+    for edition in ("4th", "3rd", "2nd"):
+        if edition in declared:
+            return edition
+    return "2nd" if "1.3" in declared else None
 
 
 def _namespace(tag) -> str:
     return tag[1:].partition("}")[0] if isinstance(tag, str) and tag.startswith("{") else ""
 
 
-def _has_4th_edition_elements(root) -> bool:
-    """adlcp:data, an attribute-form adlcp:completionThreshold or adlseq:objectives exist only from the 4th Edition."""
+def _feature_edition(root) -> str | None:
+    """4th when elements that exist only from the 4th Edition appear (adlcp:data, an attribute-form
+    adlcp:completionThreshold, adlseq:objectives); otherwise unknown."""
     for element in root.iter():
         fam, local = el.split(element.tag)
-        if fam == el.ADLCP and local == "data":
-            return True
-        if fam == el.ADLCP and local == "completionThreshold" and element.attrib:
-            return True
-        if fam == el.ADLSEQ and local == "objectives":
-            return True
-    return False
+        if (fam == el.ADLCP and local == "data") or (fam == el.ADLSEQ and local == "objectives") or (
+                fam == el.ADLCP and local == "completionThreshold" and element.attrib):
+            return "4th"
+    return None

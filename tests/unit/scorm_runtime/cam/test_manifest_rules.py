@@ -20,7 +20,9 @@ def refused(package, **options) -> InvalidPackage:
 # ---- editions (SCORM CAM 3.4.1.4 <schemaversion>) --------------------------------------------------------------
 
 @pytest.mark.parametrize("schemaversion, edition", [
-    ("CAM 1.3", "2nd"), ("2004 3rd Edition", "3rd"), ("2004 4th Edition", "4th")])
+    ("CAM 1.3", "2nd"), ("2004 3rd Edition", "3rd"), ("2004 4th Edition", "4th"),
+    # variants authoring tools write
+    ("1.3", "2nd"), ("SCORM 2004 4th Edition", "4th"), ("2004 3rd edition", "3rd"), ("2004", None)])
 def test_schemaversion_names_the_2004_edition(schemaversion, edition):
     course = parse_package(MemoryPackage(scorm2004(one_item_org(), R1, schemaversion=schemaversion), "index.html"))
     assert (course.standard, course.edition) == ("scorm2004", edition)
