@@ -7,7 +7,7 @@ attempt (`summary`); `for_browser` is what the browser-side API loads.
 
 from __future__ import annotations
 
-from scorm_runtime.rte.browser import for_browser
+from scorm_runtime.rte.browser import flatten_commit, for_browser
 from scorm_runtime.rte.errors import SCORM12_ERRORS, SCORM2004_ERRORS, Rejection, error_message
 from scorm_runtime.rte.launch import LaunchInputs, ObjectiveInput, SharedDataInput, initial_state
 from scorm_runtime.rte.model import CmiState, CommitResult, GetResult, apply_commit, get_value
@@ -32,6 +32,7 @@ __all__ = [
     "apply_commit",
     "error_message",
     "finish_session",
+    "flatten_commit",
     "for_browser",
     "get_value",
     "initial_state",

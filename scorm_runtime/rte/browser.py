@@ -9,6 +9,9 @@ itself from the records it is given.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from scorm_runtime.rte.elements import template_of
 from scorm_runtime.rte.model import KEYWORDS, CmiState, data_model
 
@@ -43,4 +46,35 @@ def for_browser(state: CmiState) -> dict[str, str]:
             if "r" not in access:
                 continue
         flattened[element] = value
+    return flattened
+
+
+_MAX_DEPTH = 12  # cmi.interactions.n.correct_responses.n.pattern is 6 deep
+
+
+def flatten_commit(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A scorm-again commit body as dotted element -> value, for `apply_commit`.
+
+    Takes either format scorm-again sends (`dataCommitFormat` "flattened": {"cmi.location": ..},
+    or "json": {"cmi": {"location": ..}, "adl": {..}}). Only the cmi and adl roots are data
+    model; the rest of the envelope (sharedData, scoId, learnerId...) is left out. Empty
+    collections ({}) hold nothing; a value nested deeper than any element is kept as is, so
+    `apply_commit` rejects it.
+    """
+    flattened: dict[str, Any] = {}
+
+    def walk(prefix: str, value: Any, depth: int) -> None:
+        if isinstance(value, Mapping) and depth < _MAX_DEPTH:
+            for key, child in value.items():
+                walk(f"{prefix}.{key}", child, depth + 1)
+        elif isinstance(value, list) and depth < _MAX_DEPTH:
+            for index, child in enumerate(value):
+                walk(f"{prefix}.{index}", child, depth + 1)
+        else:
+            flattened[prefix] = value
+
+    for key, value in document.items():
+        if not isinstance(key, str) or key.split(".", 1)[0] not in ("cmi", "adl"):
+            continue
+        walk(key, value, key.count("."))
     return flattened

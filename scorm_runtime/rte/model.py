@@ -26,6 +26,8 @@ from scorm_runtime.rte.types import DEFAULT_LIMITS, Limits, parse_duration, pars
 
 STANDARDS = ("scorm12", "scorm2004")
 KEYWORDS = ("_children", "_count", "_version")
+# Read-only totals the browser API recomputes itself; never applied, and not worth a rejection.
+_BROWSER_COMPUTED = frozenset({"cmi.total_time", "cmi.core.total_time"})
 
 
 def data_model(standard: str) -> DataModel:
@@ -242,6 +244,8 @@ def _set(
     limits: Limits,
 ) -> None:
     path = _parse_path(element)
+    if isinstance(raw, (dict, list)) and not raw:
+        return  # scorm-again renders an empty collection as {} in a flattened commit
     value = _as_string(raw)
     last = path.parts[-1]
     if last in KEYWORDS:
@@ -263,6 +267,8 @@ def _set(
         and all(index < _count(values, p) for p, _t, index in path.steps)
     ):
         return  # an unset element rendered as "" by the browser is not a change
+    if path.template in _BROWSER_COMPUTED:
+        return  # scorm-again sends total + session on terminate; the server sums its own
     if spec.access == "r" or (
         path.template == "adl.data.n.store"
         and "w" not in _store_access(state.shared_data_access, path)

@@ -1,6 +1,8 @@
 // Loads a flattened CMI into scorm-again (as the player does), initializes, and answers GetValue.
-// stdin: {"root": REPO, "standard": "scorm12"|"scorm2004", "flattened": {...}, "elements": [...]}
-// stdout: {"loaded": BOOL, "answers": {element: [value, errorCode]}}
+// stdin: {"root": REPO, "standard": "scorm12"|"scorm2004", "flattened": {...}, "elements": [...],
+//         "sets": [[element, value], ...], "format": "flattened"|"json"}
+// stdout: {"loaded": BOOL, "answers": {element: [value, errorCode]}, "setErrors": {element: code},
+//          "commit": the body scorm-again would send on terminate}
 const fs = require("fs");
 const vm = require("vm");
 
@@ -13,7 +15,7 @@ vm.createContext(sandbox);
 const file = input.standard === "scorm12" ? "scorm12.js" : "scorm2004.js";
 vm.runInContext(fs.readFileSync(`${input.root}/node_modules/scorm-again/dist/${file}`, "utf8"), sandbox);
 const Api = input.standard === "scorm12" ? sandbox.Scorm12API : sandbox.Scorm2004API;
-const api = new Api({ logLevel: 5 });
+const api = new Api({ logLevel: 5, dataCommitFormat: input.format || "flattened" });
 api.loadFromFlattenedJSON(input.flattened);
 const initialized = input.standard === "scorm12" ? api.LMSInitialize("") : api.Initialize("");
 const answers = {};
@@ -22,4 +24,12 @@ for (const element of input.elements) {
   const code = input.standard === "scorm12" ? api.LMSGetLastError() : api.GetLastError();
   answers[element] = [String(value), Number(code)];
 }
-process.stdout.write(JSON.stringify({ loaded: initialized === "true", answers }));
+const setErrors = {};
+for (const [element, value] of input.sets || []) {
+  const ok = input.standard === "scorm12" ? api.LMSSetValue(element, value) : api.SetValue(element, value);
+  if (ok !== "true") {
+    setErrors[element] = Number(input.standard === "scorm12" ? api.LMSGetLastError() : api.GetLastError());
+  }
+}
+const commit = api.renderCommitCMI(true);
+process.stdout.write(JSON.stringify({ loaded: initialized === "true", answers, setErrors, commit }));

@@ -13,7 +13,9 @@ import pytest
 from scorm_runtime.rte import (
     ObjectiveInput,
     SharedDataInput,
+    apply_commit,
     finish_session,
+    flatten_commit,
     for_browser,
     get_value,
 )
@@ -29,12 +31,20 @@ needs_node = pytest.mark.skipif(
 )
 
 
-def _probe(standard: str, flattened: dict[str, str], elements: list[str]) -> dict:
+def _probe(
+    standard: str,
+    flattened: dict[str, str],
+    elements: list[str],
+    sets: list[tuple[str, str]] = (),
+    commit_format: str = "flattened",
+) -> dict:
     document = {
         "root": str(REPO),
         "standard": standard,
         "flattened": flattened,
         "elements": elements,
+        "sets": list(sets),
+        "format": commit_format,
     }
     completed = subprocess.run(
         ["node", str(PROBE)],
@@ -142,3 +152,61 @@ def _same(element: str, browser: list, server: tuple) -> bool:
     return element.endswith(("total_time", "max_time_allowed")) and parse_timespan_12(
         browser[0]
     ) == parse_timespan_12(server[0])
+
+
+SCO_SETS = {
+    "scorm12": [
+        ("cmi.core.lesson_location", "slide-10"),
+        ("cmi.suspend_data", "t" * 6000),
+        ("cmi.core.score.raw", "90"),
+        ("cmi.core.lesson_status", "completed"),
+        ("cmi.interactions.2.id", "q3"),
+        ("cmi.interactions.2.type", "numeric"),
+        ("cmi.interactions.2.student_response", "7"),
+        ("cmi.interactions.2.result", "correct"),
+        ("cmi.interactions.2.latency", "00:00:12"),
+        ("cmi.objectives.1.id", "obj_2"),
+        ("cmi.objectives.1.status", "completed"),
+        ("cmi.core.session_time", "00:02:30"),
+        ("cmi.core.exit", ""),
+    ],
+    "scorm2004": [
+        ("cmi.location", "p4"),
+        ("cmi.suspend_data", "u" * 70),
+        ("cmi.progress_measure", "0.9"),
+        ("cmi.score.scaled", "0.4"),
+        ("cmi.score.raw", "40"),
+        ("cmi.interactions.1.id", "urn:q:2"),
+        ("cmi.interactions.1.type", "fill-in"),
+        ("cmi.interactions.1.learner_response", "{lang=en}colour"),
+        ("cmi.interactions.1.correct_responses.0.pattern", "{case_matters=false}color"),
+        ("cmi.interactions.1.timestamp", "2026-11-30T06:00:00"),
+        ("cmi.objectives.1.id", "urn:obj:2"),
+        ("cmi.objectives.1.progress_measure", "0.5"),
+        ("cmi.comments_from_learner.1.comment", "again"),
+        ("adl.data.0.store", "shared, updated"),
+        ("cmi.session_time", "PT2M30S"),
+        ("cmi.exit", "normal"),
+    ],
+}
+
+
+@needs_node
+@pytest.mark.parametrize("commit_format", ["flattened", "json"])
+@pytest.mark.parametrize("standard", ["scorm12", "scorm2004"])
+def test_scorm_again_commit_is_accepted_whole_by_the_server(standard, commit_format):
+    # The server validates what scorm-again sends (issue 11): a real SCO's full commit, echoes of
+    # read-only values included, is accepted with no rejection, and holds what the SCO set.
+    state = _state_12() if standard == "scorm12" else _state_2004()
+    probe = _probe(standard, for_browser(state), [], SCO_SETS[standard], commit_format)
+    assert probe["setErrors"] == {}
+    result = apply_commit(state, flatten_commit(probe["commit"]))
+    assert result.rejected == []
+    derived = {"cmi.core.lesson_status": "passed"}  # raw 90 against mastery 80 (1.2 RTE 3.4.2)
+    for element, value in SCO_SETS[standard]:
+        assert result.state.values.get(element, "") == derived.get(element, value), element
+    if standard == "scorm2004":  # RTE 4.2.4.1 and 4.2.22 from the manifest's thresholds
+        assert result.state.values["cmi.completion_status"] == "completed"
+        assert result.state.values["cmi.success_status"] == "failed"
+    end = finish_session(result.state)
+    assert end.attempt_ended is True
