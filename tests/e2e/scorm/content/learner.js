@@ -41,10 +41,10 @@
   SCO.show("total-time", call(E.get, E.totalTime));
   var count = call(E.get, "cmi.interactions._count");
   SCO.show("interactions", count);
-  if (Number(count) > 0) {
-    // 1.2 student_response is write only (RTE 3.4.2.6): the id is what comes back there.
-    SCO.show("first-answer", v12 ? call(E.get, "cmi.interactions.0.id") :
-      call(E.get, "cmi.interactions.0.id") + "=" + call(E.get, "cmi.interactions.0." + E.response));
+  if (Number(count) > 0 && !v12) {
+    // 1.2 interactions are write only but for _count (1.2 RTE 3.4.2): only 2004 reads them back.
+    SCO.show("first-answer", call(E.get, "cmi.interactions.0.id") + "=" +
+      call(E.get, "cmi.interactions.0." + E.response));
   }
   SCO.show("status", call(E.get, E.status));
   SCO.log({ready: true});
@@ -69,6 +69,12 @@
     call(E.set, E.exit, "suspend");
     sessionTime();
     call(E.finish, "");
+  });
+  // What content does when the learner closes the tab before it could call LMSFinish/Terminate.
+  on("suspend-no-finish", function () {
+    call(E.set, E.exit, "suspend");
+    sessionTime();
+    SCO.log({suspended: true});
   });
   on("complete", function () {
     if (v12) {

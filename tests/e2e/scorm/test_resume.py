@@ -1,0 +1,102 @@
+"""A learner answers, suspends, closes the tab, relaunches with no item and resumes where they left off;
+total_time adds up across sessions (issue 11, Runtime: resume; launch-api.md SCORM specifics, Launch)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.scorm.conftest import open_player, sco, wait_for_log
+from tests.e2e.scorm.packages import Item, package12, package2004
+
+pytestmark = pytest.mark.e2e
+
+VERSIONS = {
+    "1.2": (package12, "learner12.html", ("00:01:30", "00:02:00")),
+    "2004": (package2004, "learner2004.html", ("PT1M30S", "PT2M")),
+}
+
+
+def seconds(duration: str) -> float:
+    """1.2 CMITimespan (HHHH:MM:SS.SS) or an ISO 8601 duration (2004 timeinterval, the contract's totalTime)."""
+    if duration.startswith("P"):
+        match = re.fullmatch(r"P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?)?", duration)
+        assert match, duration
+        days, hours, minutes, secs = (float(part or 0) for part in match.groups())
+        return days * 86400 + hours * 3600 + minutes * 60 + secs
+    hours, minutes, secs = duration.split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(secs)
+
+
+def shown(page, field: str) -> str:
+    return sco(page).locator(f"#{field}").text_content()
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_learner_suspends_closes_the_tab_and_resumes_where_they_left_off(lms, learner, context, version):
+    build, page_name, (first_time, second_time) = VERSIONS[version]
+    course = lms.import_course(build(f"Resume {version}", [Item("lesson", "Lesson", page_name)]))
+    registration = lms.register(course["id"], learner)
+
+    # Session 1: answer, suspend with LMSFinish/Terminate, close the tab.
+    page = open_player(context, lms.launch(registration)["url"])
+    wait_for_log(page, "ready")
+    assert shown(page, "entry") == "ab-initio"
+    sco(page).locator("#session-time").fill(first_time)
+    sco(page).locator("#answer").click()
+    sco(page).locator("#suspend").click()
+    page.wait_for_selector("html[data-player-state=terminated]", state="attached")
+    page.close()
+
+    # Session 2, launched with no item (launch-api.md: "continue"): everything comes back.
+    page = open_player(context, lms.launch(registration)["url"])
+    wait_for_log(page, "ready")
+    assert shown(page, "entry") == "resume"            # RTE 1.2 3.4.2 cmi.core.entry, 2004 4.2.7 cmi.entry
+    assert shown(page, "location") == "page-2"
+    assert shown(page, "suspend-data") == "answered=q1"
+    assert shown(page, "interactions") == "1"
+    if version == "2004":  # 1.2 interactions are write only but for _count (1.2 RTE 3.4.2)
+        assert shown(page, "first-answer") == "q1=b"
+    assert seconds(shown(page, "total-time")) == 90
+    # This time the tab closes before the content can finish: the page's unload commit carries it.
+    sco(page).locator("#new-location").fill("page-5")
+    sco(page).locator("#new-suspend-data").fill("answered=q1,q2")
+    sco(page).locator("#session-time").fill(second_time)
+    sco(page).locator("#answer").click()
+    sco(page).locator("#suspend-no-finish").click()
+    wait_for_log(page, "suspended")
+    page.close()
+
+    # Session 3: the second session's location, suspend_data and interactions; total_time adds up.
+    page = open_player(context, lms.launch(registration)["url"])
+    wait_for_log(page, "ready")
+    assert shown(page, "entry") == "resume"
+    assert shown(page, "location") == "page-5"
+    assert shown(page, "suspend-data") == "answered=q1,q2"
+    assert shown(page, "interactions") == "2"
+    assert seconds(shown(page, "total-time")) == 90 + 120
+    progress = lms.progress(registration)
+    assert seconds(progress["totalTime"]) == 90 + 120
+    assert progress["items"][0]["attempts"] == 1  # launch-api.md: a resumed session continues its attempt
+    assert progress["completion"] != "not attempted"
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_large_suspend_data_is_committed_as_soon_as_it_is_set(lms, learner, context, version):
+    # launch-api.md Session end: beacons are capped at about 64 KB, so large suspend_data is committed when set
+    build, page_name, _ = VERSIONS[version]
+    course = lms.import_course(build(f"Large {version}", [Item("lesson", "Lesson", page_name)]))
+    registration = lms.register(course["id"], learner)
+    page = open_player(context, lms.launch(registration)["url"])
+    wait_for_log(page, "ready")
+    with page.expect_request(lambda request: request.url.endswith("/commit")) as commit:
+        sco(page).locator("#big").click()
+    assert len(commit.value.post_data_json["cmi"]["cmi.suspend_data"]) >= 20000
+    sco(page).locator("#suspend-no-finish").click()
+    wait_for_log(page, "suspended")
+    page.close()
+
+    page = open_player(context, lms.launch(registration)["url"])
+    wait_for_log(page, "ready")
+    assert len(shown(page, "suspend-data")) >= 20000
+    assert shown(page, "suspend-data").startswith("0123456789abcdef")
