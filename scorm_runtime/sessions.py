@@ -5,12 +5,16 @@ Where things live:
 - the item record (delivery.standard.ItemRecord) holds the summary columns progress reads and, in
   `data`, the current attempt: its id, number, CMI state and whether it is suspended, plus every
   attempt IRI (the profile's activity state) and the 1.2 lesson_status prerequisites read;
-- the session's `data` holds the attempt it belongs to and the reportable values as it started, so
-  its end statements report only what changed (scorm_runtime.statements.session_end_statements).
+- the session's `data` holds the attempt it belongs to, the course's standard and the reportable
+  values as it started, so its end statements report only what changed
+  (scorm_runtime.statements.session_end_statements);
+- the registration record holds what SCOs share: 2004 global objectives and adl.data stores
+  (scorm_runtime.global_data).
+Statements and the profile's state documents go to the registration's store through delivery, under
+the authority "scorm_runtime".
 """
 from __future__ import annotations
 
-import logging
 import uuid
 from dataclasses import dataclass, replace
 from urllib.parse import quote, urlsplit
@@ -26,8 +30,6 @@ from scorm_runtime import cmi, global_data, outcomes, prerequisites
 from scorm_runtime import statements as xs
 from scorm_runtime.course_data import depths, item_runtime, scorm_type
 from scorm_runtime.standard import RUNTIME_NAME, lesson_status
-
-log = logging.getLogger(__name__)
 
 _SAVE_ATTEMPTS = 5  # optimistic concurrency: re-read and re-apply this often before giving up (409)
 NAVIGATION_REQUESTS = ("continue", "previous", "choice", "exit", "exitAll", "suspendAll", "abandon")
