@@ -372,3 +372,16 @@ def test_scorm2004_global_objectives_carry_a_status_to_the_next_sco(lms):
     index = next(name.split(".")[2] for name, value in cmi.items()
                  if re.fullmatch(r"cmi\.objectives\.\d+\.id", name) and value == "previous_sco_satisfied")
     assert cmi[f"cmi.objectives.{index}.success_status"] == "passed"
+
+
+def test_deleting_the_course_ends_its_open_sessions_with_their_last_commit(lms):
+    # launch-api.md, Courses, DELETE: SCORM sessions end with their last commit; registrations and statements stay.
+    course = lms.import_course(GOLF_12_SINGLE)
+    registration = lms.register(course)
+    launch = lms.launch(registration)
+    started = lms.start(launch)
+    lms.commit(launch, started, {"cmi.core.lesson_status": "incomplete", "cmi.core.exit": "suspend"})
+    assert lms.xapi.request("DELETE", f"/api/v1/courses/{course['id']}").status_code == 204
+    late = lms.commit(launch, started, {"cmi.core.lesson_location": "x"})
+    assert late.status_code == 409 and late.get_json()["error"] == "session_ended"
+    assert _verbs(lms.statements(registration)) == ["initialized", "suspended"]
