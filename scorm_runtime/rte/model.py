@@ -26,8 +26,11 @@ from scorm_runtime.rte.types import DEFAULT_LIMITS, Limits, parse_duration, pars
 
 STANDARDS = ("scorm12", "scorm2004")
 KEYWORDS = ("_children", "_count", "_version")
-# Read-only totals the browser API recomputes itself; never applied, and not worth a rejection.
-_BROWSER_COMPUTED = frozenset({"cmi.total_time", "cmi.core.total_time"})
+# total_time -> the session_time scorm-again adds into it in a terminate commit.
+_SESSION_OF_TOTAL = {
+    "cmi.total_time": "cmi.session_time",
+    "cmi.core.total_time": "cmi.core.session_time",
+}
 
 
 def data_model(standard: str) -> DataModel:
@@ -235,6 +238,21 @@ def _same_value(sent: str, stored: str) -> bool:
     return False
 
 
+def _is_total_plus_session(values: Mapping[str, str], total_element: str, sent: str) -> bool:
+    """Whether a committed total_time is the stored total plus the committed session_time (the
+    commit applies session_time first: its name sorts before total_time)."""
+    parse = parse_timespan_12 if total_element == "cmi.core.total_time" else parse_duration
+    try:
+        stored = parse(
+            values.get(total_element) or ("0:00:00" if parse is parse_timespan_12 else "PT0S")
+        )
+        session = values.get(_SESSION_OF_TOTAL[total_element])
+        expected = stored + (parse(session) if session else 0)
+        return abs(parse(sent) - expected) <= 1  # scorm-again rounds 1.2 fractions through floats
+    except DataModelError:
+        return False
+
+
 def _set(
     state: CmiState,
     model: DataModel,
@@ -267,8 +285,8 @@ def _set(
         and all(index < _count(values, p) for p, _t, index in path.steps)
     ):
         return  # an unset element rendered as "" by the browser is not a change
-    if path.template in _BROWSER_COMPUTED:
-        return  # scorm-again sends total + session on terminate; the server sums its own
+    if path.template in _SESSION_OF_TOTAL and _is_total_plus_session(values, path.template, value):
+        return  # scorm-again's own total + session in a terminate commit; the server sums its own
     if spec.access == "r" or (
         path.template == "adl.data.n.store"
         and "w" not in _store_access(state.shared_data_access, path)

@@ -166,3 +166,29 @@ def test_state_round_trips_through_json(standard):
 def test_an_unknown_standard_is_a_programming_error():
     with pytest.raises(ValueError):
         CmiState("scorm3000", {})
+
+
+@pytest.mark.parametrize(
+    "standard, session, total, sent",
+    [
+        ("scorm12", "cmi.core.session_time", "cmi.core.total_time", "01:05:00"),
+        ("scorm2004", "cmi.session_time", "cmi.total_time", "PT1H5M"),
+    ],
+)
+def test_terminate_commit_total_is_an_echo_only_when_it_is_total_plus_session(
+    standard, session, total, sent
+):
+    # scorm-again's terminate commit carries total_time = total + session_time; the server keeps
+    # its own total (summed by finish_session) and refuses any other value as read only.
+    state = fresh(standard)
+    state = CmiState(
+        standard, {**state.values, total: "01:00:00" if standard == "scorm12" else "PT1H"}
+    )
+    five_minutes = "00:05:00" if standard == "scorm12" else "PT5M"
+    result = apply_commit(state, {session: five_minutes, total: sent})
+    assert result.rejected == []
+    assert result.state.values[total] == state.values[total]
+    (rejection,) = apply_commit(
+        state, {session: five_minutes, total: "99:00:00" if standard == "scorm12" else "PT99H"}
+    ).rejected
+    assert rejection.error_code == (403 if standard == "scorm12" else 404)
