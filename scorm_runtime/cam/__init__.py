@@ -27,7 +27,8 @@ def parse_package(files: PackageFiles, *, manifest_only: bool = False,
     limits = limits or DEFAULT_LIMITS
     names = files.names
     manifest_file = _manifest_name(names, manifest_only)
-    data = files.read(manifest_file)
+    with files.open(manifest_file) as stream:
+        data = stream.read(limits.max_manifest_bytes + 1)  # never more than the limit (and a byte) in memory
     root = parse_xml(data, manifest_file, limits)
     manifest = read_manifest(root, manifest_file, limits)
     if not manifest_only:

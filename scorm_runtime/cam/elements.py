@@ -71,6 +71,12 @@ def text(element) -> str | None:
     return "".join(element.itertext()).strip()
 
 
+def title(element) -> str | None:
+    """A <title> child's text with runs of whitespace collapsed (titles are shown in a table of contents)."""
+    value = text(child(element, CP, "title"))
+    return " ".join(value.split()) if value else None
+
+
 def attribute(element, local: str, *, fam: str | None = None) -> str | None:
     """An attribute by local name, unqualified or in a namespace of the given family (case-insensitive)."""
     wanted = local.lower()

@@ -28,7 +28,7 @@ class ItemReader:
 
     def organization(self, element) -> Organization:
         identifier = (element.get("identifier") or "").strip()
-        title = el.text(el.child(element, el.CP, "title")) or identifier
+        title = el.title(element) or identifier
         organization = Organization(
             identifier=identifier, title=title, structure=element.get("structure") or "hierarchical",
             objectives_global_to_system=self.values.boolean(
@@ -70,7 +70,7 @@ class ItemReader:
             if fam == el.CP and local == "item":
                 child_items.append(child)
             elif fam == el.CP and local == "title" and title is None:
-                title = el.text(child)
+                title = " ".join((el.text(child) or "").split())
             elif fam == el.ADLCP:
                 extensions.append(child)
             elif fam == el.ADLNAV and local == "presentation":

@@ -159,18 +159,21 @@ def test_item_limit_is_a_setting():
     assert error.rule == "SCORM CAM 3.4.1.9" and "more than 20 items" in error.message
 
 
+def _cpu_seconds(manifest: str) -> float:
+    """Best of three CPU times (process time is far steadier than wall time on a shared machine)."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        parse_package(MemoryPackage(manifest, "index.html"))
+        best = min(best, time.process_time() - started)
+    return best
+
+
 def test_parsing_is_linear_in_the_number_of_items():
-    # Twenty times the items may cost at most ~60 times the time (generous for a shared, loaded machine).
-    small, large = _wide(250), _wide(5_000)
+    # Twenty times the items may cost at most ~50 times the CPU time (linear, with room for noise).
+    small, large = _wide(150), _wide(3_000)
     parse_package(MemoryPackage(small, "index.html"))  # warm caches
-    started = time.monotonic()
-    parse_package(MemoryPackage(small, "index.html"))
-    small_time = time.monotonic() - started
-    started = time.monotonic()
-    course = parse_package(MemoryPackage(large, "index.html"))
-    large_time = time.monotonic() - started
-    assert len(course.launchables) == 5_000
-    assert large_time < max(60 * small_time, 1.0)
+    assert _cpu_seconds(large) < max(50 * _cpu_seconds(small), 0.5)
 
 
 def _deep(depth: int) -> str:

@@ -102,6 +102,14 @@ def test_organization_title_defaults_to_its_identifier():
     assert course.title == "o" and course.launchables[0].title == "i1"
 
 
+def test_titles_collapse_whitespace():
+    organizations = ('<organizations><organization identifier="o"><title>\n  My\n    Course </title>'
+                     '<item identifier="i1" identifierref="r1"><title> A\tlesson </title></item>'
+                     '</organization></organizations>')
+    course = parse_package(MemoryPackage(scorm2004(organizations, R1), "index.html"))
+    assert (course.title, course.launchables[0].title) == ("My Course", "A lesson")
+
+
 # ---- items (SCORM CAM 3.4.1.9) ---------------------------------------------------------------------------------
 
 def test_item_pointing_at_no_resource_is_invalid():
