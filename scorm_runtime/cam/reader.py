@@ -10,6 +10,7 @@ from .limits import CamLimits
 from .manifest import Manifest, Resource
 from .resources import read_resources
 from .sequencing import SequencingReader
+from .validation import launchable_items
 
 
 def read_manifest(root, file: str, limits: CamLimits) -> Manifest:
@@ -66,6 +67,9 @@ def read_manifest(root, file: str, limits: CamLimits) -> Manifest:
     items = ItemReader(standard=standard, values=values, limits=limits, resources=resources,
                        sub_manifests=sub_manifests, collection=collection)
     organization = items.organization(organization_element)
+    if not launchable_items(organization.items):
+        values.refuse(f"organization {organization.identifier[:200]!r} has no item that references a resource: "
+                      "there is nothing to launch", rules.ITEM)
     return Manifest(
         identifier=root.get("identifier"), standard=standard, edition=edition, schemaversion=schemaversion(root),
         organization=organization,

@@ -132,6 +132,11 @@ def test_duplicate_item_identifiers_are_invalid():
     assert error.rule == "SCORM CAM 3.4.1.9" and "twice" in error.message
 
 
+def test_scorm12_organization_with_nothing_to_launch_is_invalid():
+    error = refused(MemoryPackage(scorm12(one_item_org(item_attributes=""), "")))
+    assert error.rule == "SCORM CAM 3.4.1.9" and "nothing to launch" in error.message
+
+
 def test_2004_leaf_item_without_resource_is_invalid():
     error = refused(MemoryPackage(scorm2004(one_item_org(item_attributes=""), R1), "index.html"))
     assert error.rule == "SCORM CAM 3.4.1.9" and "references no resource" in error.message
