@@ -2,8 +2,9 @@
 
     parse_package(files, *, manifest_only=False, limits=None) -> ParsedCourse   (raises InvalidPackage)
 
-`course.py` documents the `structure` and `runtime` shapes; `rules.py` the CAM sections a package is refused
-under."""
+`course.py` documents the `structure` and `runtime` shapes, `sequencing.py` the sequencing shape (and
+`default_sequencing()` for activities whose manifest has none), `rules.py` the CAM sections a package is
+refused under, `limits.py` the bounds (CamLimits) meant to come from settings."""
 from __future__ import annotations
 
 from delivery.course import ParsedCourse
@@ -13,12 +14,13 @@ from . import rules
 from .course import build_course
 from .limits import DEFAULT_LIMITS, CamLimits
 from .reader import read_manifest
+from .sequencing import default_sequencing
 from .validation import check_files
 from .xml_safety import parse_xml
 
 MANIFEST_NAME = "imsmanifest.xml"
 
-__all__ = ["CamLimits", "MANIFEST_NAME", "parse_package"]
+__all__ = ["CamLimits", "MANIFEST_NAME", "default_sequencing", "parse_package"]
 
 
 def parse_package(files: PackageFiles, *, manifest_only: bool = False,
