@@ -59,6 +59,7 @@ class Fault(Enum):
     """Why a GetValue/SetValue on the data model fails, before it becomes a standard's code."""
 
     UNDEFINED = "undefined"  # not an element of the data model
+    EMPTY_NAME = "empty_name"  # SetValue with "" as the element
     KEYWORD = "keyword"  # SetValue on _children, _count or _version
     READ_ONLY = "read_only"
     WRITE_ONLY = "write_only"
@@ -77,6 +78,7 @@ class Fault(Enum):
 # SCORM 1.2 has one code for every bad value (405) and none for dependencies or ordering.
 _CODES_12: dict[Fault, int] = {
     Fault.UNDEFINED: 401,
+    Fault.EMPTY_NAME: 201,
     Fault.KEYWORD: 402,
     Fault.READ_ONLY: 403,
     Fault.WRITE_ONLY: 404,
@@ -95,6 +97,7 @@ _CODES_12: dict[Fault, int] = {
 # SCORM 2004 4th ed RTE 3.1.7.6 (Data Model Errors) and 4.1.x (keywords are read only: 404).
 _CODES_2004: dict[Fault, int] = {
     Fault.UNDEFINED: 401,
+    Fault.EMPTY_NAME: 351,
     Fault.KEYWORD: 404,
     Fault.READ_ONLY: 404,
     Fault.WRITE_ONLY: 405,

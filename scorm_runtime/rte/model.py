@@ -145,6 +145,9 @@ def _get(
     standard: str, values: Mapping[str, str], access: tuple[str, ...], element: str
 ) -> GetResult:
     model = data_model(standard)
+    if element == "":
+        # 1.2 RTE 3.3.2: 201 Invalid argument; 2004 RTE 3.1.7.6: an empty name is 301 on GetValue.
+        return GetResult("", 201 if standard == "scorm12" else 301)
     try:
         path = _parse_path(element)
     except DataModelError as error:
@@ -261,6 +264,9 @@ def _set(
     raw: object,
     limits: Limits,
 ) -> None:
+    if element == "":
+        # 1.2 RTE 3.3.2: 201 Invalid argument; 2004 RTE 3.1.7.6: an empty name is 351 on SetValue.
+        raise DataModelError(Fault.EMPTY_NAME, "the data model element was not specified")
     path = _parse_path(element)
     if isinstance(raw, (dict, list)) and not raw:
         return  # scorm-again renders an empty collection as {} in a flattened commit

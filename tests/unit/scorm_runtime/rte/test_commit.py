@@ -192,3 +192,9 @@ def test_terminate_commit_total_is_an_echo_only_when_it_is_total_plus_session(
         state, {session: five_minutes, total: "99:00:00" if standard == "scorm12" else "PT99H"}
     ).rejected
     assert rejection.error_code == (403 if standard == "scorm12" else 404)
+
+
+@pytest.mark.parametrize("standard, code", [("scorm12", 201), ("scorm2004", 351)])
+def test_setting_an_empty_element_name(standard, code):  # 1.2 RTE 3.3.2; 2004 RTE 3.1.7.6
+    (rejection,) = apply_commit(fresh(standard), {"": "x"}).rejected
+    assert rejection.error_code == code

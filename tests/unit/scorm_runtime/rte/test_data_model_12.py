@@ -256,7 +256,7 @@ def test_nested_counts_and_children_after_records_exist():  # 1.2 RTE 3.4.2 cmi.
         ("cmi.core.nonsense", 401),  # 401 Not implemented error
         ("cmi.learner_id", 401),  # a 2004 name is not a 1.2 element
         ("cmi.objectives.3.id", 201),  # 201 Invalid argument: no such record
-        ("", 401),
+        ("", 201),  # an empty name is an invalid argument
     ],
 )
 def test_get_errors(element, code):  # 1.2 RTE 3.3.2

@@ -368,7 +368,7 @@ def test_optional_lms_values_absent_are_403():  # RTE 4.2.5, 4.2.10, 4.2.15, 4.2
         ("cmi.nonsense", 401),
         ("cmi.core.student_id", 401),  # a 1.2 name is not a 2004 element
         ("cmi.interactions.0", 401),
-        ("", 401),
+        ("", 301),  # RTE 3.1.7.6: GetValue("") is a General Get Failure
     ],
 )
 def test_get_errors(element, code):
