@@ -45,7 +45,6 @@
     ended: false,      // the server refused the session: another tab took it, or it ended
     unloading: false,
     navigating: false,
-    navRequest: "_none_",
     timer: null
   };
 
@@ -209,23 +208,39 @@
     return result(false, codes.commit);
   }
 
+  // "{target=ID}choice" -> {request: "choice", target: "ID"}; "continue" -> {request: "continue"}.
+  function parseNavRequest(value) {
+    if (!value || value === "_none_") return null;
+    var targeted = /^\{target=([^}]+)\}(choice|jump)$/.exec(value);
+    return targeted ? {request: targeted[2], target: targeted[1]} : {request: value};
+  }
+
   function terminate() {
     var codes = GENERAL[state.standard];
     if (state.ended) return result(false, codes.terminate);
-    if (state.standard === "scorm2004" && state.api.adl && state.api.adl.nav) {
-      state.navRequest = state.api.adl.nav.request || "_none_";  // scorm-again clears it after Terminate
+    var navigation = null;
+    // While the learner's own navigation unloads the SCO, that navigation wins over a request the SCO left.
+    if (state.standard === "scorm2004" && !state.navigating && state.api.adl && state.api.adl.nav) {
+      navigation = parseNavRequest(state.api.adl.nav.request);  // scorm-again clears it after Terminate
     }
     var body = {sessionToken: state.sessionToken, cmi: takeChanges()};
+    // A pending adl.nav.request ends the session through navigate, which ends it as the request says
+    // (suspendAll suspends it) and answers what comes next.
+    var call = navigation ? "navigate" : "terminate";
+    if (navigation) {
+      body.request = navigation.request;
+      if (navigation.target) body.target = navigation.target;
+    }
     if (state.unloading) {
-      postWhileUnloading("terminate", body);
+      postWhileUnloading(call, body);
       state.terminated = true;
       stopTimer();
       return result(true);
     }
-    var response = postSync("terminate", body);
+    var response = postSync(call, body);
     if (response.status === 0 && (document.visibilityState === "hidden" || state.navigating)) {
       // The frame is being unloaded (the learner navigated): a synchronous request may be refused now.
-      postWhileUnloading("terminate", body);
+      postWhileUnloading(call, body);
       response = {status: 200, body: {}};
     }
     if (response.status !== 200) {
@@ -237,9 +252,14 @@
     state.terminated = true;
     stopTimer();
     reportRejected(response.body);
-    if (response.body && response.body.navigation) state.navigation = response.body.navigation;
     setPlayerState("terminated");
-    setTimeout(afterTerminate, 0);  // after the SCO's Terminate call has returned
+    if (navigation) {
+      state.navigating = true;
+      setTimeout(function () { followNavigation(response.body || {}); }, 0);  // after Terminate returns
+    } else {
+      if (response.body && response.body.navigation) state.navigation = response.body.navigation;
+      setTimeout(afterTerminate, 0);
+    }
     return result(true);
   }
 
@@ -406,6 +426,23 @@
     });
   }
 
+  // What the server delivers next: the next session's player page, or nothing (the end, or exit).
+  function followNavigation(body) {
+    var launch = body.launch;
+    if (launch && launch.url) {
+      location.replace(launch.url);
+      return;
+    }
+    unloadContent().then(function () {
+      state.navigating = false;
+      state.navigation = {continue: false, previous: false};
+      state.toc.forEach(function (item) { item.enabled = false; });
+      renderNavigation();
+      setPlayerState("finished");
+      showStatus(body.message || "There is nothing more to show. You can close this window.");
+    });
+  }
+
   function navigate(request, target) {
     if (state.navigating || state.ended) return;
     state.navigating = true;
@@ -419,17 +456,7 @@
         if (response.status === 200) {
           state.terminated = true;
           stopTimer();
-          var launch = response.body.launch;
-          if (launch && launch.url) {
-            location.replace(launch.url);
-            return;
-          }
-          state.navigating = false;
-          state.navigation = {continue: false, previous: false};
-          state.toc.forEach(function (item) { item.enabled = false; });
-          renderNavigation();
-          setPlayerState("finished");
-          showStatus(response.body.message || "There is nothing more to show. You can close this window.");
+          followNavigation(response.body || {});
           return;
         }
         if (body.cmi) putBack(body.cmi);
@@ -448,17 +475,6 @@
 
   function afterTerminate() {
     if (state.navigating || state.ended) return;
-    var request = state.navRequest;
-    state.navRequest = "_none_";
-    if (request && request !== "_none_") {
-      var targeted = /^\{target=([^}]+)\}(choice|jump)$/.exec(request);
-      if (targeted) {
-        navigate(targeted[2], targeted[1]);
-      } else {
-        navigate(request);
-      }
-      return;
-    }
     renderNavigation();
     showStatus(state.toc.length > 1 ? "This item has ended. Choose what to do next." :
       "This item has ended. You can close this window.");
