@@ -96,14 +96,8 @@ def _handle_unexpected(error: Exception):
 
 def registered_standards() -> list:
     """The standards courses may use (docs/adr/005): the one place that names them."""
-    standards = []
-    try:  # TODO remove guard once scorm_runtime.standard has landed
-        from scorm_runtime.standard import ScormStandard
-    except ImportError:
-        log.warning("scorm_runtime.standard is not importable: SCORM courses cannot be imported")
-    else:
-        standards.append(ScormStandard())
-    return standards
+    from scorm_runtime.standard import ScormStandard
+    return [ScormStandard()]
 
 
 def create_app(settings: Settings | None = None, *, standards: list | None = None) -> Flask:
