@@ -14,6 +14,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -92,26 +93,39 @@ class GetResult(NamedTuple):
 
 @dataclass(frozen=True)
 class _Path:
-    parts: list[str]
+    parts: tuple[str, ...]
     template: str
     indices: tuple[int, ...]
     # (collection prefix as concrete path, collection template, index) for every index in the path
     steps: tuple[tuple[str, str, int], ...]
 
 
+_MAX_NAME = 1000  # far longer than any element name; bounds the work a hostile name costs
+_MAX_INDEX_DIGITS = 9
+
+
 def _parse_path(element: object) -> _Path:
-    if not isinstance(element, str) or element == "" or len(element) > 1000:
+    if not isinstance(element, str) or element == "" or len(element) > _MAX_NAME:
         raise DataModelError(Fault.UNDEFINED, "not a data model element name")
-    parts = element.split(".")
+    return _parse_name(element)
+
+
+@lru_cache(maxsize=8192)  # commits repeat the same names; parsing them once is most of the cost
+def _parse_name(element: str) -> _Path:
+    parts = tuple(element.split("."))
     steps = []
     for position, part in enumerate(parts):
         if part == "":
             raise DataModelError(Fault.UNDEFINED, f"{element!r} is not a data model element")
         if part.isdigit():
-            if not part.isascii() or part != str(int(part)):  # "01", "٣" are not indices
-                raise DataModelError(Fault.UNDEFINED, f"{element!r}: {part!r} is not an index")
-            steps.append((".".join(parts[:position]), template_of(parts[:position]), int(part)))
-    return _Path(parts, template_of(parts), tuple(step[2] for step in steps), tuple(steps))
+            # "01", "٣" and absurdly long numbers are not indices
+            if not part.isascii() or len(part) > _MAX_INDEX_DIGITS or part != str(int(part)):
+                raise DataModelError(
+                    Fault.UNDEFINED, f"{element[:80]!r}: {part[:20]!r} is not an index"
+                )
+            prefix = parts[:position]
+            steps.append((".".join(prefix), template_of(list(prefix)), int(part)))
+    return _Path(parts, template_of(list(parts)), tuple(step[2] for step in steps), tuple(steps))
 
 
 def _count(values: Mapping[str, str], prefix: str) -> int:
@@ -205,10 +219,14 @@ def _store_access(access: tuple[str, ...], path: _Path) -> str:
 
 def _commit_order(item: tuple[str, object]) -> tuple:
     """Apply ids, then types, then the rest, record by record (RTE 4.2.9, 4.2.17 dependencies)."""
+    return _order_key(item[0] if isinstance(item[0], str) else "")
+
+
+@lru_cache(maxsize=8192)
+def _order_key(element: str) -> tuple:
     key = []
-    element = item[0] if isinstance(item[0], str) else ""
-    for part in element.split("."):
-        if part.isdigit() and part.isascii():
+    for part in element[:_MAX_NAME].split("."):
+        if part.isdigit() and part.isascii() and len(part) <= _MAX_INDEX_DIGITS:
             key.append((0, int(part), ""))
         else:
             key.append((1, {"id": 0, "type": 1}.get(part, 2), part))

@@ -198,3 +198,17 @@ def test_terminate_commit_total_is_an_echo_only_when_it_is_total_plus_session(
 def test_setting_an_empty_element_name(standard, code):  # 1.2 RTE 3.3.2; 2004 RTE 3.1.7.6
     (rejection,) = apply_commit(fresh(standard), {"": "x"}).rejected
     assert rejection.error_code == code
+
+
+@pytest.mark.parametrize("standard", ["scorm12", "scorm2004"])
+def test_hostile_names_are_rejections_not_errors(standard):
+    names = [
+        "cmi.interactions." + "9" * 5000 + ".id",
+        "cmi." + "x" * 100_000,
+        "cmi.objectives.٣.id",
+        ".",
+    ]
+    result = apply_commit(fresh(standard), {name: "v" for name in names})
+    assert sorted(r.element for r in result.rejected) == sorted(names)
+    assert {r.error_code for r in result.rejected} == {401}
+    assert get_value(fresh(standard), names[0]).error_code == 401
