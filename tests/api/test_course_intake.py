@@ -7,6 +7,7 @@ import io
 import os
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tests.unit.delivery.support import (MANIFEST_12, CourseClient, cmi5_xml, files_under, make_app, refused,
                                          symlink_entry, tiny_scorm_zip, zip_bytes, zip_with_raw_entries)
@@ -148,3 +149,16 @@ def test_a_billion_laughs_manifest_is_refused(client):
     response = client.import_zip(zip_bytes({"imsmanifest.xml": laughs}))
     body = refused(response, 400, "invalid_package")
     assert "lollol" not in body["message"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(body=st.one_of(st.binary(max_size=3000),
+                      st.builds(lambda data, cut: data[:cut], st.just(tiny_scorm_zip()), st.integers(0, 3000)),
+                      st.builds(lambda text: text.encode(), st.text(max_size=300))),
+       content_type=st.sampled_from(["application/zip", "application/xml", "text/xml", "application/x-zip-compressed",
+                                     "image/png", "multipart/form-data; boundary=x"]))
+def test_random_uploads_are_a_clear_4xx_or_a_course_never_a_500(client, workspace, body, content_type):
+    # issue 11: bad input is a clear 4xx with a JSON body, never a 500.
+    response = client.open("POST", "/api/v1/courses", data=body, content_type=content_type)
+    assert response.status_code in (201, 400, 413, 415), response.get_data()[:300]
+    assert response.get_json()["error" if response.status_code != 201 else "id"]
