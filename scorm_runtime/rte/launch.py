@@ -132,7 +132,13 @@ def initial_state(standard: str, inputs: LaunchInputs) -> CmiState:
     model = data_model(standard)
     for attribute, element in _LEARNER[standard].items():
         value = getattr(inputs, attribute)
-        if value is not None and _valid(model.elements[element], element, value, values):
+        if value is None:
+            continue
+        # The learner's id and name are the contract's (launch-api.md Learner), whatever their
+        # characters (an account name need not fit 1.2's CMIIdentifier); manifest values are checked.
+        if attribute in ("learner_id", "learner_name") or _valid(
+            model.elements[element], element, value, values
+        ):
             values[element] = value
     if standard == "scorm12":
         values.setdefault("cmi.core.lesson_status", "not attempted")  # 1.2 RTE 3.4.2, p. 3-25

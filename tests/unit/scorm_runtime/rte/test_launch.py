@@ -222,3 +222,9 @@ def test_2004_resume_keeps_data_and_refreshes_lms_values():  # 2004 RTE 4.2.7 en
     assert values["cmi.comments_from_lms._count"] == "1"
     assert values["cmi.comments_from_learner.0.comment"] == "hard"
     assert "cmi.exit" not in values
+
+
+def test_learner_id_and_name_are_passed_whatever_their_characters():  # launch-api.md Learner
+    for standard, element in (("scorm12", "cmi.core.student_id"), ("scorm2004", "cmi.learner_id")):
+        state = fresh(standard, learner_id="mailto:jöe@exämple.com", learner_name="{Zoë}")
+        assert state.values[element] == "mailto:jöe@exämple.com"
