@@ -22,7 +22,8 @@ def _number(value: str | None) -> Decimal | None:
 
 def completion_status_2004(values: MutableMapping[str, str]) -> str:
     """SCORM 2004 4th ed RTE 4.2.4.1 (Table 4.2.4.1a): with a completion_threshold, progress_measure
-    decides (>= threshold: completed, below: incomplete, unset: unknown); without one, the SCO's value."""
+    decides (>= threshold: completed, below: incomplete, unset: unknown); without one, the
+    SCO's value."""
     threshold = _number(values.get("cmi.completion_threshold"))
     stored = values.get("cmi.completion_status", "unknown")
     if threshold is None:
@@ -48,7 +49,8 @@ def success_status_2004(values: MutableMapping[str, str]) -> str:
 
 def mastery_status_12(values: MutableMapping[str, str]) -> str | None:
     """SCORM 1.2 RTE 3.4.2 cmi.student_data.mastery_score: with credit in normal mode, a raw score
-    against the mastery score sets lesson_status to passed or failed; None when it does not apply."""
+    against the mastery score sets lesson_status to passed or failed; None when it does not
+    apply."""
     if values.get("cmi.core.credit", "credit") != "credit":
         return None
     if values.get("cmi.core.lesson_mode", "normal") != "normal":

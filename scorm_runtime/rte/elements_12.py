@@ -118,14 +118,16 @@ SCORM12 = DataModel(
     version="3.4",
     elements={element.template: element for element in _ELEMENTS},
     children={
-        "cmi.core": "student_id,student_name,lesson_location,credit,lesson_status,entry,score,total_time,"
+        "cmi.core": "student_id,student_name,lesson_location,credit,lesson_status,entry,score,"
+        "total_time,"
         "lesson_mode,exit,session_time",
         "cmi.core.score": "raw,min,max",
         "cmi.objectives": "id,score,status",
         "cmi.objectives.n.score": "raw,min,max",
         "cmi.student_data": "mastery_score,max_time_allowed,time_limit_action",
         "cmi.student_preference": "audio,language,speed,text",
-        "cmi.interactions": "id,objectives,time,type,correct_responses,weighting,student_response,result,latency",
+        "cmi.interactions": "id,objectives,time,type,correct_responses,weighting,student_response,"
+        "result,latency",
     },
     collections={
         "cmi.objectives": Collection("cmi.objectives"),

@@ -71,7 +71,7 @@ def _nav_request(value: str, _context: CheckContext) -> None:
 
 
 def _interaction_type(context: CheckContext) -> str:
-    """RTE 4.2.9: responses are read by the interaction's type, so the type must be set first (408)."""
+    """RTE 4.2.9: responses are read by the interaction's type, so it must be set first (408)."""
     interaction_type = context.values.get(f"cmi.interactions.{context.indices[0]}.type")
     if interaction_type is None:
         raise DataModelError(Fault.DEPENDENCY, "cmi.interactions.n.type must be set first")
@@ -94,7 +94,7 @@ def _correct_pattern(value: str, context: CheckContext) -> None:
 
 
 def _objective_id(value: str, context: CheckContext) -> None:
-    """RTE 4.2.17: objective ids are unique within cmi.objectives and, once set, never change (351)."""
+    """RTE 4.2.17: ids are unique within cmi.objectives and never change once set (351)."""
     check_long_identifier(value, context.limits)
     current = context.values.get(context.element)
     if current is not None and current != value:
@@ -266,8 +266,8 @@ SCORM2004 = DataModel(
     children={
         "cmi.comments_from_learner": "comment,location,timestamp",
         "cmi.comments_from_lms": "comment,location,timestamp",
-        "cmi.interactions": "id,type,objectives,timestamp,correct_responses,weighting,learner_response,result,"
-        "latency,description",
+        "cmi.interactions": "id,type,objectives,timestamp,correct_responses,weighting,"
+        "learner_response,result,latency,description",
         "cmi.learner_preference": "audio_level,language,delivery_speed,audio_captioning",
         "cmi.objectives": "id,score,success_status,completion_status,progress_measure,description",
         "cmi.objectives.n.score": "scaled,raw,min,max",

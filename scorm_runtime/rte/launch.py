@@ -135,7 +135,8 @@ def initial_state(standard: str, inputs: LaunchInputs) -> CmiState:
         if value is None:
             continue
         # The learner's id and name are the contract's (launch-api.md Learner), whatever their
-        # characters (an account name need not fit 1.2's CMIIdentifier); manifest values are checked.
+        # characters (an account name need not fit 1.2's CMIIdentifier); manifest values are
+        # checked.
         if attribute in ("learner_id", "learner_name") or _valid(
             model.elements[element], element, value, values
         ):

@@ -46,7 +46,8 @@ def _decimal(value: str | None) -> Decimal | None:
 
 
 def scaled_score_12(raw: str | None, minimum: str | None, maximum: str | None) -> float | None:
-    """launch-api.md "Score": (raw - min) / (max - min), min 0 and max 100 when absent, within -1..1."""
+    """launch-api.md "Score": (raw - min) / (max - min), min 0 and max 100 when absent, within
+    -1..1."""
     raw_number = _decimal(raw)
     if raw_number is None:
         return None
