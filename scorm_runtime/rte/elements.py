@@ -41,7 +41,6 @@ class Element:
 class Collection:
     template: str  # "cmi.interactions"
     first_field: str | None = None  # a new record must start with this field (2004: id, RTE 408)
-    unique_field: str | None = None  # values unique across records (2004 objective ids)
 
 
 @dataclass(frozen=True)
