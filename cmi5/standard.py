@@ -1,0 +1,185 @@
+"""The cmi5 `delivery.standard.Standard` (docs/adr/005): import, registration-time satisfaction, launch
+(LaunchData, `launched`, the URL), abandon, waive and progress. Statements and LaunchData go through
+delivery's runtime into the registration's store, under the authority "cmi5"."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Sequence
+
+import orjson
+
+from delivery.errors import NotAllowed, StaleRecord
+from delivery.standard import CourseProgress, Launch, LaunchRequest, RegistrationState, Session
+from lrs.xapi.agents import ifi_key
+from lrs.xapi.documents import DocumentAddress, DocumentKind, DocumentScope
+
+from cmi5 import statements as lms_statements
+from cmi5.identifiers import au_activity_id
+from cmi5.launch import au_base_url, launch_data, launch_url
+from cmi5.satisfaction import mark_written, newly_satisfied, satisfied_aus, satisfied_statements
+from cmi5.vocabulary import LAUNCH_DATA_STATE_ID
+
+if TYPE_CHECKING:
+    from delivery.course import ParsedCourse
+    from delivery.package import PackageFiles
+    from delivery.runtime import DeliveryRuntime
+
+RUNTIME_NAME = "cmi5"  # the authority LMS statements are written under (DeliveryRuntime.principal)
+
+
+def iso_seconds(milliseconds: int) -> str:
+    """An ISO 8601 duration in seconds, to the millisecond (cmi5 9.5.4)."""
+    whole, rest = divmod(max(0, milliseconds), 1000)
+    return f"PT{whole}.{rest:03d}S" if rest else f"PT{whole}S"
+
+
+def launch_data_address(activity_id: str, actor: dict, registration_id: str) -> DocumentAddress:
+    """cmi5 10.1: the State API address of LMS.LaunchData."""
+    return DocumentAddress(DocumentScope(DocumentKind.STATE, activity_id=activity_id, agent_key=ifi_key(actor),
+                                         registration=registration_id), LAUNCH_DATA_STATE_ID)
+
+
+class Cmi5Standard:
+    root_file = "cmi5.xml"
+    course_standards = ("cmi5",)
+
+    # --- import ------------------------------------------------------------------------------------
+
+    def parse(self, files: PackageFiles, *, manifest_only: bool) -> ParsedCourse:
+        from cmi5.course_structure import parse_course
+        return parse_course(files, manifest_only=manifest_only)
+
+    # --- registration ------------------------------------------------------------------------------
+
+    def registration_created(self, state: RegistrationState, runtime: DeliveryRuntime) -> RegistrationState:
+        """cmi5 9.6.1: moveOn is evaluated when the registration is made: AUs with moveOn NotApplicable
+        are satisfied, and the block and course `satisfied` statements this decides are written now, with
+        a fresh session id (9.3.9). Idempotent: the registration record remembers it was done."""
+        return self._evaluate_registration(state, runtime)
+
+    def _evaluate_registration(self, state: RegistrationState, runtime: DeliveryRuntime) -> RegistrationState:
+        if state.record.data.get("evaluated"):
+            return state
+        course_runtime = state.course.runtime
+        satisfaction = newly_satisfied(course_runtime, satisfied_aus(course_runtime, state.items), state.record.data)
+        # NotApplicable AUs get a record saying so, for progress (launch-api.md: an AU is satisfied when its
+        # moveOn is met).
+        items = [replace(state.item(au_id), satisfied=True) for au_id, au in course_runtime["aus"].items()
+                 if au["moveOn"] == "NotApplicable" and not state.item(au_id).satisfied]
+        try:
+            saved_items, record = runtime.save_records(items, mark_written(state.record, satisfaction, evaluated=True))
+        except StaleRecord:  # someone else evaluated it meanwhile: theirs stands
+            return self._reload(state, runtime)
+        written = satisfied_statements(state, satisfaction, str(uuid.uuid4()), runtime.now_ms())
+        if written:
+            runtime.store_statements(state.registration.store_id, written, runtime_name=RUNTIME_NAME)
+        return replace(state, record=record, items={**state.items, **{item.launchable_id: item for item in saved_items}})
+
+    @staticmethod
+    def _reload(state: RegistrationState, runtime: DeliveryRuntime) -> RegistrationState:
+        store_id, registration_id = state.registration.store_id, state.registration.id
+        items = {}
+        for au_id in state.course.runtime["aus"]:
+            record = runtime.item_record(store_id, registration_id, au_id)
+            if record.version:
+                items[au_id] = record
+        return replace(state, record=runtime.registration_record(store_id, registration_id), items=items)
+
+    # --- launch ------------------------------------------------------------------------------------
+
+    def choose(self, state: RegistrationState, request: LaunchRequest, runtime: DeliveryRuntime) -> str:
+        if request.launchable_id is not None:
+            return request.launchable_id
+        # launch-api.md, Launch: cmi5 continue is the last launched AU, else the first.
+        launched = [record for record in state.items.values() if record.last_launched_ms]
+        if launched:
+            return max(launched, key=lambda record: record.last_launched_ms or 0).launchable_id
+        return state.course.launchables[0].id
+
+    def launch(self, state: RegistrationState, session: Session, launch_token: str, request: LaunchRequest,
+               runtime: DeliveryRuntime) -> Launch:
+        """Delivery has abandoned the registration's open sessions (end_session) and stored this one.
+        LaunchData and `launched` are written before the URL is returned (cmi5 10.1, 9.3.1)."""
+        from cmi5.fetch import fetch_url
+        from delivery.runtime import token_digest
+        state = self._evaluate_registration(state, runtime)  # 9.6.1 satisfied statements precede any launched
+        course, registration = state.course, state.registration
+        au_id = session.launchable_id
+        au = course.runtime["aus"][au_id]
+        activity_id = au_activity_id(course.id, au_id)
+        actor = lms_statements.actor_of(registration.learner)
+        document = launch_data(au, session_id=session.id, publisher_id=au_id, launch_mode=session.launch_mode,
+                               return_url=session.return_url)
+        runtime.put_document(registration.store_id, launch_data_address(activity_id, actor, registration.id),
+                             orjson.dumps(document), "application/json", runtime_name=RUNTIME_NAME)
+        base_url = au_base_url(au, lambda path: runtime.content_url(course.id, path))
+        launched = lms_statements.launched(actor, registration.id, session.id, activity_id, au_id,
+                                           launch_mode=session.launch_mode, launch_url=base_url, move_on=au["moveOn"],
+                                           mastery_score=au.get("masteryScore"),
+                                           launch_parameters=au.get("launchParameters"), at_ms=session.launched_ms)
+        runtime.store_statements(registration.store_id, [launched], runtime_name=RUNTIME_NAME)
+        runtime.save_session_data(session, {
+            "activityId": activity_id, "publisherId": au_id, "courseId": course.id, "actor": actor,
+            "moveOn": au["moveOn"], "masteryScore": au.get("masteryScore"),
+            "contextTemplate": document["contextTemplate"], "launchUrl": base_url,
+            "fetchKey": token_digest(launch_token)})
+        record = state.item(au_id)
+        runtime.save_records([replace(record, attempts=record.attempts + 1, last_launched_ms=session.launched_ms)])
+        url = launch_url(base_url, endpoint=f"{runtime.public_url}/xapi",
+                         fetch=fetch_url(runtime.public_url, session.id, launch_token), actor=actor,
+                         registration_id=registration.id, activity_id=activity_id)
+        return Launch(url=url, launch_method=au["launchMethod"])
+
+    # --- sessions ----------------------------------------------------------------------------------
+
+    def end_session(self, state: RegistrationState, session: Session, reason: str,
+                    runtime: DeliveryRuntime) -> str:
+        """cmi5 9.3.6: an open session the LMS ends (a new launch, POST /sessions/{id}/abandon, the course
+        deleted) is abandoned, with one `abandoned` statement whose duration is the session's time
+        (9.5.4.2: launched to the AU's last statement when the LRS has recorded it, else to now)."""
+        data = session.data
+        if "activityId" not in data:  # the launch never finished: nothing was handed out
+            return "abandoned"
+        now = runtime.now_ms()
+        last = data.get("lastStatementMs")
+        duration = iso_seconds((last if isinstance(last, int) and last >= session.launched_ms else now)
+                               - session.launched_ms)
+        statement = lms_statements.abandoned(data["actor"], session.registration_id, session.id, data["activityId"],
+                                             session.launchable_id, duration=duration, at_ms=now)
+        runtime.store_statements(session.store_id, [statement], runtime_name=RUNTIME_NAME)
+        return "abandoned"
+
+    # --- waive -------------------------------------------------------------------------------------
+
+    def waive(self, state: RegistrationState, launchable_id: str, reason: str, runtime: DeliveryRuntime) -> None:
+        """cmi5 9.3.7: `waived` with a new session id, at most once per AU in a registration (409), and the
+        block and course `satisfied` statements it decides, with the same session id (9.3.7 allows them)."""
+        state = self._evaluate_registration(state, runtime)
+        record = state.item(launchable_id)
+        if record.waived:
+            raise NotAllowed(f"AU '{launchable_id}' is already waived in this registration (cmi5 9.3.7)")
+        course, registration = state.course, state.registration
+        item = replace(record, waived=True, satisfied=True)
+        items = {**state.items, launchable_id: item}
+        satisfaction = newly_satisfied(course.runtime, satisfied_aus(course.runtime, items), state.record.data)
+        # The record is claimed first (its version): a concurrent waive of the same AU gets 409.
+        runtime.save_records([item], mark_written(state.record, satisfaction) if satisfaction else None)
+        session_id = str(uuid.uuid4())
+        now = runtime.now_ms()
+        actor = lms_statements.actor_of(registration.learner)
+        waived = lms_statements.waived(actor, registration.id, session_id, au_activity_id(course.id, launchable_id),
+                                       launchable_id, reason=reason, at_ms=now)
+        runtime.store_statements(registration.store_id, [waived, *satisfied_statements(state, satisfaction,
+                                                                                       session_id, now)],
+                                 runtime_name=RUNTIME_NAME)
+
+    # --- progress ----------------------------------------------------------------------------------
+
+    def progress(self, state: RegistrationState) -> CourseProgress:
+        from cmi5.progress import course_progress
+        return course_progress(state)
+
+    def blueprints(self) -> Sequence[Any]:
+        from cmi5.fetch import blueprint
+        return [blueprint]
