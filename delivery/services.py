@@ -12,9 +12,8 @@ from pathlib import Path
 
 from delivery.content import ContentStorage
 from delivery.course import Launchable, ParsedCourse
-from delivery.errors import Conflict, NotFound, BadRequest
+from delivery.errors import BadRequest, Conflict, NotFound
 from delivery.intake import IntakeLimits, Upload, package_files
-from delivery.package import InvalidPackage, ManifestOnly
 from delivery.requests import ItemChoice, LaunchBody, RegistrationRequest, WaiveBody
 from delivery.runtime import DeliveryRuntime, new_token, token_digest
 from delivery.standard import (END_ABANDON, END_COURSE_DELETED, END_SUPERSEDED, LaunchRequest, Registration,
@@ -141,6 +140,13 @@ class Delivery:
                                     learner_key=ifi_key(request.learner), created_ms=self.runtime.now_ms())
         stored = self.storage.add_registration(registration)
         if stored is registration:
+            hook = getattr(self.registry.for_course(course.standard), "registration_created", None)
+            if hook is not None:
+                try:
+                    hook(self._state(stored), self.runtime)
+                except BaseException:
+                    self.storage.remove_registration(store_id, stored.id)
+                    raise
             return RegistrationResult(stored, created=True)
         if stored.course_id != registration.course_id or stored.learner_key != registration.learner_key:
             raise Conflict(f"registration {registration.id} exists for another course or learner")

@@ -179,6 +179,11 @@ class Standard(Protocol):
         """The Flask blueprints the standard serves (the SCORM player and its runtime calls);
         lrs/app.py registers them. Their handlers reach delivery through delivery.api.current_runtime()."""
 
+    # Optional (delivery calls it when the standard has it):
+    # def registration_created(self, state: RegistrationState, runtime: DeliveryRuntime) -> RegistrationState:
+    #     """Right after a new registration is stored (cmi5 9.6.1 evaluates moveOn then). An exception
+    #     removes the registration again, and the call fails."""
+
 
 class StandardRegistry:
     """The standards a server knows, in the order their root files are looked for: cmi5.xml before

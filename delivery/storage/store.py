@@ -132,6 +132,15 @@ class DeliveryStorage:
                 raise
             return existing
 
+    def remove_registration(self, store_id: int, registration_id: str) -> None:
+        """Undoes add_registration when the standard failed to set it up (with any records it saved)."""
+        with self._write() as connection:
+            for table in (item_records, registration_records):
+                connection.execute(delete(table).where(and_(table.c.store_id == store_id,
+                                                            table.c.registration_id == registration_id)))
+            connection.execute(delete(registrations).where(
+                and_(registrations.c.store_id == store_id, registrations.c.id == registration_id)))
+
     def registration(self, store_id: int, registration_id: str) -> Registration | None:
         with self._read() as connection:
             row = connection.execute(select(registrations).where(

@@ -133,3 +133,15 @@ def test_progress_of_a_cmi5_registration_has_blocks(client, cmi5_course):
 def test_progress_of_an_unknown_or_malformed_registration(client):
     refused(client.open("GET", f"/api/v1/registrations/{uuid.uuid4()}"), 404, "not_found")
     refused(client.open("GET", "/api/v1/registrations/nope"), 400, "bad_request")
+
+
+def test_a_standard_sets_up_a_new_registration_and_its_failure_leaves_none(course_app, client, cmi5_course):
+    # delivery.standard: registration_created runs once for a new registration; a failure stores nothing.
+    registration_id = client.registration(cmi5_course, KIM_ACCOUNT)
+    runtime = course_app.extensions["delivery"].runtime
+    assert runtime.registration_record(client.store_id, registration_id).data == {"evaluated": True}
+    refused_id = str(uuid.uuid4())
+    learner = {"account": {"homePage": "https://lms.example.com", "name": "refused"}}
+    refused(client.register(cmi5_course, learner, id=refused_id), 409, "not_allowed")
+    refused(client.open("GET", f"/api/v1/registrations/{refused_id}"), 404, "not_found")
+    assert runtime.registration_record(client.store_id, refused_id).version == 0

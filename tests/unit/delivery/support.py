@@ -95,6 +95,13 @@ class TinyCmi5:
         launchables = tuple(Launchable(au.get("id"), index, f"AU {index}", "AnyWindow") for index, au in enumerate(aus))
         return ParsedCourse("cmi5", None, "Tiny cmi5", launchables, {"aus": [item.id for item in launchables]})
 
+    def registration_created(self, state, runtime):
+        """Saves a registration record (cmi5 9.6.1 evaluates moveOn here); refuses one learner, to prove undo."""
+        if state.registration.learner.get("account", {}).get("name") == "refused":
+            raise NotAllowed("this test standard refuses this learner")
+        runtime.save_records([], replace(state.record, data={"evaluated": True}))
+        return state
+
     def choose(self, state, request, runtime) -> str:
         if request.launchable_id == "https://example.com/au/locked":
             raise NotAllowed("that AU is locked")
