@@ -61,8 +61,18 @@ def read_document(content: bytes) -> etree._Element:
         first = schema.error_log.last_error
         detail = f"line {first.line}: {first.message}" if first is not None else "schema violation"
         raise InvalidPackage(f"cmi5.xml does not conform to CourseStructure.xsd ({detail})",
-                             rule=_rule("13.2.0.0-1"), file=ROOT_FILE)
+                             rule=_schema_rule(first.message if first is not None else ""), file=ROOT_FILE)
     return root
+
+
+def _schema_rule(message: str) -> str:
+    """The requirement a schema error breaks: an AU url that is no URI is 13.1.4.0-2, an id that is no
+    URI 3.0.0.0-1, anything else the schema itself (13.2.0.0-1)."""
+    if f"Element '{_NS}url'" in message:
+        return _rule("13.1.4.0-2")
+    if "attribute 'id'" in message and "anyURI" in message:
+        return _rule("3.0.0.0-1")
+    return _rule("13.2.0.0-1")
 
 
 def _text(element) -> str:
