@@ -14,6 +14,7 @@ from delivery.api import content as delivery_content
 from delivery.api import routes as delivery_routes
 from delivery.api.errors import http_error as delivery_http_error
 from delivery.api.upload_limit import PackageUploads
+from delivery.api.xapi_root import DoubledSlashAfterXapiRoot
 from delivery.container import build_delivery
 from lrs.api.about.routes import blueprint as about_blueprint
 from lrs.api.admin.routes import blueprint as admin_blueprint
@@ -148,4 +149,5 @@ def create_app(settings: Settings | None = None, *, standards: list | None = Non
                                           max_bytes=settings.max_request_bytes)
     app.wsgi_app = PackageUploads(BodyLimit(app.wsgi_app, max_bytes=settings.max_request_bytes), app.wsgi_app,
                                   path=delivery_routes.API_PREFIX + "/courses")
+    app.wsgi_app = DoubledSlashAfterXapiRoot(app.wsgi_app, prefix=XAPI_PREFIX)
     return app
