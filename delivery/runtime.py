@@ -110,6 +110,11 @@ class DeliveryRuntime:
             raise NotFound(f"no session {session_id}")
         return session
 
+    def find_session(self, session_id: str) -> Session | None:
+        """A session by its id alone, in whatever store (session ids are random UUIDs), for an endpoint
+        that authenticates the request by a secret it then checks against the session (cmi5 fetch)."""
+        return self._storage.session_by_id(session_id)
+
     def end_session(self, session: Session, state: str = "ended") -> bool:
         """Marks an open session "ended" (Terminate/LMSFinish, cmi5 `terminated`) or "abandoned"; its
         token stops working. False when it had already ended (someone else ended it first)."""

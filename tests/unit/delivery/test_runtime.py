@@ -104,6 +104,7 @@ def test_a_session_token_is_refused_once_the_session_ended(runtime, services, st
     with pytest.raises(SessionEnded):
         runtime.authenticate(redeemed.session_token)
     assert runtime.session(store_id, session.id).state == "ended"
+    assert runtime.find_session(session.id).state == "ended" and runtime.find_session(str(uuid.uuid4())) is None
 
 
 def test_the_launch_token_of_an_ended_session_is_refused(runtime, services, store_id):
