@@ -118,11 +118,13 @@ def context(browser):
 
 def open_player(context, url: str):
     """A new tab on the launch URL, once the player has started its session and loaded the content."""
-    page = context.new_page()
+    page = context.new_page()  # the context accepts its dialogs
     problems = []
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
-    page.goto(url)
+    with page.expect_response(lambda response: response.url.endswith("/start")) as started:
+        page.goto(url)
+    page.started = started.value.json()  # what the server answered the player's start (the protocol's body)
     try:
         # running, or already past it (a SCO may terminate as soon as it loads)
         page.wait_for_function("() => ['running', 'terminated', 'finished'].includes("
