@@ -16,8 +16,10 @@ ALL = "all"
 PROFILE = "profile"
 STATE = "state"
 DEFINE = "define"
+# The course and launch API (launch-api.md, Conventions: Authentication); "all" includes it.
+COURSES = "courses"
 
-SCOPES = (STATEMENTS_WRITE, STATEMENTS_READ_MINE, STATEMENTS_READ, STATE, DEFINE, PROFILE, ALL_READ, ALL)
+SCOPES = (STATEMENTS_WRITE, STATEMENTS_READ_MINE, STATEMENTS_READ, STATE, DEFINE, PROFILE, COURSES, ALL_READ, ALL)
 
 # What holding a scope also grants. Read access to documents under all/read is expressed by the
 # permission sets below rather than here, since "state" and "profile" also grant writes.
