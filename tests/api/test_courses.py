@@ -117,6 +117,7 @@ def test_credentials_are_required_and_need_the_courses_scope(course_app):
     refused(response, 401, "unauthorized")
     assert response.headers["WWW-Authenticate"].startswith("Basic")
     refused(CourseClient(course_app, scopes="statements/write").open("GET", "/api/v1/courses"), 403, "forbidden")
+    assert CourseClient(course_app, scopes="courses").open("GET", "/api/v1/courses").status_code == 200
 
 
 def test_malformed_ids_and_unknown_paths_answer_the_contract_error_body(client):
