@@ -97,15 +97,9 @@ def _handle_unexpected(error: Exception):
 
 def registered_standards() -> list:
     """The standards courses may use (docs/adr/005): the one place that names them."""
+    from cmi5.standard import Cmi5Standard
     from scorm_runtime.standard import ScormStandard
-    standards = [ScormStandard()]
-    try:  # TODO remove guard once cmi5.standard has landed
-        from cmi5.standard import Cmi5Standard
-    except ImportError:
-        log.warning("cmi5.standard is not importable: cmi5 courses cannot be imported")
-    else:
-        standards.append(Cmi5Standard())
-    return standards
+    return [ScormStandard(), Cmi5Standard()]
 
 
 def create_app(settings: Settings | None = None, *, standards: list | None = None) -> Flask:
