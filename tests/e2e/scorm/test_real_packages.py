@@ -133,7 +133,7 @@ def test_golf_runtime_minimum_calls_end_their_sessions_through_the_player(lms, l
     page = open_player(context, lms.launch(registration)["url"])
     wait_until_initialized(page)
     page.locator("#toc-list button").nth(2).click()
-    page.wait_for_function("() => document.querySelectorAll('#toc-list button')[2].getAttribute('aria-current')"
+    page.wait_for_function("() => document.querySelectorAll('#toc-list button')[2]?.getAttribute('aria-current')"
                            " === 'true'", timeout=PLAYER_TIMEOUT_MS)
     wait_until_initialized(page)
     seen = verbs(lms.statements(registration))
