@@ -100,3 +100,33 @@ def test_large_suspend_data_is_committed_as_soon_as_it_is_set(lms, learner, cont
     wait_for_log(page, "ready")
     assert len(shown(page, "suspend-data")) >= 20000
     assert shown(page, "suspend-data").startswith("0123456789abcdef")
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_suspend_data_up_to_the_servers_limit_is_kept_and_one_character_more_is_refused(lms, learner, context,
+                                                                                      version):
+    # issue 11 Runtime: strings are stored up to a setting; scorm-again is configured like the server's rules
+    # (docs/scorm-player-protocol.md: string limits as settings.maxStringLength). Above it: 1.2 405, 2004 406.
+    build, page_name, _ = VERSIONS[version]
+    course = lms.import_course(build(f"Limit {version}", [Item("lesson", "Lesson", page_name)]))
+    registration = lms.register(course["id"], learner)
+    page = open_player(context, lms.launch(registration)["url"])
+    wait_for_log(page, "ready")
+    limit = page.started["settings"]["maxStringLength"]
+    assert limit >= 64000  # issue 11: at least 64,000 characters for every version
+    frame = next(frame for frame in page.frames if "/content/" in frame.url)
+    answers = frame.evaluate("""([limit, v12]) => {
+        const api = v12 ? window.parent.API : window.parent.API_1484_11;
+        const set = v12 ? "LMSSetValue" : "SetValue", error = v12 ? "LMSGetLastError" : "GetLastError";
+        const tooLong = api[set]("cmi.suspend_data", "x".repeat(limit + 1)), tooLongError = api[error]();
+        const fits = api[set]("cmi.suspend_data", "y".repeat(limit)), fitsError = api[error]();
+        api[set](v12 ? "cmi.core.exit" : "cmi.exit", "suspend");
+        const finished = api[v12 ? "LMSFinish" : "Terminate"]("");
+        return [tooLong, tooLongError, fits, fitsError, finished];
+    }""", [limit, version == "1.2"])
+    assert answers == ["false", "405" if version == "1.2" else "406", "true", "0", "true"]
+    page.close()
+
+    page = open_player(context, lms.launch(registration)["url"])
+    wait_for_log(page, "ready")
+    assert shown(page, "suspend-data") == "y" * limit
