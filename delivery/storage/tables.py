@@ -22,6 +22,8 @@ courses = Table(
     # A deleted course keeps its row: registrations and sessions still name it (launch-api.md, Courses).
     Column("deleted", Boolean, nullable=False, default=False),
     Index("ix_delivery_courses_store_created", "store_id", "created_ms"),
+    # Course ids are UUIDs, unique across stores: the command line finds a course by id alone.
+    Index("ix_delivery_courses_id", "id"),
 )
 
 registrations = Table(
@@ -47,7 +49,8 @@ sessions = Table(
     Column("state", String(10), nullable=False),
     Column("launched_ms", BigInteger, nullable=False),
     Column("ended_ms", BigInteger, nullable=True),
-    # SHA-256 hex of the one-time launch token (cleared when redeemed) and of the session token.
+    # SHA-256 hex of the one-time launch token (cleared when redeemed) and of the session token; each
+    # UNIQUE constraint is also the index every runtime call's token lookup probes.
     Column("launch_token_hash", String(64), nullable=True),
     Column("launch_token_expires_ms", BigInteger, nullable=True),
     Column("session_token_hash", String(64), nullable=True),
