@@ -130,3 +130,28 @@ def test_suspend_data_up_to_the_servers_limit_is_kept_and_one_character_more_is_
     page = open_player(context, lms.launch(registration)["url"])
     wait_for_log(page, "ready")
     assert shown(page, "suspend-data") == "y" * limit
+
+
+def test_the_page_commits_what_the_sco_set_on_its_timer(lms, learner, context):
+    # docs/scorm-player-protocol.md The page: commits every settings.commitIntervalSeconds
+    course = lms.import_course(package2004("Timer", [Item("lesson", "Lesson", "learner2004.html")]))
+    registration = lms.register(course["id"], learner)
+    page = context.new_page()
+    page.clock.install()  # the page's timers run on a clock the test moves
+    commits = []
+    page.on("request", lambda request: commits.append(request.post_data_json)
+            if request.url.endswith("/commit") else None)
+    with page.expect_response(lambda response: response.url.endswith("/start")) as started:
+        page.goto(lms.launch(registration)["url"])
+    interval = started.value.json()["settings"]["commitIntervalSeconds"]
+    wait_for_log(page, "ready")
+    sco(page).locator("#answer").click()
+    assert not commits
+    page.clock.run_for(interval * 1000 + 1000)
+    page.wait_for_timeout(500)
+    assert len(commits) == 1
+    assert commits[0]["cmi"]["cmi.location"] == "page-2"
+    assert commits[0]["cmi"]["cmi.interactions.0.learner_response"] == "b"
+    page.clock.run_for(interval * 1000 + 1000)  # nothing new set: nothing to send
+    page.wait_for_timeout(300)
+    assert len(commits) == 1
