@@ -61,7 +61,7 @@ def fetch(session_id: str):
     key = request.args.get("k", "")
     try:
         delivery = current_delivery()
-        session = delivery.storage.session_by_id(session_id) if _UUID.match(session_id) else None
+        session = delivery.runtime.find_session(session_id) if _UUID.match(session_id) else None
         if session is None or not key or session.data.get("fetchKey") != token_digest(key):
             return _error("2", "unknown fetch key")
         try:

@@ -92,14 +92,15 @@ class DeliveryRuntime:
                                "launch again")
         return RedeemedLaunch(session, session_token)
 
-    def authenticate(self, session_token: str) -> Session:
+    def authenticate(self, session_token: str, *, allow_ended: bool = False) -> Session:
         """The open session this token belongs to. Unauthorized (401) for an unknown token;
         SessionEnded (409) once the session has ended or was abandoned: a commit to a finished session
-        is refused."""
+        is refused. `allow_ended`: the session whatever its state, for a call a page may still make
+        after it ended (a SCORM navigation request sent after Terminate)."""
         session = self._storage.session_by_token(token_digest(session_token)) if session_token else None
         if session is None:
             raise Unauthorized("unknown session token")
-        if session.state != "open":
+        if session.state != "open" and not allow_ended:
             raise SessionEnded(f"session {session.id} has {session.state}; its token no longer works")
         return session
 

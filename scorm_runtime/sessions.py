@@ -22,7 +22,7 @@ from urllib.parse import quote, urlsplit
 import orjson
 
 from delivery.errors import BadRequest, NotAllowed, NotFound, SessionEnded, StaleRecord, Unauthorized
-from delivery.runtime import DeliveryRuntime, token_digest
+from delivery.runtime import DeliveryRuntime
 from delivery.standard import ItemRecord, LaunchRequest, RegistrationState, Session
 from lrs.xapi.agents import ifi_key
 from lrs.xapi.documents import DocumentAddress, DocumentKind, DocumentScope
@@ -256,10 +256,10 @@ def start(runtime: DeliveryRuntime, session_id: str, launch_token: str, settings
 
 # --- commit -------------------------------------------------------------------------------------------------
 
-def _authenticated(runtime: DeliveryRuntime, session_id: str, session_token) -> Session:
+def _authenticated(runtime: DeliveryRuntime, session_id: str, session_token, *, allow_ended: bool = False) -> Session:
     if not isinstance(session_token, str) or not session_token:
         raise Unauthorized("sessionToken is required")
-    session = runtime.authenticate(session_token)
+    session = runtime.authenticate(session_token, allow_ended=allow_ended)
     if session.id != session_id:
         raise Unauthorized("this session token belongs to another session")
     return session
@@ -406,15 +406,8 @@ def terminate(runtime: DeliveryRuntime, session_id: str, session_token, values,
 
 def _session_for_navigation(runtime: DeliveryRuntime, session_id: str, session_token) -> tuple[Session, bool]:
     """The session, open or already ended by Terminate (a SCO's adl.nav.request is sent after Terminate)."""
-    try:
-        return _authenticated(runtime, session_id, session_token), True
-    except SessionEnded:
-        # TODO(delivery): a public DeliveryRuntime.session_for_token(token, allow_ended=True) would
-        # replace this read of its storage.
-        session = runtime._storage.session_by_token(token_digest(session_token))  # noqa: SLF001
-        if session is None or session.id != session_id:
-            raise
-        return session, False
+    session = _authenticated(runtime, session_id, session_token, allow_ended=True)
+    return session, session.state == "open"
 
 
 def next_item(state: RegistrationState, current: str, request: str, target: str | None) -> str | None:

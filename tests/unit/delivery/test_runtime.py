@@ -155,3 +155,29 @@ def test_statements_and_documents_go_into_the_store_under_the_runtime(runtime, s
 def test_content_urls_are_absolute_and_encoded(runtime):
     assert runtime.public_url == "https://lrs.example.com"
     assert runtime.content_url("c1", "scos/page 1.html") == "https://content.example.com/c1/scos/page%201.html"
+
+
+def test_a_session_token_finds_its_ended_session_when_asked(runtime, services, store_id):
+    # A SCORM navigation request may follow Terminate (SCORM 2004 RTE 4.2.10 adl.nav.request): the page
+    # still names its session by its token, which commits no longer accept.
+    session = _open_session(runtime, services, store_id, "launch-token-6")
+    redeemed = runtime.redeem_launch_token("launch-token-6")
+    assert runtime.authenticate(redeemed.session_token, allow_ended=True).state == "open"
+    runtime.end_session(session)
+    with pytest.raises(SessionEnded):
+        runtime.authenticate(redeemed.session_token)
+    found = runtime.authenticate(redeemed.session_token, allow_ended=True)
+    assert found.id == session.id and found.state == "ended"
+    with pytest.raises(Unauthorized):
+        runtime.authenticate("not a token", allow_ended=True)
+
+
+def test_the_standards_reach_delivery_only_through_its_runtime():
+    # docs/adr/005: what a standard needs from delivery is DeliveryRuntime; its storage stays its own.
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[3]
+    reach_ins = [f"{path.relative_to(root)}:{number}" for package in ("scorm_runtime", "cmi5")
+                 for path in sorted((root / package).rglob("*.py"))
+                 for number, line in enumerate(path.read_text().splitlines(), 1)
+                 if "._storage" in line or ".storage." in line or "DeliveryStorage" in line]
+    assert reach_ins == []
