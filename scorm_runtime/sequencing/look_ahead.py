@@ -1,0 +1,101 @@
+"""Navigation look-ahead without changing the tracking model: adl.nav.request_valid (SCORM RTE 4.4, SN 5.3:
+"the LMS may evaluate (validate) that request and determine no activity would be identified for delivery")
+and the table of contents (visible and enabled per activity).
+
+A look-ahead runs NB.2.1, then the sequencing request process as if the current activity had ended, then
+DB.1.1; it does not apply exit or post-condition rules, whose outcome only the real request can know."""
+from __future__ import annotations
+
+from . import objectives, rules
+from .activity_tree import Activity, ActivityTree
+from .delivery import delivery_request
+from .exceptions import SequencingError
+from .navigation import navigation_request
+from .sequencing import BACKWARD, FORWARD, check_choice, flow
+from .tracking import Tracking
+
+
+def choice_refusal(tree: ActivityTree, tracking: Tracking, target_id: str) -> str | None:
+    """The SN exception a Choice of the target would meet now, or None when it would deliver something."""
+    try:
+        decision = navigation_request(tree, tracking, "choice", target_id)
+        target = decision.target
+        check_choice(tree, tracking, target)
+        leaf = target if target.is_leaf else flow(tracking, target, FORWARD, True)
+        delivery_request(tracking, leaf)
+    except SequencingError as refused:
+        return refused.code if not refused.code.startswith("SB.2.1") else "SB.2.9-9"
+    return None
+
+
+def flow_refusal(tree: ActivityTree, tracking: Tracking, request: str) -> str | None:
+    """The SN exception a Continue or Previous would meet now, or None when it would deliver something."""
+    try:
+        navigation_request(tree, tracking, request)
+        current = tree[tracking.current]
+        if current.parent is not None and not current.parent.control["flow"]:
+            raise SequencingError("SB.2.7-2" if request == "continue" else "SB.2.8-2")
+        leaf = flow(tracking, current, FORWARD if request == "continue" else BACKWARD, False)
+        delivery_request(tracking, leaf)
+    except SequencingError as refused:
+        return refused.code
+    return None
+
+
+def valid_requests(tree: ActivityTree, tracking: Tracking) -> dict:
+    """adl.nav.request_valid: continue, previous, and choice/jump per activity identifier."""
+    choice = {activity.identifier: choice_refusal(tree, tracking, activity.identifier) is None
+              for activity in tree.preorder}
+    jump = {}
+    for activity in tree.preorder:
+        try:
+            navigation_request(tree, tracking, "jump", activity.identifier)
+            if tracking.current is None:
+                raise SequencingError("SB.2.13-1")
+            delivery_request(tracking, activity)
+            jump[activity.identifier] = True
+        except SequencingError:
+            jump[activity.identifier] = False
+    return {"continue": flow_refusal(tree, tracking, "continue") is None,
+            "previous": flow_refusal(tree, tracking, "previous") is None,
+            "choice": choice, "jump": jump}
+
+
+def _hidden(tracking: Tracking, activity: Activity, parent_hidden: bool) -> bool:
+    return parent_hidden or rules.is_hidden_from_choice(tracking, activity)
+
+
+def toc(tree: ActivityTree, tracking: Tracking) -> list[dict]:
+    """The table of contents in tree order: what the player shows (visible) and lets the learner choose
+    (enabled), with each activity's status."""
+    entries = []
+    hidden_by_id: dict[str, bool] = {}
+    for activity in tree.preorder:
+        parent_hidden = hidden_by_id.get(activity.parent.identifier, False) if activity.parent else False
+        hidden = hidden_by_id[activity.identifier] = _hidden(tracking, activity, parent_hidden)
+        state = tracking.activities.get(activity.identifier)
+        refusal = None if hidden else choice_refusal(tree, tracking, activity.identifier)
+        entries.append({
+            "id": activity.identifier, "title": activity.title, "depth": activity.depth,
+            "parent": activity.parent.identifier if activity.parent else None, "launchable": activity.launchable,
+            "visible": activity.is_visible and not hidden, "enabled": not hidden and refusal is None,
+            "refusal": "SB.2.9-3" if hidden else refusal,
+            "disabled": rules.check_activity(tracking, activity),
+            "current": tracking.current == activity.identifier,
+            "active": bool(state and state.active), "suspended": bool(state and state.suspended),
+            "attempts": state.attempt_count if state else 0,
+            "completion": _completion_word(objectives.completion(tracking, activity), state),
+            "success": _success_word(objectives.primary_satisfied(tracking, activity)),
+            "scaled": objectives.primary_measure(tracking, activity),
+        })
+    return entries
+
+
+def _completion_word(completed: bool | None, state) -> str:
+    if completed is None:
+        return "unknown" if not (state and state.attempt_count) else "incomplete"
+    return "completed" if completed else "incomplete"
+
+
+def _success_word(satisfied: bool | None) -> str:
+    return "unknown" if satisfied is None else ("passed" if satisfied else "failed")

@@ -1,0 +1,85 @@
+"""The facade the SCORM runtime calls: one SequencingSession per (course tree, registration tracking).
+
+    tree = build_tree(parsed.runtime["organization"])          # once per course, reusable
+    session = SequencingSession(tree, Tracking.from_json(saved))
+    outcome = session.launch(target=None)                       # Resume All, else Start; Choice with a target
+    session.report_attempt(activity_id, summary)                # before the SCO's navigation request
+    outcome = session.navigate("continue")                       # or previous/choice/jump/exit/suspendAll/...
+    session.toc(); session.valid_requests(); session.course_rollup()
+    saved = session.tracking.to_json()
+"""
+from __future__ import annotations
+
+from . import objectives
+from .activity_tree import ActivityTree
+from .look_ahead import choice_refusal, toc, valid_requests
+from .overall import Outcome, overall_sequencing
+from .reporting import report_attempt
+from .tracking import Tracking
+
+
+def navigate(tree: ActivityTree, tracking: Tracking, request: str, target: str | None = None) -> Outcome:
+    """One navigation request through OP.1. A Choice or Jump that the look-ahead refuses is refused before the
+    current activity is terminated (SN 5.3: the LMS may ignore a request that would deliver nothing)."""
+    if request == "choice" and tracking.current is not None:
+        refusal = choice_refusal(tree, tracking, target) if target in tree.by_id else None
+        if refusal is not None and not refusal.startswith("SB.2.9-9"):
+            return Outcome(tracking, exception=refusal)
+    return overall_sequencing(tree, tracking, request, target)
+
+
+def launch(tree: ActivityTree, tracking: Tracking, target: str | None = None) -> Outcome:
+    """A new sequencing session at launch: a still-active activity from an unfinished launch is exited first;
+    then Choice of the target, else Resume All of a suspended session, else Start."""
+    current = tree.get(tracking.current)
+    if current is not None and tracking.state(current.identifier).active:
+        overall_sequencing(tree, tracking, "exit")
+    if target is not None:
+        return navigate(tree, tracking, "choice", target)
+    if tracking.current is not None:
+        tracking.current = None  # the previous session ended without telling us: begin a new one
+    if tracking.suspended_activity is not None:
+        return overall_sequencing(tree, tracking, "resumeAll")
+    return overall_sequencing(tree, tracking, "start")
+
+
+def course_rollup(tree: ActivityTree, tracking: Tracking) -> dict:
+    """The root activity's rolled-up status, for the registration's progress."""
+    root = tree.root
+    state = tracking.activities.get(root.identifier)
+    completed = objectives.completion(tracking, root)
+    satisfied = objectives.primary_satisfied(tracking, root)
+    return {"completion": "unknown" if completed is None else ("completed" if completed else "incomplete"),
+            "success": "unknown" if satisfied is None else ("passed" if satisfied else "failed"),
+            "scaled": objectives.primary_measure(tracking, root),
+            "progressMeasure": objectives.progress_measure(tracking, root),
+            "attempts": state.attempt_count if state else 0,
+            "seconds": state.activity_duration if state else 0.0,
+            "sessionEnded": tracking.session_ended,
+            "suspended": tracking.suspended_activity is not None}
+
+
+class SequencingSession:
+    """The engine bound to one course tree and one registration's tracking model."""
+
+    def __init__(self, tree: ActivityTree, tracking: Tracking | None = None):
+        self.tree = tree
+        self.tracking = tracking if tracking is not None else Tracking()
+
+    def launch(self, target: str | None = None) -> Outcome:
+        return launch(self.tree, self.tracking, target)
+
+    def navigate(self, request: str, target: str | None = None) -> Outcome:
+        return navigate(self.tree, self.tracking, request, target)
+
+    def report_attempt(self, activity_id: str, summary: dict) -> None:
+        report_attempt(self.tree, self.tracking, activity_id, summary)
+
+    def toc(self) -> list[dict]:
+        return toc(self.tree, self.tracking)
+
+    def valid_requests(self) -> dict:
+        return valid_requests(self.tree, self.tracking)
+
+    def course_rollup(self) -> dict:
+        return course_rollup(self.tree, self.tracking)
