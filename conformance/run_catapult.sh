@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# Runs ADL's cmi5 LMS test suite (CATAPULT lts/, kept outside this repository) against this server,
+# through conformance/catapult/lms.js, served by gunicorn on a throw-away database.
+set -euo pipefail
+
+usage() {
+    cat <<'EOF'
+Usage: conformance/run_catapult.sh [OPTIONS]
+
+Runs ADL's cmi5 LMS test suite (github adlnet/CATAPULT, folder lts/, checked out outside this
+repository) against this server on a throw-away database: checks out lts/ if it is missing,
+`npm ci`s it (no browser download), builds its test packages, migrates the database, creates a
+`courses` credential for the adapter (conformance/catapult/lms.js) and an `all/read` one for the
+suite's statement reads, starts gunicorn on a free port, runs the suite with jest and Debian's
+Chromium, prints the summary and each failing test, then stops the server and removes the database.
+
+Options:
+  --catapult DIR     The CATAPULT checkout holding lts/ (default: $CATAPULT_DIR, else ../catapult
+                     next to the repo). Made when missing: from --git-dir, else cloned from GitHub.
+  --git-dir DIR      A CATAPULT git directory (e.g. a mirror) to check lts/ out of, instead of cloning.
+  --sqlite           A throw-away SQLite file in a temporary directory (the default).
+  --postgresql       A throw-away database on $LRS_TEST_POSTGRES_URL
+                     (default postgresql://postgres@127.0.0.1:5432/postgres), dropped afterwards.
+  --grep PATTERN     Only the suite's tests whose name matches PATTERN (jest -t).
+  --rebuild          Run `npm ci` and the package build again even when they are already done.
+  --keep             Keep the temporary directory (server log, jest output) and print its path.
+  --timeout SECONDS  Give up on the suite's run after this long (default: 900).
+  -h, --help         Show this help.
+
+Exit status: 0 if every test passed; 1 if a test failed or the run gave no result; 2 on bad usage
+or a set-up failure.
+EOF
+}
+
+REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CATAPULT_DIR="${CATAPULT_DIR:-$REPO_DIR/../catapult}"
+CATAPULT_GIT_DIR=""
+CATAPULT_REPO_URL="https://github.com/adlnet/CATAPULT"
+DIALECT=sqlite
+GREP=""
+REBUILD=0
+KEEP=0
+RUN_TIMEOUT=900
+POSTGRES_ADMIN_URL="${LRS_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
+CHROMIUM="${CATAPULT_CHROMIUM:-/usr/bin/chromium}"
+
+die() { echo "run_catapult: $*" >&2; exit 2; }
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --catapult) CATAPULT_DIR="${2:?--catapult needs a directory}"; shift 2 ;;
+        --git-dir) CATAPULT_GIT_DIR="${2:?--git-dir needs a directory}"; shift 2 ;;
+        --sqlite) DIALECT=sqlite; shift ;;
+        --postgresql) DIALECT=postgresql; shift ;;
+        --grep) GREP="${2:?--grep needs a pattern}"; shift 2 ;;
+        --rebuild) REBUILD=1; shift ;;
+        --keep) KEEP=1; shift ;;
+        --timeout) RUN_TIMEOUT="${2:?--timeout needs seconds}"; shift 2 ;;
+        -h|--help) usage; exit 0 ;;
+        *) usage >&2; die "unknown option: $1" ;;
+    esac
+done
+
+VENV="$REPO_DIR/.venv/bin"
+[ -x "$VENV/lrs" ] && [ -x "$VENV/gunicorn" ] || die "no $VENV/lrs or gunicorn: install the repo's virtualenv"
+command -v node >/dev/null && command -v npm >/dev/null || die "node and npm are needed"
+[ -x "$CHROMIUM" ] || die "no Chromium at $CHROMIUM (apt-get install chromium, or set CATAPULT_CHROMIUM)"
+
+# The suite: lts/ alone, since a copy of the repository may lack a large file outside it.
+mkdir -p "$CATAPULT_DIR"
+CATAPULT_DIR="$(cd "$CATAPULT_DIR" && pwd)"
+case "$CATAPULT_DIR/" in "$REPO_DIR"/*) die "the CATAPULT checkout must be outside this repository" ;; esac
+LTS_DIR="$CATAPULT_DIR/lts"
+if [ ! -f "$LTS_DIR/package.json" ]; then
+    if [ -n "$CATAPULT_GIT_DIR" ]; then
+        git --git-dir="$CATAPULT_GIT_DIR" --work-tree="$CATAPULT_DIR" checkout HEAD -- lts \
+            || die "could not check lts/ out of $CATAPULT_GIT_DIR"
+    else
+        git clone --quiet --depth 1 --filter=blob:none --no-checkout "$CATAPULT_REPO_URL" "$CATAPULT_DIR/.git-clone" \
+            || die "could not clone $CATAPULT_REPO_URL"
+        git --git-dir="$CATAPULT_DIR/.git-clone/.git" --work-tree="$CATAPULT_DIR" checkout HEAD -- lts \
+            || die "could not check lts/ out of the clone"
+    fi
+fi
+if [ "$REBUILD" = 1 ] || [ ! -d "$LTS_DIR/node_modules" ]; then
+    echo "run_catapult: npm ci in $LTS_DIR" >&2
+    (cd "$LTS_DIR" && PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1 \
+        npm ci --no-audit --no-fund) >&2 || die "npm ci failed in $LTS_DIR"
+fi
+if [ "$REBUILD" = 1 ] || [ ! -f "$LTS_DIR/pkg/dist/001-essentials.zip" ]; then
+    echo "run_catapult: building the test packages in $LTS_DIR/pkg" >&2
+    # webpack 5.45's md4 hashing needs OpenSSL's legacy provider on Node 17+.
+    (cd "$LTS_DIR/pkg" && NODE_OPTIONS=--openssl-legacy-provider npx webpack) >&2 \
+        || die "the package build failed in $LTS_DIR/pkg"
+fi
+
+WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/catapult-run.XXXXXX")"
+SERVER_PID=""
+PG_DATABASE=""
+
+cleanup() {
+    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -TERM "$SERVER_PID" 2>/dev/null || true
+        for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$SERVER_PID" 2>/dev/null || true
+    fi
+    if [ -n "$PG_DATABASE" ]; then
+        psql "$POSTGRES_ADMIN_URL" -q -v ON_ERROR_STOP=1 \
+            -c "DROP DATABASE IF EXISTS \"$PG_DATABASE\" WITH (FORCE)" >/dev/null 2>&1 \
+            || echo "run_catapult: could not drop database $PG_DATABASE" >&2
+    fi
+    if [ "$KEEP" = 1 ]; then echo "Kept $WORK_DIR"; else rm -rf "$WORK_DIR"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+random_text() {  # $1 characters of URL-safe randomness
+    python3 -c "import secrets, sys; print(secrets.token_urlsafe(int(sys.argv[1]))[:int(sys.argv[1])])" "$1"
+}
+
+free_port() {
+    python3 -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"
+}
+
+if [ "$DIALECT" = postgresql ]; then
+    command -v psql >/dev/null || die "psql is needed for --postgresql"
+    PG_DATABASE="catapult_$(date +%s)_$$"
+    psql "$POSTGRES_ADMIN_URL" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$PG_DATABASE\"" >/dev/null \
+        || { PG_DATABASE=""; die "could not create a database on $POSTGRES_ADMIN_URL"; }
+    DATABASE_URL="${POSTGRES_ADMIN_URL%/*}/$PG_DATABASE"  # the admin URL with our database name
+else
+    DATABASE_URL="sqlite:///$WORK_DIR/catapult.sqlite3"
+fi
+
+PORT="$(free_port)"
+BASE_URL="http://127.0.0.1:$PORT"
+LMS_KEY="catapult-lms-$(random_text 12)"
+LMS_SECRET="$(random_text 32)"
+READER_KEY="catapult-reader-$(random_text 12)"
+READER_SECRET="$(random_text 32)"
+export LRS_DATABASE_URL="$DATABASE_URL"
+export LRS_SECRET_KEY="$(random_text 48)"
+export LRS_DATA_DIR="$WORK_DIR"
+export LRS_PUBLIC_URL="$BASE_URL"
+
+cd "$REPO_DIR"
+"$VENV/lrs" db upgrade >"$WORK_DIR/setup.log" 2>&1 \
+    || { cat "$WORK_DIR/setup.log" >&2; die "lrs db upgrade failed"; }
+# The adapter's calls need the courses scope alone (launch-api.md, Authentication).
+"$VENV/lrs" credentials create --name catapult-lms --key "$LMS_KEY" --secret "$LMS_SECRET" \
+    --scopes courses >>"$WORK_DIR/setup.log" 2>&1 \
+    || { cat "$WORK_DIR/setup.log" >&2; die "lrs credentials create failed"; }
+# The suite reads every statement of a registration (cmi5 4.2.0.0-2) through the same store.
+"$VENV/lrs" credentials create --name catapult-reader --key "$READER_KEY" --secret "$READER_SECRET" \
+    --scopes all/read >>"$WORK_DIR/setup.log" 2>&1 \
+    || { cat "$WORK_DIR/setup.log" >&2; die "lrs credentials create failed"; }
+
+"$VENV/gunicorn" -w 2 -b "127.0.0.1:$PORT" --access-logfile - lrs.wsgi:app >"$WORK_DIR/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 300); do
+    curl -fsS -o /dev/null "$BASE_URL/xapi/about" 2>/dev/null && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 40 "$WORK_DIR/server.log" >&2; die "gunicorn exited"; }
+    sleep 0.2
+done
+curl -fsS -o /dev/null "$BASE_URL/xapi/about" || { tail -n 40 "$WORK_DIR/server.log" >&2; die "gunicorn did not answer"; }
+
+JEST_ARGS=(--ci --runInBand --json --outputFile="$WORK_DIR/jest.json")
+[ -n "$GREP" ] && JEST_ARGS+=(-t "$GREP")
+STARTED=$(date +%s)
+(
+    cd "$LTS_DIR"
+    export CATAPULT_LMS="$REPO_DIR/conformance/catapult/lms.js"
+    export CATAPULT_LTS_DIR="$LTS_DIR"
+    export JEST_PUPPETEER_CONFIG="$REPO_DIR/conformance/catapult/jest-puppeteer.config.js"
+    export CATAPULT_CHROMIUM="$CHROMIUM"
+    export LRS_BASE_URL="$BASE_URL"
+    export LRS_KEY="$LMS_KEY" LRS_SECRET="$LMS_SECRET"
+    export LRS_READ_KEY="$READER_KEY" LRS_READ_SECRET="$READER_SECRET"
+    timeout "$RUN_TIMEOUT" npx jest "${JEST_ARGS[@]}"
+) >"$WORK_DIR/jest.out" 2>&1 || true
+SECONDS_TAKEN=$(( $(date +%s) - STARTED ))
+
+STATUS=0
+if [ ! -s "$WORK_DIR/jest.json" ]; then
+    echo "CATAPULT $DIALECT: no result after ${SECONDS_TAKEN}s (jest crashed or timed out)"
+    tail -n 60 "$WORK_DIR/jest.out" | sed 's/^/  | /'
+    STATUS=1
+else
+    python3 "$REPO_DIR/conformance/catapult/summary.py" "$WORK_DIR/jest.json" "$DIALECT" "$SECONDS_TAKEN" \
+        || STATUS=1
+fi
+
+if grep -qE 'Traceback|\[ERROR\]' "$WORK_DIR/server.log"; then
+    echo "Server log has errors:"; grep -E -A 15 'Traceback|\[ERROR\]' "$WORK_DIR/server.log" | head -n 60 | sed 's/^/  | /'
+fi
+exit "$STATUS"
