@@ -19,5 +19,12 @@ def build_delivery(settings, services, standards: Sequence[Standard] = ()) -> De
     runtime = DeliveryRuntime(DeliveryStorage(services.engines), services.statements, services.documents,
                               public_url=settings.public_url, content_url=settings.content_url,
                               launch_token_seconds=settings.launch_token_seconds)
-    return Delivery(DeliveryStorage(services.engines), LocalContentStorage(content_dir), StandardRegistry(standards),
+    return Delivery(DeliveryStorage(services.engines), LocalContentStorage(content_dir),
+                    StandardRegistry([_configured(standard, settings) for standard in standards]),
                     runtime, IntakeLimits.from_settings(settings), work_dir=content_dir / ".uploads")
+
+
+def _configured(standard: Standard, settings) -> Standard:
+    """The standard with the server's settings, when it takes any (Standard.with_settings)."""
+    with_settings = getattr(standard, "with_settings", None)
+    return with_settings(settings) if with_settings is not None else standard

@@ -179,7 +179,10 @@ class Standard(Protocol):
         """The Flask blueprints the standard serves (the SCORM player and its runtime calls);
         lrs/app.py registers them. Their handlers reach delivery through delivery.api.current_runtime()."""
 
-    # Optional (delivery calls it when the standard has it):
+    # Optional (delivery calls them when the standard has them):
+    # def with_settings(self, settings) -> Standard:
+    #     """The standard configured from the server's lrs.settings.Settings (its parsing limits...);
+    #     delivery registers what this returns."""
     # def registration_created(self, state: RegistrationState, runtime: DeliveryRuntime) -> RegistrationState:
     #     """Right after a new registration is stored (cmi5 9.6.1 evaluates moveOn then). An exception
     #     removes the registration again, and the call fails."""

@@ -1,4 +1,6 @@
-"""Every setting comes from an LRS_* environment variable; the defaults run on SQLite with no set-up."""
+"""Every setting comes from an LRS_* environment variable, its name in capitals (package_max_items:
+LRS_PACKAGE_MAX_ITEMS, scorm_max_characters: LRS_SCORM_MAX_CHARACTERS); the defaults run on SQLite with
+no set-up."""
 from __future__ import annotations
 
 import logging
@@ -76,6 +78,16 @@ class Settings:
     package_ratio_floor_bytes: int = 1024 * 1024
     # A bare XML course structure (a cmi5.xml body) or a package's root manifest is read whole: this caps it.
     package_max_xml_bytes: int = 16 * 1024 * 1024
+    # Bounds that keep parsing a SCORM manifest linear (scorm_runtime.cam.CamLimits), each refused with 400:
+    # every XML element in it, its <item> elements, and how deep items nest.
+    package_max_xml_elements: int = 400_000
+    package_max_items: int = 50_000
+    package_max_item_depth: int = 64
+    # SCORM run time: every CMI string is kept up to this many characters (the SPMs are minimums; above
+    # it SetValue fails with the data model's error, 1.2: 405, 2004: 406), and how often the player
+    # commits on its own between the SCO's Commit calls.
+    scorm_max_characters: int = 64_000
+    scorm_commit_interval_seconds: int = 30
 
     def __post_init__(self) -> None:
         if not self.secret_key:
@@ -120,7 +132,8 @@ class Settings:
             content_dir=_env("LRS_CONTENT_DIR", ""),
             content_url=_env("LRS_CONTENT_URL", ""),
             launch_token_seconds=int(_env("LRS_LAUNCH_TOKEN_SECONDS", str(defaults.launch_token_seconds))),
-            **{name: int(_env("LRS_" + name.upper(), str(getattr(defaults, name)))) for name in _PACKAGE_LIMITS},
+            **{name: int(_env("LRS_" + name.upper(), str(getattr(defaults, name))))
+               for name in (*_PACKAGE_LIMITS, *_SCORM_SETTINGS)},
         )
 
     def with_overrides(self, **changes) -> "Settings":
@@ -128,7 +141,9 @@ class Settings:
 
 
 _PACKAGE_LIMITS = ("package_max_bytes", "package_max_files", "package_max_file_bytes", "package_max_total_bytes",
-                   "package_max_ratio", "package_ratio_floor_bytes", "package_max_xml_bytes")
+                   "package_max_ratio", "package_ratio_floor_bytes", "package_max_xml_bytes",
+                   "package_max_xml_elements", "package_max_items", "package_max_item_depth")
+_SCORM_SETTINGS = ("scorm_max_characters", "scorm_commit_interval_seconds")
 
 
 def _server_secret(data_dir: Path) -> str:

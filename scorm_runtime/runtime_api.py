@@ -46,12 +46,7 @@ def _body() -> dict:
 
 
 def _settings() -> sessions.RuntimeSettings:
-    settings = current_app.extensions.get("lrs_settings")
-    defaults = sessions.RuntimeSettings()
-    return sessions.RuntimeSettings(
-        max_characters=int(getattr(settings, "scorm_max_characters", defaults.max_characters)),
-        commit_interval_seconds=int(getattr(settings, "scorm_commit_interval_seconds",
-                                            defaults.commit_interval_seconds)))
+    return sessions.RuntimeSettings.from_settings(current_app.extensions["lrs_settings"])
 
 
 def _runtime():

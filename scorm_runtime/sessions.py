@@ -42,6 +42,12 @@ class RuntimeSettings:
     max_characters: int = 64_000
     commit_interval_seconds: int = 30
 
+    @classmethod
+    def from_settings(cls, settings) -> "RuntimeSettings":
+        """From lrs.settings.Settings (LRS_SCORM_MAX_CHARACTERS, LRS_SCORM_COMMIT_INTERVAL_SECONDS)."""
+        return cls(max_characters=settings.scorm_max_characters,
+                   commit_interval_seconds=settings.scorm_commit_interval_seconds)
+
 
 # --- identity -----------------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from delivery.errors import NotAllowed
 from delivery.standard import (END_ABANDON, CourseProgress, ItemRecord, Launch, LaunchRequest,
                                RegistrationState, Session)
 from scorm_runtime import prerequisites
+from scorm_runtime.cam.limits import CamLimits
 from scorm_runtime.course_data import item_runtime
 
 if TYPE_CHECKING:
@@ -47,11 +48,22 @@ class ScormStandard:
     root_file = "imsmanifest.xml"
     course_standards = ("scorm12", "scorm2004")
 
+    def __init__(self, limits: CamLimits | None = None):
+        self.limits = limits or CamLimits()
+
+    def with_settings(self, settings) -> ScormStandard:
+        """Manifest parsing bounded by the server's package settings (issue 11, Hostile input): the
+        manifest's size by LRS_PACKAGE_MAX_XML_BYTES, as a bare manifest upload is."""
+        return ScormStandard(CamLimits(max_manifest_bytes=settings.package_max_xml_bytes,
+                                       max_elements=settings.package_max_xml_elements,
+                                       max_items=settings.package_max_items,
+                                       max_item_depth=settings.package_max_item_depth))
+
     # --- import ------------------------------------------------------------------------------------
 
     def parse(self, files: PackageFiles, *, manifest_only: bool) -> ParsedCourse:
-        from scorm_runtime.cam import parse_package  # cam/ is its own helper's; imported when used
-        return parse_package(files, manifest_only=manifest_only)
+        from scorm_runtime.cam import parse_package
+        return parse_package(files, manifest_only=manifest_only, limits=self.limits)
 
     # --- launch ------------------------------------------------------------------------------------
 
