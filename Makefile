@@ -45,6 +45,9 @@ conformance: $(STAMP)  ## Run the tests, then report which spec requirements the
 bench: $(STAMP)  ## Run the benchmarks (bench/README.md); BENCH_ARGS passes options
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
+catapult: $(STAMP)  ## Run ADL's cmi5 LMS test suite (CATAPULT lts/) against the server; CATAPULT_ARGS passes options
+	conformance/run_catapult.sh $(CATAPULT_ARGS)
+
 lock:  ## Re-resolve requirements.lock from setup.cfg
 	$(BIN)/pip-compile --quiet --extra test --extra bench --strip-extras --no-emit-index-url \
 		--no-emit-find-links -o requirements.lock setup.cfg

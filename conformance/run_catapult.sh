@@ -22,6 +22,8 @@ Options:
   --postgresql       A throw-away database on $LRS_TEST_POSTGRES_URL
                      (default postgresql://postgres@127.0.0.1:5432/postgres), dropped afterwards.
   --grep PATTERN     Only the suite's tests whose name matches PATTERN (jest -t).
+  --trace "PKG ARGS" Instead of the suite, run one package's AU (conformance/catapult/trace_au.js) and
+                     print each request it sends with our answer, e.g. --trace "006-launchMode.zip --mode Browse".
   --rebuild          Run `npm ci` and the package build again even when they are already done.
   --keep             Keep the temporary directory (server log, jest output) and print its path.
   --timeout SECONDS  Give up on the suite's run after this long (default: 900).
@@ -38,6 +40,7 @@ CATAPULT_GIT_DIR=""
 CATAPULT_REPO_URL="https://github.com/adlnet/CATAPULT"
 DIALECT=sqlite
 GREP=""
+TRACE=""
 REBUILD=0
 KEEP=0
 RUN_TIMEOUT=900
@@ -53,6 +56,7 @@ while [ $# -gt 0 ]; do
         --sqlite) DIALECT=sqlite; shift ;;
         --postgresql) DIALECT=postgresql; shift ;;
         --grep) GREP="${2:?--grep needs a pattern}"; shift 2 ;;
+        --trace) TRACE="${2:?--trace needs a package}"; shift 2 ;;
         --rebuild) REBUILD=1; shift ;;
         --keep) KEEP=1; shift ;;
         --timeout) RUN_TIMEOUT="${2:?--timeout needs seconds}"; shift 2 ;;
@@ -164,20 +168,25 @@ for _ in $(seq 300); do
 done
 curl -fsS -o /dev/null "$BASE_URL/xapi/about" || { tail -n 40 "$WORK_DIR/server.log" >&2; die "gunicorn did not answer"; }
 
+# The environment conformance/catapult/lms.js and the puppeteer configuration read.
+export CATAPULT_LMS="$REPO_DIR/conformance/catapult/lms.js"
+export CATAPULT_LTS_DIR="$LTS_DIR"
+export JEST_PUPPETEER_CONFIG="$REPO_DIR/conformance/catapult/jest-puppeteer.config.js"
+export CATAPULT_CHROMIUM="$CHROMIUM"
+export LRS_BASE_URL="$BASE_URL"
+export LRS_KEY="$LMS_KEY" LRS_SECRET="$LMS_SECRET"
+export LRS_READ_KEY="$READER_KEY" LRS_READ_SECRET="$READER_SECRET"
+
+if [ -n "$TRACE" ]; then
+    read -r -a TRACE_ARGS <<<"$TRACE"
+    (cd "$REPO_DIR/conformance/catapult" && timeout "$RUN_TIMEOUT" node trace_au.js "${TRACE_ARGS[@]}") || STATUS=1
+    exit "${STATUS:-0}"
+fi
+
 JEST_ARGS=(--ci --runInBand --json --outputFile="$WORK_DIR/jest.json")
 [ -n "$GREP" ] && JEST_ARGS+=(-t "$GREP")
 STARTED=$(date +%s)
-(
-    cd "$LTS_DIR"
-    export CATAPULT_LMS="$REPO_DIR/conformance/catapult/lms.js"
-    export CATAPULT_LTS_DIR="$LTS_DIR"
-    export JEST_PUPPETEER_CONFIG="$REPO_DIR/conformance/catapult/jest-puppeteer.config.js"
-    export CATAPULT_CHROMIUM="$CHROMIUM"
-    export LRS_BASE_URL="$BASE_URL"
-    export LRS_KEY="$LMS_KEY" LRS_SECRET="$LMS_SECRET"
-    export LRS_READ_KEY="$READER_KEY" LRS_READ_SECRET="$READER_SECRET"
-    timeout "$RUN_TIMEOUT" npx jest "${JEST_ARGS[@]}"
-) >"$WORK_DIR/jest.out" 2>&1 || true
+(cd "$LTS_DIR" && timeout "$RUN_TIMEOUT" npx jest "${JEST_ARGS[@]}") >"$WORK_DIR/jest.out" 2>&1 || true
 SECONDS_TAKEN=$(( $(date +%s) - STARTED ))
 
 STATUS=0

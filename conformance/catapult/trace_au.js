@@ -1,0 +1,113 @@
+/*
+    Runs one CATAPULT lts package's AU the way the suite does (import, launch through lms.js, load in
+    Chromium) and prints every xAPI/fetch request the AU sends with our answer, its console, and the
+    result object the AU displays. For diagnosing a failing "AU execution" test; the suite never sees it.
+
+    Usage (environment as for the suite, see run_catapult.sh --trace):
+      node trace_au.js PACKAGE.zip [--mode Browse|Review] [--runs N] [--abandon] [--waive REASON]
+*/
+"use strict";
+
+const fs = require("fs"),
+    path = require("path");
+
+const ltsDir = process.env.CATAPULT_LTS_DIR,
+    puppeteer = require(require.resolve("puppeteer", {paths: [ltsDir]})),
+    LMS = require("./lms.js"),
+    launchOptions = require("./jest-puppeteer.config.js").launch;
+
+const args = process.argv.slice(2),
+    packageName = args[0],
+    option = (name) => {
+        const at = args.indexOf(name);
+
+        return at === -1 ? undefined : args[at + 1];
+    },
+    launchMode = option("--mode"),
+    runs = Number(option("--runs") || 1),
+    waiveReason = option("--waive"),
+    abandon = args.includes("--abandon"),
+    RESULT_TIMEOUT_MS = 15000;
+
+const shorten = (text, limit = 600) => (text && text.length > limit ? `${text.slice(0, limit)}...` : text || "");
+
+const main = async () => {
+    await LMS.setup("trace");
+    const browser = await puppeteer.launch(launchOptions),
+        page = await browser.newPage(),
+        started = Date.now(),
+        stamp = () => `${String(Date.now() - started).padStart(6)} ms`;
+
+    page.on("console", (message) => console.log(`${stamp()} console.${message.type()}: ${message.text()}`));
+    page.on("pageerror", (error) => console.log(`${stamp()} pageerror: ${error}`));
+    page.on("requestfailed", (request) => console.log(`${stamp()} FAILED ${request.method()} ${request.url()} ${request.failure() && request.failure().errorText}`));
+    page.on("response", async (response) => {
+        const request = response.request(),
+            url = request.url();
+
+        if (! /\/(xapi|cmi5)\//.test(url)) {
+            return;
+        }
+        let body = "";
+
+        try {
+            body = await response.text();
+        }
+        catch (ex) {
+            body = `(no body: ${ex.message})`;
+        }
+        console.log(`${stamp()} ${request.method()} ${decodeURIComponent(url.replace(/^https?:\/\/[^/]+/, ""))}`);
+        if (request.postData()) {
+            console.log(`         sent: ${shorten(request.postData())}`);
+        }
+        console.log(`         -> ${response.status()} ${shorten(body)}`);
+    });
+
+    try {
+        const stream = fs.createReadStream(path.join(ltsDir, "pkg", "dist", packageName)),
+            courseId = await LMS.importCourse(stream, packageName.endsWith(".zip") ? "application/zip" : "text/xml", packageName);
+        let registration;
+
+        for (let run = 0; run < runs; run++) {
+            const url = await LMS.getLaunchUrl(
+                courseId, 0, {account: {name: packageName, homePage: "https://w3id.org/xapi/cmi5/catapult/lts"}},
+                {registration, launchMode}
+            );
+
+            console.log(`${stamp()} launch ${run + 1}: ${url}`);
+            await page.goto(url);
+            if (abandon) {
+                const button = await page.waitForSelector("#abandon", {timeout: RESULT_TIMEOUT_MS}),
+                    sessionId = await page.evaluate("document.getElementById(\"abandon\").getAttribute(\"value\")");
+
+                await LMS.abandonSession(sessionId);
+                console.log(`${stamp()} abandoned session ${sessionId}`);
+                await button.click();
+            }
+            const result = await page.waitForSelector("#result", {timeout: RESULT_TIMEOUT_MS})
+                .then((element) => element.evaluate((el) => el.textContent))
+                .catch((ex) => `(no #result: ${ex.message})`);
+
+            console.log(`${stamp()} result: ${result}`);
+            try {
+                registration = JSON.parse(result).registration;
+            }
+            catch (ex) {
+                break;
+            }
+            if (waiveReason) {
+                await LMS.waiveAU(registration, 0, waiveReason);
+                console.log(`${stamp()} waived AU 0 of ${registration}`);
+            }
+        }
+    }
+    finally {
+        await LMS.cleanup().catch((ex) => console.log(`cleanup: ${ex}`));
+        await browser.close();
+    }
+};
+
+main().catch((ex) => {
+    console.error(ex);
+    process.exit(1);
+});
