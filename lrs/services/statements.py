@@ -178,10 +178,14 @@ class StatementService:
                                    voids=voided_target(statement))
                    for statement in new]
         self._check_term_count(records)
-        self._storage.insert(principal.store_id, records, stored_ms=stored_ms,
-                             credential_id=principal.credential_id, payloads=payloads)
+        merged, changed = {}, {}
         if allows(principal.scopes, DEFINE_ACTIVITIES):  # whose definitions become canonical
-            self._update_definitions(principal.store_id, new, stored_ms)
+            merged, changed = self._merged_definitions(principal.store_id, new)
+        # The changed definitions are written in the statements' own transaction: one commit per batch.
+        self._storage.insert(principal.store_id, records, stored_ms=stored_ms,
+                             credential_id=principal.credential_id, payloads=payloads, definitions=changed)
+        for activity_id, definition in merged.items():  # committed: this process may trust them now
+            self._remember_definition(principal.store_id, activity_id, definition)
 
     def _check_term_count(self, records: list[StatementRecord]) -> None:
         """Each new term costs a dictionary insert; past the limit one request would outlive the worker."""
@@ -221,9 +225,10 @@ class StatementService:
                 raise BadRequest(f"statement {target} is a voiding statement and cannot be voided",
                                  path="object.id", section="xAPI-Data 2.3.2")
 
-    def _update_definitions(self, store_id: int, statements: list[dict], stored_ms: int) -> None:
-        """Merges incoming Activity definitions into the canonical ones; most statements repeat a
-        definition already merged, which the in-process cache answers without a query."""
+    def _merged_definitions(self, store_id: int, statements: list[dict]) -> tuple[dict, dict]:
+        """The incoming Activity definitions merged into the canonical ones: (every merged definition,
+        those that differ from what is stored). Most statements repeat a definition already merged,
+        which the in-process cache answers without a query."""
         incoming: dict[str, list[dict]] = {}
         for statement in statements:
             for activity_id, definition in definitions_in(statement):
@@ -232,22 +237,17 @@ class StatementService:
                 if known is None or (known != definition and merge_definition(known, definition) != known):
                     incoming.setdefault(activity_id, []).append(definition)
         if not incoming:
-            return
+            return {}, {}
         current = self._definitions.get_many(store_id, incoming)
-        changed = {}
+        merged_all, changed = {}, {}
         for activity_id, definitions in incoming.items():
             merged = current.get(activity_id)
             for definition in definitions:
                 merged = merge_definition(merged, definition)
             if merged != current.get(activity_id):
                 changed[activity_id] = merged
-            self._remember_definition(store_id, activity_id, merged)
-        for attempt in range(_WRITE_ATTEMPTS):
-            try:
-                self._definitions.put_many(store_id, changed, updated_ms=stored_ms)
-                return
-            except TransientStorageError:
-                time.sleep(0.01 * (attempt + 1))
+            merged_all[activity_id] = merged
+        return merged_all, changed
 
     def _remember_definition(self, store_id: int, activity_id: str, definition: dict) -> None:
         if len(self._definition_cache) >= _DEFINITION_CACHE_SIZE:

@@ -1,13 +1,14 @@
 """Canonical Activity definitions per store.
 
-Both operations run on the statement write path (a batch that brings a new or changed definition reads
-and writes them), so they are driver SQL like the other hot-path statements (docs/adr/003): compiling
-the SQLAlchemy select and upsert and processing their parameters cost more than the queries."""
+Both run on the statement write path (a batch that brings a new or changed definition reads them, then
+writes them in the statement transaction, lrs/storage/statements.py), so they are driver SQL like the
+other hot-path statements (docs/adr/003): compiling the SQLAlchemy select and upsert and processing their
+parameters cost more than the queries."""
 from __future__ import annotations
 
 import orjson
 
-from lrs.storage.dialect import placeholders, translated_errors
+from lrs.storage.dialect import placeholders
 from lrs.storage.engines import Engines
 
 _CHUNK = 500
@@ -16,7 +17,7 @@ _UPSERT = ("INSERT INTO activity_definitions (store_id, activity_id, definition,
            "updated_ms = excluded.updated_ms")
 _UPSERT_ARRAYS_POSTGRESQL = (
     "INSERT INTO activity_definitions (store_id, activity_id, definition, updated_ms) "
-    "SELECT %s, i.activity_id, i.definition, %s FROM unnest(%s::text[], %s::text[]) AS i(activity_id, definition) "
+    "SELECT %s, i.activity_id, i.definition, %s FROM unnest(%b::text[], %b::text[]) AS i(activity_id, definition) "
     "ON CONFLICT (store_id, activity_id) DO UPDATE SET definition = excluded.definition, "
     "updated_ms = excluded.updated_ms")
 
@@ -43,17 +44,23 @@ class ActivityDefinitionStorage:
                     f"WHERE store_id = ? AND activity_id IN ({placeholders(len(chunk))})", (store_id, *chunk)))
         return {activity_id: orjson.loads(text) for activity_id, text in rows}
 
-    def put_many(self, store_id: int, definitions: dict[str, dict], *, updated_ms: int) -> None:
-        """Writes definitions in sorted id order, in a transaction of their own (no lock-order cycles)."""
-        if not definitions:
-            return
-        rows = [(store_id, activity_id, orjson.dumps(definition).decode(), updated_ms)
-                for activity_id, definition in sorted(definitions.items())]
-        with translated_errors(), self._engines.write.begin() as connection:
-            driver = connection.connection.driver_connection
-            if self._engines.dialect == "postgresql":
-                # One statement for the batch: the ids and texts as two arrays.
-                driver.execute(_UPSERT_ARRAYS_POSTGRESQL, (store_id, updated_ms, [row[1] for row in rows],
-                                                           [row[2] for row in rows]))
-            else:
-                driver.executemany(_UPSERT, rows)
+
+def definition_columns(definitions: dict[str, dict]) -> tuple[list[str], list[str]]:
+    """(activity ids, definition JSON texts) in sorted id order: every writer upserts the rows in the
+    same order, so two writers never wait on each other's rows in a cycle."""
+    ordered = sorted(definitions.items())
+    return [activity_id for activity_id, _ in ordered], [orjson.dumps(d).decode() for _, d in ordered]
+
+
+def put_definitions_in(connection, store_id: int, definitions: dict[str, dict], *, updated_ms: int) -> None:
+    """Upserts definitions in the caller's write transaction (the statement write's, on the hot path)."""
+    if not definitions:
+        return
+    activity_ids, texts = definition_columns(definitions)
+    driver = connection.connection.driver_connection
+    if connection.dialect.name == "postgresql":
+        # One statement for the batch: the ids and texts as two arrays.
+        driver.execute(_UPSERT_ARRAYS_POSTGRESQL, (store_id, updated_ms, activity_ids, texts))
+    else:
+        driver.executemany(_UPSERT, [(store_id, activity_id, text, updated_ms)
+                                     for activity_id, text in zip(activity_ids, texts)])

@@ -10,7 +10,9 @@ from sqlalchemy import select, update
 from lrs.storage.body_codec import compress_body, stored_body
 from lrs.storage.dialect import (allocate_statement_seqs, bulk_insert, driver_rows,
                                  insert_ignoring_conflicts, placeholders, translated_errors)
+from lrs.storage.activities import definition_columns, put_definitions_in
 from lrs.storage.engines import Engines
+from lrs.storage.pg_arrays import Int2Array, Int8Array
 from lrs.storage.errors import TransientStorageError
 from lrs.xapi.attachments import AttachmentPart
 from lrs.storage.tables import (attachment_uses, attachments, inherited_index, statement_index, statement_refs,
@@ -50,7 +52,8 @@ FROM (SELECT key FROM (
     UNION SELECT hashtextextended(id, %(store)s::bigint) FROM unnest(%(keys)b::text[]) AS id
 ) AS keys ORDER BY key NULLS FIRST) AS sorted
 """
-# Sequence numbers in batch order, the statements and their index rows, all or nothing; nothing at all
+# Sequence numbers in batch order, the statements, their index rows and the Activity definitions they
+# changed (in sorted id order, lrs/storage/activities.py), all or nothing; nothing at all
 # when a stored statement already targets one of the ids or a term purge ran since the term ids were
 # interned. Returns how many statements it stored and whether the generation held. Arrays
 # go in binary (%b): psycopg's text format escapes every quote of every JSON body with a regex.
@@ -80,6 +83,13 @@ WITH input AS (
          AS term(position, term_id, role)
     JOIN numbered USING (position)
     WHERE EXISTS (SELECT 1 FROM new)
+), defined AS (
+    INSERT INTO activity_definitions (store_id, activity_id, definition, updated_ms)
+    SELECT %(store)s::integer, d.activity_id, d.definition, %(stored)s::bigint
+    FROM unnest(%(activity_ids)b::text[], %(definitions)b::text[]) AS d(activity_id, definition)
+    WHERE EXISTS (SELECT 1 FROM new)
+    ON CONFLICT (store_id, activity_id) DO UPDATE SET definition = excluded.definition,
+        updated_ms = excluded.updated_ms
 )
 SELECT count(*), EXISTS (SELECT 1 FROM fresh) FROM new
 """
@@ -219,9 +229,11 @@ class StatementStorage:
     # --- writes ----------------------------------------------------------------------------
 
     def insert(self, store_id: int, records: list[StatementRecord], *, stored_ms: int,
-               credential_id: int | None, payloads: list[AttachmentPart] = ()) -> None:
-        """Stores the records and their attachment payloads in one transaction, voiding and StatementRef
-        filters included. Raises ConcurrentInsert when another writer stored one of the ids first."""
+               credential_id: int | None, payloads: list[AttachmentPart] = (),
+               definitions: dict[str, dict] | None = None) -> None:
+        """Stores the records, their attachment payloads and the Activity definitions they changed
+        (activity id -> canonical definition) in one transaction, voiding and StatementRef filters
+        included. Raises ConcurrentInsert when another writer stored one of the ids first."""
         # A statement uses a stored payload when the request carried those bytes: knowing a hash (a
         # fileUrl declaration) must not keep another person's payload past their erasure.
         sent = {payload.sha2 for payload in payloads}
@@ -234,7 +246,7 @@ class StatementStorage:
                 interned, missing = self._terms.cached(values)
             try:
                 created = self._insert_once(store_id, records, uses, interned, missing, stored_ms, credential_id,
-                                            payloads)
+                                            payloads, definitions or {})
                 self._terms.remember(created, interned.generation)  # committed: the ids are real
                 return
             except StaleTerms:
@@ -243,11 +255,12 @@ class StatementStorage:
 
     def _insert_once(self, store_id: int, records: list[StatementRecord], uses: list[set[str]],
                      interned: InternedTerms, missing: list[str], stored_ms: int, credential_id: int | None,
-                     payloads: list[AttachmentPart]) -> dict[str, int]:
+                     payloads: list[AttachmentPart], definitions: dict[str, dict]) -> dict[str, int]:
         """Writes the records; returns the term ids it created for `missing` (committed when it returns)."""
         if (self._engines.dialect == "postgresql" and not payloads
                 and all(record.ref_target is None for record in records)
-                and self._insert_plain_postgresql(store_id, records, interned, stored_ms, credential_id)):
+                and self._insert_plain_postgresql(store_id, records, interned, stored_ms, credential_id,
+                                                  definitions)):
             return {}
         with translated_errors(), self._engines.write.begin() as connection:
             lock_statement_ids(connection, store_id, [record.statement_id for record in records]
@@ -278,21 +291,24 @@ class StatementStorage:
             referrers = referrers_of(connection, store_id, [record.statement_id for record in records])
             self._apply_voiding(connection, store_id, records, referrers)
             self._propagate_statement_refs(connection, store_id, records, seqs, referrers)
+            put_definitions_in(connection, store_id, definitions, updated_ms=stored_ms)
         return created
 
     def _insert_plain_postgresql(self, store_id: int, records: list[StatementRecord], interned: InternedTerms,
-                                 stored_ms: int, credential_id: int | None) -> bool:
+                                 stored_ms: int, credential_id: int | None, definitions: dict[str, dict]) -> bool:
         """The common case on PostgreSQL, statements that target no other statement and that none
-        already stored targets: the locks and one self-committing insert sent as one pipeline, so one
-        round trip. False, with nothing written, when a stored statement targets one of them (the full
+        already stored targets: the locks and one self-committing insert (statements, index rows and
+        changed Activity definitions) sent as one pipeline, so one round trip. False, with nothing written, when a stored statement targets one of them (the full
         path then links them); StaleTerms when a purge ran since the terms were interned."""
         positions, ids, roles = [], [], []
+        term_ids = interned.ids
         for position, record in enumerate(records, start=1):
-            for value, role in record.terms:
-                positions.append(position)
-                ids.append(interned.ids[value])
-                roles.append(int(role))
+            terms = record.terms
+            positions += [position] * len(terms)
+            ids += [term_ids[value] for value, _ in terms]
+            roles += [role for _, role in terms]
         statement_ids = [record.statement_id for record in records]
+        activity_ids, definition_texts = definition_columns(definitions)
         with translated_errors(), self._engines.driver() as connection:
             # psycopg sends no Sync inside the pipeline: the two statements are one implicit transaction,
             # and each takes a fresh snapshot, so the insert sees what the locks waited for.
@@ -302,7 +318,10 @@ class StatementStorage:
                     "ids": statement_ids, "bodies": [compress_body(record.body) for record in records],
                     "store": store_id, "stored": stored_ms, "credential": credential_id,
                     "generation": interned.generation,
-                    "term_positions": positions, "term_ids": ids, "roles": roles})
+                    # Prebuilt binary arrays: psycopg dumps a list of ints element by element in Python.
+                    "term_positions": Int8Array(positions), "term_ids": Int8Array(ids),
+                    "roles": Int2Array(roles),
+                    "activity_ids": activity_ids, "definitions": definition_texts})
             count, fresh = inserted.fetchone()
         if not fresh:
             raise StaleTerms()
