@@ -27,7 +27,8 @@ const args = process.argv.slice(2),
     runs = Number(option("--runs") || 1),
     waiveReason = option("--waive"),
     abandon = args.includes("--abandon"),
-    RESULT_TIMEOUT_MS = 15000;
+    RESULT_TIMEOUT_MS = 15000,
+    BODY_TIMEOUT_MS = 1000;
 
 const shorten = (text, limit = 600) => (text && text.length > limit ? `${text.slice(0, limit)}...` : text || "");
 
@@ -41,26 +42,27 @@ const main = async () => {
     page.on("console", (message) => console.log(`${stamp()} console.${message.type()}: ${message.text()}`));
     page.on("pageerror", (error) => console.log(`${stamp()} pageerror: ${error}`));
     page.on("requestfailed", (request) => console.log(`${stamp()} FAILED ${request.method()} ${request.url()} ${request.failure() && request.failure().errorText}`));
+    page.on("request", (request) => {
+        if (/\/(xapi|cmi5)\//.test(request.url())) {
+            console.log(`${stamp()} ${request.method()} ${decodeURIComponent(request.url().replace(/^https?:\/\/[^/]+/, ""))}`);
+            if (request.postData()) {
+                console.log(`         sent: ${shorten(request.postData())}`);
+            }
+        }
+    });
     page.on("response", async (response) => {
-        const request = response.request(),
-            url = request.url();
+        const request = response.request();
 
-        if (! /\/(xapi|cmi5)\//.test(url)) {
+        if (! /\/(xapi|cmi5)\//.test(request.url())) {
             return;
         }
-        let body = "";
+        // The body is read with a bound: puppeteer 10 may never answer for some responses.
+        const body = await Promise.race([
+            response.text().catch((ex) => `(no body: ${ex.message})`),
+            new Promise((resolve) => setTimeout(() => resolve("(body not available)"), BODY_TIMEOUT_MS))
+        ]);
 
-        try {
-            body = await response.text();
-        }
-        catch (ex) {
-            body = `(no body: ${ex.message})`;
-        }
-        console.log(`${stamp()} ${request.method()} ${decodeURIComponent(url.replace(/^https?:\/\/[^/]+/, ""))}`);
-        if (request.postData()) {
-            console.log(`         sent: ${shorten(request.postData())}`);
-        }
-        console.log(`         -> ${response.status()} ${shorten(body)}`);
+        console.log(`${stamp()} <- ${response.status()} ${request.method()} ${request.url().replace(/^https?:\/\/[^/]+/, "").split("?")[0]}: ${shorten(body)}`);
     });
 
     try {
@@ -89,6 +91,9 @@ const main = async () => {
                 .catch((ex) => `(no #result: ${ex.message})`);
 
             console.log(`${stamp()} result: ${result}`);
+            if (result.startsWith("(no #result")) {
+                console.log(`${stamp()} page body: ${shorten(await page.evaluate(() => document.body.innerHTML), 2000)}`);
+            }
             try {
                 registration = JSON.parse(result).registration;
             }
