@@ -6,7 +6,7 @@ Everything the RTE derives (entry, total_time, completion from progress_measure,
 scaled passing score, masteryscore) is rte's; this module only feeds it and converts."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from scorm_runtime import global_data, rte
 
@@ -61,6 +61,19 @@ def launch_inputs(standard: str, item: dict, *, learner_id: str, learner_name: s
 
 def initial_state(standard: str, inputs: rte.LaunchInputs) -> dict:
     return rte.initial_state(standard, inputs).to_json()
+
+
+_ENTRY = {"scorm12": "cmi.core.entry", "scorm2004": "cmi.entry"}
+
+
+def review_state(standard: str, inputs: rte.LaunchInputs) -> dict:
+    """A review session's data: the attempt in `inputs.previous` as it stood, carried as a resume carries it,
+    with entry "" (1.2 RTE 3.4.2 cmi.core.entry, 2004 RTE 4.2.7: neither a new attempt nor a resume) and the
+    inputs' mode and credit (review, no-credit)."""
+    state = rte.initial_state(standard, replace(inputs, entry="resume"))
+    values = dict(state.values)
+    values[_ENTRY[standard]] = ""
+    return rte.CmiState(standard, values, state.shared_data_access).to_json()
 
 
 def apply_commit(state: dict, values: dict[str, str], *, max_characters: int) -> tuple[dict, list[Rejected]]:

@@ -195,6 +195,8 @@ def start(runtime: DeliveryRuntime, session_id: str, launch_token: str, settings
     item = item_runtime(state.course, session.launchable_id)
     is_asset = scorm_type(state.course, session.launchable_id) == "asset"
     launch_mode = session.launch_mode.lower()
+    if launch_mode == "review":
+        return _start_review(runtime, redeemed.session_token, state, session, item, is_asset, settings)
     now = runtime.now_ms()
     for _ in range(_SAVE_ATTEMPTS):
         record = state.item(session.launchable_id)
@@ -245,10 +247,16 @@ def start(runtime: DeliveryRuntime, session_id: str, launch_token: str, settings
             _put_state_document(runtime, session.store_id, activity_id=ctx.lesson_iri,
                                 agent=state.registration.learner, registration=state.registration.id,
                                 state_id=xs.ACTIVITY_STATE_ID, document=xs.activity_state(data["attemptIris"]))
+    return _started(runtime, redeemed.session_token, state, session, item, is_asset, cmi_state, settings)
+
+
+def _started(runtime: DeliveryRuntime, session_token: str, state: RegistrationState, session: Session, item: dict,
+             is_asset: bool, cmi_state: dict, settings: RuntimeSettings) -> dict:
+    """What start answers: the page's session token, the SCO's data and URL, the table of contents."""
     launchable = state.course.launchable(session.launchable_id)
     return {
-        "sessionToken": redeemed.session_token,
-        "standard": version,
+        "sessionToken": session_token,
+        "standard": state.course.standard,
         "cmi": cmi.for_browser(cmi_state),
         "content": {"url": content_url(runtime, state.course.id, item),
                     "title": launchable.title if launchable else session.launchable_id,
@@ -258,6 +266,23 @@ def start(runtime: DeliveryRuntime, session_id: str, launch_token: str, settings
         "settings": {"commitIntervalSeconds": settings.commit_interval_seconds,
                      "maxStringLength": settings.max_characters},
     }
+
+
+def _start_review(runtime: DeliveryRuntime, session_token: str, state: RegistrationState, session: Session,
+                  item: dict, is_asset: bool, settings: RuntimeSettings) -> dict:
+    """launchMode Review: the last attempt's data as it stands, no-credit (2004 RTE 4.2.16 cmi.mode "review":
+    presented without recording anything; 1.2 RTE 3.4.2 cmi.core.lesson_mode). The item record is not
+    touched, no statement is written; the session keeps its own copy for checking commits."""
+    version = state.course.standard
+    attempt = state.item(session.launchable_id).data.get("attempt") or {}
+    inputs = cmi.launch_inputs(
+        version, item, learner_id=learner_id(state.registration.learner),
+        learner_name=str(state.registration.learner.get("name") or ""), entry="", credit="no-credit",
+        mode="review", previous=attempt.get("cmi"), shared=state.record.data)
+    cmi_state = cmi.review_state(version, inputs)
+    session = runtime.save_session_data(session, {"review": True, "standard": version, "attemptId": attempt.get("id"),
+                                                  "cmi": cmi_state, "startedMs": runtime.now_ms()})
+    return _started(runtime, session_token, state, session, item, is_asset, cmi_state, settings)
 
 
 # --- commit -------------------------------------------------------------------------------------------------
@@ -285,8 +310,12 @@ def _check_values(values) -> dict[str, str]:
 
 
 def _apply(runtime: DeliveryRuntime, session: Session, values: dict[str, str],
-           settings: RuntimeSettings) -> tuple[ItemRecord, list[cmi.Rejected]]:
-    """Applies a commit to the attempt's CMI data and saves it with the new summary (optimistic)."""
+           settings: RuntimeSettings) -> tuple[ItemRecord | None, list[cmi.Rejected]]:
+    """Applies a commit to the attempt's CMI data and saves it with the new summary (optimistic). A review
+    session's commit is checked against the data model and stored nowhere (2004 RTE 4.2.16)."""
+    if session.data.get("review"):
+        _, rejected = cmi.apply_commit(session.data["cmi"], values, max_characters=settings.max_characters)
+        return None, rejected
     # A commit reads the one record it changes (not the whole registration): commits are the hot path.
     version = session.data.get("standard") or runtime.state(session).course.standard
     for _ in range(_SAVE_ATTEMPTS):
@@ -320,7 +349,9 @@ def commit(runtime: DeliveryRuntime, session_id: str, session_token, values, set
 def _finish(runtime: DeliveryRuntime, session: Session, *, force_suspend: bool = False) -> ItemRecord | None:
     """Ends the attempt or suspends it by cmi.exit (1.2 cmi.core.exit), adds session_time into total_time,
     and writes the session's statements. The session must already be marked ended (or be about to be,
-    by delivery)."""
+    by delivery). A review session has nothing to report."""
+    if session.data.get("review"):
+        return None
     state = runtime.state(session)
     version = state.course.standard
     is_asset = scorm_type(state.course, session.launchable_id) == "asset"
