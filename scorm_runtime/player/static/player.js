@@ -243,6 +243,21 @@
       postWhileUnloading(call, body);
       response = {status: 200, body: {}};
     }
+    if (navigation && response.status === 409 && response.body.error !== "session_ended") {
+      // Sequencing or prerequisites refused the request; the SCO's Terminate still ends its session.
+      var ended = postSync("terminate", {sessionToken: state.sessionToken, cmi: body.cmi});
+      var alreadyEnded = ended.status === 409 && ended.body.error === "session_ended";
+      if (ended.status === 200 || alreadyEnded) {
+        state.unconfirmed = {};
+        state.terminated = true;
+        stopTimer();
+        setPlayerState("terminated");
+        showStatus(response.body.message || "That navigation request is not allowed now.");
+        setTimeout(renderNavigation, 0);
+        return result(true);
+      }
+      response = ended;
+    }
     if (response.status !== 200) {
       putBack(body.cmi);
       handleRefusal(response);
@@ -443,12 +458,48 @@
     });
   }
 
+  // adl.nav.request_valid from the server, which applies prerequisites; only while the session is open.
+  function requestValid() {
+    if (state.terminated || state.ended) return Promise.resolve(null);
+    return postAsync("request-valid", {sessionToken: state.sessionToken}).then(function (response) {
+      return response.status === 200 ? response.body : null;
+    });
+  }
+
+  function refreshNavigation() {
+    return requestValid().then(function (valid) {
+      if (!valid || state.navigating) return;
+      state.navigation = {continue: !!valid.continue, previous: !!valid.previous};
+      var choice = valid.choice || {};
+      state.toc.forEach(function (item) {
+        if (Object.prototype.hasOwnProperty.call(choice, item.launchable)) item.enabled = !!choice[item.launchable];
+      });
+      renderNavigation();
+    });
+  }
+
+  function allowed(valid, request, target) {
+    if (!valid) return true;  // the session has ended: navigate asks the server, which decides
+    if (request === "choice") return !valid.choice || valid.choice[target] !== false;
+    return valid[request] !== false;
+  }
+
   function navigate(request, target) {
     if (state.navigating || state.ended) return;
     state.navigating = true;
     renderNavigation();
+    // Ask first while the SCO still runs: a refused request must not take the content away.
+    requestValid().then(function (valid) {
+      if (allowed(valid, request, target)) return go(request, target);
+      state.navigating = false;
+      renderNavigation();
+      showStatus("That item is not available yet.");
+    });
+  }
+
+  function go(request, target) {
     showStatus("Loading\u2026");
-    unloadContent().then(function () {
+    return unloadContent().then(function () {
       var body = {sessionToken: state.sessionToken, request: request};
       if (target) body.target = target;
       if (!state.terminated) body.cmi = takeChanges();  // navigate ends a session still open, as terminate
@@ -475,6 +526,8 @@
 
   function afterTerminate() {
     if (state.navigating || state.ended) return;
+    // What the SCO did may have met a prerequisite: every item is offered, and the server decides.
+    state.toc.forEach(function (item) { item.enabled = true; });
     renderNavigation();
     showStatus(state.toc.length > 1 ? "This item has ended. Choose what to do next." :
       "This item has ended. You can close this window.");
@@ -494,6 +547,10 @@
     var title = (content && content.title) || "Course";
     elements.title.textContent = title;
     document.title = title;
+    if (!content.url) {
+      showStatus("This item has nothing to show.");
+      return;
+    }
     showStatus("");
     elements.frame.setAttribute("title", title);
     elements.frame.hidden = false;
@@ -532,6 +589,7 @@
         startTimer();
         setPlayerState("running");
         showContent(start.content || {});
+        if (state.toc.length > 1) refreshNavigation();
       }, function () {
         showNotice(NOTICES.not_installed);
         showStatus("");

@@ -22,6 +22,7 @@ class Item:
     title: str
     page: str                     # a file of content/
     masteryscore: int | None = None  # SCORM 1.2 adlcp:masteryscore
+    prerequisites: str | None = None  # SCORM 1.2 adlcp:prerequisites (aicc_script)
 
 
 def _resources(items: list[Item], sco_attribute: str) -> str:
@@ -38,6 +39,8 @@ def manifest12(title: str, items: list[Item]) -> str:
     entries = []
     for item in items:
         mastery = f"<adlcp:masteryscore>{item.masteryscore}</adlcp:masteryscore>" if item.masteryscore is not None else ""
+        if item.prerequisites:
+            mastery += f'<adlcp:prerequisites type="aicc_script">{escape(item.prerequisites)}</adlcp:prerequisites>'
         entries.append(f'<item identifier={quoteattr(item.identifier)} identifierref="res_{item.identifier}">'
                        f"<title>{escape(item.title)}</title>{mastery}</item>")
     return f"""<?xml version="1.0" encoding="UTF-8"?>

@@ -94,3 +94,21 @@ def test_12_previous_and_next_follow_the_course_order(lms, learner, context):
     page.get_by_role("button", name="Previous item").click()
     delivered(page, "Lesson one")
     assert len(lms.progress(registration)["sessions"]) == 3
+
+
+def test_12_prerequisites_keep_an_item_closed_until_they_are_met(lms, learner, context):
+    # issue 11 Navigation: 1.2 prerequisites are enforced; the frame offers only what the server allows
+    course = lms.import_course(package12("Prerequisites", [
+        Item("one", "Lesson one", "learner12.html"),
+        Item("two", "Lesson two", "learner12.html", prerequisites="one")]))
+    registration = lms.register(course["id"], learner)
+    page = open_player(context, lms.launch(registration)["url"])
+    wait_for_log(page, "ready")
+    assert page.locator("#toc-list button", has_text="Lesson two").is_disabled()
+    page.wait_for_function("() => document.getElementById('next').disabled")  # request-valid says no
+    sco(page).locator("#complete").click()  # lesson one passed: its prerequisite is met
+    page.wait_for_selector("html[data-player-state=terminated]", state="attached")
+    page.get_by_role("button", name="Next item").wait_for(state="visible")
+    page.wait_for_function("() => !document.getElementById('next').disabled")
+    page.get_by_role("button", name="Next item").click()
+    delivered(page, "Lesson two")
