@@ -21,6 +21,8 @@ Options:
   --sqlite           A throw-away SQLite file in a temporary directory (the default).
   --postgresql       A throw-away database on $LRS_TEST_POSTGRES_URL
                      (default postgresql://postgres@127.0.0.1:5432/postgres), dropped afterwards.
+  --same-origin      Serve the packages from the server's own origin (127.0.0.1) instead of a second
+                     loopback origin (127.0.0.2, through LRS_CONTENT_URL, the default).
   --grep PATTERN     Only the suite's tests whose name matches PATTERN (jest -t).
   --trace "PKG ARGS" Instead of the suite, run one package's AU (conformance/catapult/trace_au.js) and
                      print each request it sends with our answer, e.g. --trace "006-launchMode.zip --mode Browse".
@@ -41,6 +43,7 @@ CATAPULT_REPO_URL="https://github.com/adlnet/CATAPULT"
 DIALECT=sqlite
 GREP=""
 TRACE=""
+SAME_ORIGIN=0
 REBUILD=0
 KEEP=0
 RUN_TIMEOUT=900
@@ -57,6 +60,7 @@ while [ $# -gt 0 ]; do
         --postgresql) DIALECT=postgresql; shift ;;
         --grep) GREP="${2:?--grep needs a pattern}"; shift 2 ;;
         --trace) TRACE="${2:?--trace needs a package}"; shift 2 ;;
+        --same-origin) SAME_ORIGIN=1; shift ;;
         --rebuild) REBUILD=1; shift ;;
         --keep) KEEP=1; shift ;;
         --timeout) RUN_TIMEOUT="${2:?--timeout needs seconds}"; shift 2 ;;
@@ -146,6 +150,14 @@ export LRS_DATABASE_URL="$DATABASE_URL"
 export LRS_SECRET_KEY="$(random_text 48)"
 export LRS_DATA_DIR="$WORK_DIR"
 export LRS_PUBLIC_URL="$BASE_URL"
+# AUs on another origin than the LRS, as with a hosted engine (cmi5 8.1.1, 14.1); the server answers
+# both addresses, and its CORS rules are then part of the run.
+CONTENT_HOST=127.0.0.2
+BIND_ARGS=(-b "127.0.0.1:$PORT")
+if [ "$SAME_ORIGIN" = 0 ]; then
+    export LRS_CONTENT_URL="http://$CONTENT_HOST:$PORT/content"
+    BIND_ARGS+=(-b "$CONTENT_HOST:$PORT")
+fi
 
 cd "$REPO_DIR"
 "$VENV/lrs" db upgrade >"$WORK_DIR/setup.log" 2>&1 \
@@ -159,7 +171,7 @@ cd "$REPO_DIR"
     --scopes all/read >>"$WORK_DIR/setup.log" 2>&1 \
     || { cat "$WORK_DIR/setup.log" >&2; die "lrs credentials create failed"; }
 
-"$VENV/gunicorn" -w 2 -b "127.0.0.1:$PORT" --access-logfile - lrs.wsgi:app >"$WORK_DIR/server.log" 2>&1 &
+"$VENV/gunicorn" -w 2 "${BIND_ARGS[@]}" --access-logfile - lrs.wsgi:app >"$WORK_DIR/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 300); do
     curl -fsS -o /dev/null "$BASE_URL/xapi/about" 2>/dev/null && break
