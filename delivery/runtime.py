@@ -12,7 +12,7 @@ import secrets
 import time
 from dataclasses import dataclass, replace
 from typing import Callable
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from delivery.errors import NotFound, SessionEnded, Unauthorized
 from delivery.standard import ItemRecord, RegistrationRecord, RegistrationState, Session
@@ -37,6 +37,11 @@ def new_token() -> str:
 
 def _now_ms() -> int:
     return int(time.time() * 1000)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,18 @@ class DeliveryRuntime:
         not yet percent-encoded; '' for the course's folder with a trailing slash). On the content
         origin when LRS_CONTENT_URL is set, else on this server's /content/."""
         return f"{self._content_url}/{course_id}/" + quote(path, safe="/")
+
+    @property
+    def content_server_url(self) -> str:
+        """This server as the content origin reaches it, without a trailing slash: a page that must
+        share its origin with package files (the SCORM player, whose SCOs find window.API through
+        their parent frames) is served from here. The public URL when content is on our own origin;
+        else LRS_CONTENT_URL without its trailing /content: another host name of this same server,
+        which serves /content/ there too."""
+        if _origin(self._content_url) == _origin(self._public_url):
+            return self._public_url
+        base = self._content_url
+        return base[:-len("/content")] if base.endswith("/content") else _origin(base)
 
     def now_ms(self) -> int:
         return self._clock()

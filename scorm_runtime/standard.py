@@ -24,9 +24,11 @@ if TYPE_CHECKING:
 RUNTIME_NAME = "scorm_runtime"  # the authority statements are written under (DeliveryRuntime.principal)
 
 
-def player_url(public_url: str, session_id: str, launch_token: str) -> str:
-    """docs/scorm-player-protocol.md, The launch URL: the token rides in the fragment, never sent to a server."""
-    return f"{public_url.rstrip('/')}/player/{session_id}#launch={launch_token}"
+def player_url(server_url: str, session_id: str, launch_token: str) -> str:
+    """docs/scorm-player-protocol.md, The launch URL: the token rides in the fragment, never sent to a server.
+    `server_url` is this server on the content origin (DeliveryRuntime.content_server_url): a SCO finds
+    window.API only in a same-origin parent (SCORM 1.2 RTE 3.3.6.1, 2004 RTE 3.3.2 API discovery)."""
+    return f"{server_url.rstrip('/')}/player/{session_id}#launch={launch_token}"
 
 
 def lesson_status(record: ItemRecord) -> str:
@@ -111,7 +113,7 @@ class ScormStandard:
                runtime: DeliveryRuntime) -> Launch:
         record = state.item(session.launchable_id)
         runtime.save_records([replace(record, last_launched_ms=session.launched_ms)])
-        return Launch(url=player_url(runtime.public_url, session.id, launch_token), launch_method=None)
+        return Launch(url=player_url(runtime.content_server_url, session.id, launch_token), launch_method=None)
 
     # --- progress ----------------------------------------------------------------------------------
 
