@@ -209,6 +209,11 @@ if [ ! -s "$WORK_DIR/jest.json" ]; then
 else
     python3 "$REPO_DIR/conformance/catapult/summary.py" "$WORK_DIR/jest.json" "$DIALECT" "$SECONDS_TAKEN" \
         || STATUS=1
+    # The suite logs the result object of each failed AU run ("reqId - text: message") after its file.
+    if grep -q "^  console.log" "$WORK_DIR/jest.out"; then
+        echo "What the failed AU runs reported, in test order:"
+        sed -n '/^  console.log/,/^      at /p' "$WORK_DIR/jest.out" | grep -vE '^  console.log|^      at |^$' | cut -c1-1200
+    fi
 fi
 
 if grep -qE 'Traceback|\[ERROR\]' "$WORK_DIR/server.log"; then
