@@ -21,10 +21,16 @@ def choice_refusal(tree: ActivityTree, tracking: Tracking, target_id: str) -> st
         decision = navigation_request(tree, tracking, "choice", target_id)
         target = decision.target
         check_choice(tree, tracking, target)
+    except SequencingError as refused:
+        return refused.code
+    try:
         leaf = target if target.is_leaf else flow(tracking, target, FORWARD, True)
+    except SequencingError:
+        return "SB.2.9-9"  # SB.2.9 step 12: the flow into the chosen cluster delivers nothing
+    try:
         delivery_request(tracking, leaf)
     except SequencingError as refused:
-        return refused.code if not refused.code.startswith("SB.2.1") else "SB.2.9-9"
+        return refused.code
     return None
 
 

@@ -54,7 +54,7 @@ def navigation_request(tree: ActivityTree, tracking: Tracking, request: str,
     if request == "choice":
         target = tree.get(target_id)
         if target is None:
-            raise SequencingError("NB.2.1-9")
+            raise SequencingError("NB.2.1-11")
         if target.parent is not None and not target.parent.control["choice"]:
             raise SequencingError("NB.2.1-10")
         if current is not None:
@@ -64,6 +64,8 @@ def navigation_request(tree: ActivityTree, tracking: Tracking, request: str,
                 if tracking.state(node.identifier).active and not node.control["choiceExit"]:
                     raise SequencingError("NB.2.1-8")
                 node = node.parent
+            if active and not current.control["choiceExit"]:  # NB.2.1 step 7.1.1.3
+                raise SequencingError("NB.2.1-8")
         return NavigationDecision("exit" if active else None, "choice", target)
     if request == "jump":
         target = tree.get(target_id)

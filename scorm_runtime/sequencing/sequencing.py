@@ -46,12 +46,14 @@ def _is_last_in_tree(tracking: Tracking, activity: Activity) -> bool:
 def flow_tree_traversal(tracking: Tracking, activity: Activity, direction: str, consider_children: bool,
                         previous_direction: str | None = None) -> tuple[Activity, str]:
     """SB.2.1 Flow Tree Traversal Subprocess -> (next activity, direction); raises at the ends of the tree."""
+    reversed_direction = False
     while True:
         parent = activity.parent
         if previous_direction == BACKWARD and parent is not None:
             siblings = _available(tracking, parent)
             if siblings and siblings[-1] is activity:
                 direction, activity = BACKWARD, siblings[0]  # reversed: leave the forward-only cluster backward
+                reversed_direction = True
         previous_direction = None
         if direction == FORWARD:
             if _is_last_in_tree(tracking, activity) or (parent is None and not consider_children):
@@ -70,10 +72,12 @@ def flow_tree_traversal(tracking: Tracking, activity: Activity, direction: str, 
         if parent is None:
             raise SequencingError("SB.2.1-3")
         if activity.is_leaf or not consider_children:
+            if not reversed_direction and parent.control["forwardOnly"]:
+                raise SequencingError("SB.2.1-4")  # only when not leaving the forward-only cluster backward
             siblings = _available(tracking, parent)
             position = _index(siblings, activity)
             if position == 0:
-                activity, consider_children = parent, False
+                activity, consider_children, reversed_direction = parent, False, False
                 continue
             return siblings[position - 1], BACKWARD
         children = _available(tracking, activity)
@@ -211,9 +215,9 @@ def check_choice(tree: ActivityTree, tracking: Tracking, target: Activity) -> Ac
     if current is not None and current.parent is target.parent and current.parent is not None:
         _choose_sibling(tracking, current, target)
     elif current is None or ancestor is current:
-        for activity in path[path.index(ancestor) + 1:-1]:  # strictly between the ancestor and the target
+        below = path[path.index(ancestor):]
+        for activity in (below[:-1] if len(below) > 1 else below):  # from the ancestor, without the target
             choice_activity_traversal(tracking, activity, FORWARD)
-        for activity in path[path.index(ancestor):]:
             _check_prevent_activation(tracking, activity, ancestor)
     elif ancestor is target:
         for activity in current.path_to_root()[:-1]:
@@ -252,18 +256,19 @@ def _choose_across_branches(tracking: Tracking, current: Activity, target: Activ
             break
         if not activity.control["choiceExit"]:
             raise SequencingError("SB.2.9-7")
-        if constrained is None and activity.sequencing["constrainedChoiceConsiderations"]["constrainChoice"]:
+        # the current activity itself constrains nothing: constrainChoice speaks about a cluster's children
+        if constrained is None and activity is not current and \
+                activity.sequencing["constrainedChoiceConsiderations"]["constrainChoice"]:
             constrained = activity
     forward = target.order > current.order
     if constrained is not None:
         considered = _choice_flow(tracking, constrained, FORWARD if forward else BACKWARD)
         if target is not considered and target is not constrained and not considered.is_ancestor_of(target):
             raise SequencingError("SB.2.9-8")
-    below = path[path.index(ancestor):]
-    if forward:
-        for activity in below[1:-1]:
-            choice_activity_traversal(tracking, activity, FORWARD)
+    below = path[path.index(ancestor):-1]  # from the common ancestor, without the target
     for activity in below:
+        if forward:
+            choice_activity_traversal(tracking, activity, FORWARD)
         _check_prevent_activation(tracking, activity, ancestor)
 
 
@@ -332,4 +337,4 @@ def sequencing_request(tree: ActivityTree, tracking: Tracking, request: str,
         return choice(tree, tracking, target)
     if request == "jump":
         return jump(tree, tracking, target)
-    raise SequencingError("SB.2.12-6")
+    raise SequencingError("SB.2.12-1")

@@ -21,9 +21,10 @@ from .tracking import Tracking
 def navigate(tree: ActivityTree, tracking: Tracking, request: str, target: str | None = None) -> Outcome:
     """One navigation request through OP.1. A Choice or Jump that the look-ahead refuses is refused before the
     current activity is terminated (SN 5.3: the LMS may ignore a request that would deliver nothing)."""
-    if request == "choice" and tracking.current is not None:
+    current = tree.get(tracking.current)
+    if request == "choice" and current is not None and tracking.state(current.identifier).active:
         refusal = choice_refusal(tree, tracking, target) if target in tree.by_id else None
-        if refusal is not None and not refusal.startswith("SB.2.9-9"):
+        if refusal is not None and refusal != "SB.2.9-9":
             return Outcome(tracking, exception=refusal)
     return overall_sequencing(tree, tracking, request, target)
 

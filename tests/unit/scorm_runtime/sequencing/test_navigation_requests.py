@@ -68,7 +68,7 @@ def test_choice_requires_choice_on_the_parent():
     # SN NB.2.1 step 7.1.1: choice false on the target's parent
     s = session(flow_course("a", "b", controlMode={"choice": False}))
     assert s.navigate("choice", "b").exception == "NB.2.1-10"
-    assert s.navigate("choice", "zzz").exception == "NB.2.1-9"
+    assert s.navigate("choice", "zzz").exception == "NB.2.1-11"  # the target does not exist
 
 
 def test_choice_exit_false_keeps_the_learner_inside_an_active_cluster():

@@ -204,3 +204,37 @@ def test_global_objective_read_map_shares_status_between_activities():
     s.report_attempt("a", {"success_status": "passed"})
     assert s.tracking.global_objectives["gObj"]["satisfied"] is True
     assert s.navigate("choice", "b").delivered == "b"
+
+
+def test_prevent_activation_allows_choosing_the_cluster_itself():
+    # 4th ed SB.2.9: preventActivation is checked on the path above the target, not on the target
+    root = item("root", item("a"), item("m", item("b"), item("c"),
+                sequencing=seq(controlMode={"flow": True},
+                               constrainedChoiceConsiderations={"preventActivation": True})))
+    s = session(root)
+    s.navigate("choice", "a")
+    assert s.navigate("choice", "m").delivered == "b"  # flows into m (SB.2.9 step 12)
+    assert s.navigate("choice", "c").delivered == "c"  # m is active now
+
+
+def test_choice_of_a_cluster_with_nothing_to_deliver():
+    # SN SB.2.9 step 12.2: the flow into the chosen cluster finds nothing: SB.2.9-9, the target becomes current
+    root = item("root", item("a"), item("m", item("b", sequencing=pre(rule("disabled", "always"))),
+                                        sequencing=seq(controlMode={"flow": True})))
+    s = session(root)
+    s.navigate("choice", "a")
+    s.navigate("exit")
+    outcome = s.navigate("choice", "m")
+    assert outcome.exception == "SB.2.9-9" and s.tracking.current == "m"
+
+
+def test_undefined_sequencing_request():
+    from scorm_runtime.sequencing.exceptions import SequencingError
+    from scorm_runtime.sequencing.sequencing import sequencing_request
+    s = session(flow_course("a"))
+    try:
+        sequencing_request(s.tree, s.tracking, "sideways")
+    except SequencingError as refused:
+        assert refused.code == "SB.2.12-1"
+    else:
+        raise AssertionError("expected SB.2.12-1")
