@@ -17,9 +17,12 @@ def report_attempt(tree: ActivityTree, tracking: Tracking, activity_id: str, sum
     """Apply a SCO's reported data to its activity, then roll up (RB.1.5) so course progress is current.
 
     summary keys (all optional): completion_status, success_status, score_scaled, score_raw, score_min,
-    score_max, progress_measure, session_seconds, objectives: [{id, success_status, completion_status,
-    score_scaled, progress_measure}]."""
+    score_max, progress_measure, session_seconds, exit (cmi.exit), objectives: [{id, success_status,
+    completion_status, score_scaled, progress_measure}]."""
     activity = tree[activity_id]
+    if "exit" in summary:
+        # RTE 4.2.8 cmi.exit "suspend": the attempt is suspended, so a later delivery resumes it (DB.2)
+        tracking.state(activity_id).suspended = summary["exit"] == "suspend"
     seconds = float(summary.get("session_seconds") or 0.0)
     if seconds > 0:
         for node in activity.path_to_root():  # the attempt on every ancestor lasted as long too

@@ -19,6 +19,15 @@ structure (the ADL test descriptions themselves are not in the bundle):
 - OB-01a: activity_1 writes its satisfaction to global gObj-OB01a, activity_2 reads it and is skipped when
   satisfied: passing activity_1 skips activity_2, failing it delivers activity_2. Proves objective maps
   (SN 3.10.2) feeding preconditions (UP.2).
+- RU-02b: cluster activity_2 rolls up satisfied when "any" child is completed (RB.1.4), has an exit condition
+  rule "satisfied -> exit" (TB.2.1) and a post condition "satisfied -> continue" (TB.2.2): completing
+  activity_3 exits the cluster and continues to activity_6; leaving activity_3 incomplete flows on to activity_4.
+- RU-05a: cluster activity_2 rolls up completed when "none" of its children is satisfied (RB.1.4, every child
+  known and not satisfied), exits on "completed" and then asks for "previous": failing activity_3..5 sends the
+  learner back to activity_1.
+- MS-01: measure rollup (RB.1.1a): activity_2's measure is the mean of its children's scaled scores and the
+  root's the mean of activity_1, activity_2 and activity_6; activity_2's precondition "objectiveMeasureGreaterThan
+  0.4 -> skip" then makes Previous from activity_6 skip the whole cluster back to activity_1.
 """
 from __future__ import annotations
 
@@ -109,3 +118,42 @@ def test_ob01a_global_objective_skips_activity_2(success, next_activity):
     assert s.launch().delivered == "activity_1"
     s.report_attempt("activity_1", {"success_status": success, "completion_status": "completed"})
     assert s.navigate("continue").delivered == next_activity
+
+
+@pytest.mark.parametrize(("completion", "after"), [("completed", "activity_6"), ("incomplete", "activity_4")])
+def test_ru02b_exit_condition_and_continue_post_condition(completion, after):
+    s = adl_session("RU-02b")
+    s.launch()
+    s.report_attempt("activity_1", {"completion_status": "completed"})
+    assert s.navigate("continue").delivered == "activity_3"
+    s.report_attempt("activity_3", {"completion_status": completion})
+    assert s.navigate("continue").delivered == after
+    assert s.tracking.state("activity_2").active is (after == "activity_4")
+
+
+def test_ru05a_none_satisfied_completes_the_cluster_and_goes_back():
+    s = adl_session("RU-05a")
+    walk = [s.launch().delivered]
+    for _ in range(4):
+        current = s.tracking.current
+        success = "passed" if current == "activity_1" else "failed"
+        s.report_attempt(current, {"completion_status": "completed", "success_status": success})
+        walk.append(s.navigate("continue").delivered)
+    assert walk == ["activity_1", "activity_3", "activity_4", "activity_5", "activity_1"]
+    assert {entry["id"]: entry["completion"] for entry in s.toc()}["activity_2"] == "completed"
+
+
+def test_ms01_measure_rollup_and_skip_on_measure():
+    s = adl_session("MS-01")
+    scores = {"activity_1": 0.2, "activity_3": 0.3, "activity_4": 0.6, "activity_5": 0.9, "activity_6": 1.0}
+    walk = [s.launch().delivered]
+    while True:
+        current = s.tracking.current
+        s.report_attempt(current, {"completion_status": "completed", "score_scaled": scores[current]})
+        if current == "activity_6":
+            break
+        walk.append(s.navigate("continue").delivered)
+    assert walk == ["activity_1", "activity_3", "activity_4", "activity_5", "activity_6"]
+    measures = {entry["id"]: entry["scaled"] for entry in s.toc()}
+    assert measures["activity_2"] == pytest.approx(0.6) and s.course_rollup()["scaled"] == pytest.approx(0.6)
+    assert s.navigate("previous").delivered == "activity_1"

@@ -145,3 +145,18 @@ def test_launch_resumes_a_suspended_session_else_starts():
     s.navigate("suspendAll")
     assert s.launch().delivered == "b"
     assert s.launch(target="a").delivered == "a"
+
+
+def test_a_sco_that_exits_with_suspend_is_resumed_not_restarted():
+    # RTE 4.2.8 cmi.exit "suspend" -> Activity is Suspended; UP.4 leaves its status alone; DB.2 resumes it
+    s = session(item("root", item("a"), item("b")))
+    s.navigate("choice", "a")
+    s.report_attempt("a", {"exit": "suspend", "completion_status": "incomplete"})
+    s.navigate("choice", "b")
+    assert s.tracking.state("a").suspended and s.tracking.state("a").completion is False
+    assert s.navigate("choice", "a").delivered == "a"
+    assert s.tracking.state("a").attempt_count == 1 and not s.tracking.state("a").suspended
+    s.report_attempt("a", {"exit": "", "completion_status": "completed"})
+    s.navigate("choice", "b")
+    assert s.navigate("choice", "a").delivered == "a"
+    assert s.tracking.state("a").attempt_count == 2
