@@ -53,5 +53,7 @@ window.au = (function build() {
     })),
 
     terminate: () => outcome(() => cmi5.terminate()),
+
+    token: () => cmi5.getAuthToken(),
   };
 })();
