@@ -44,6 +44,7 @@
     terminated: false, // LMSFinish/Terminate done (or the session ended by navigation)
     ended: false,      // the server refused the session: another tab took it, or it ended
     unloading: false,
+    leaving: false,    // beforeunload: the page may go, and browsers refuse synchronous requests now
     navigating: false,
     timer: null
   };
@@ -188,7 +189,7 @@
     var codes = GENERAL[state.standard];
     // SCORM 1.2 lets a SCO call LMSCommit after LMSFinish: there is no session left to commit to.
     if (state.ended || state.terminated) return result(false, codes.commit);
-    if (state.unloading) {
+    if (state.unloading || state.leaving) {
       var unloadChanges = takeChanges();
       if (!isEmpty(unloadChanges)) {
         postWhileUnloading("commit", {sessionToken: state.sessionToken, cmi: unloadChanges});
@@ -231,7 +232,7 @@
       body.request = navigation.request;
       if (navigation.target) body.target = navigation.target;
     }
-    if (state.unloading) {
+    if (state.unloading || state.leaving) {
       postWhileUnloading(call, body);
       state.terminated = true;
       stopTimer();
@@ -298,6 +299,12 @@
     if (state.timer !== null) clearInterval(state.timer);
     state.timer = null;
   }
+
+  // Content often finishes in its own beforeunload/unload handlers, when a synchronous request fails.
+  window.addEventListener("beforeunload", function () {
+    state.leaving = true;
+    setTimeout(function () { state.leaving = false; }, 2000);  // runs only if the page stayed after all
+  });
 
   window.addEventListener("pagehide", function () {
     state.unloading = true;

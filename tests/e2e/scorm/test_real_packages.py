@@ -3,6 +3,7 @@ imports, shows its table of contents, launches, and its SCO finds the API and in
 run-time packages' bookmarks and scores reach the LRS (issue 11, What it must show: Real packages)."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,22 @@ def test_golf_runtime_minimum_calls_end_their_sessions_through_the_player(lms, l
     assert seen.count("initialized") == 2 and seen.count("terminated") == 1, seen
     first = lms.progress(registration)["items"][0]
     assert first["attempts"] == 1 and first["completion"] != "not attempted"
+
+
+@pytest.mark.parametrize("name", ["golf_RuntimeMinimumCalls_SCORM12.zip", "golf_RuntimeMinimumCalls_SCORM20043rdEdition.zip"])
+def test_closing_the_tab_lets_the_sco_finish_in_its_unload_handler(lms, learner, context, name):
+    # launch-api.md Session end: the player commits on page unload; a SCO that calls LMSFinish/Terminate in
+    # its own unload handler ends its session then (the request outlives the page: fetch keepalive)
+    course = lms.import_course(package(name))
+    registration = lms.register(course["id"], learner)
+    page = open_player(context, lms.launch(registration)["url"])
+    wait_until_initialized(page)
+    page.close(run_before_unload=True)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        sessions = lms.progress(registration)["sessions"]
+        if sessions[0]["state"] == "ended":
+            break
+        time.sleep(0.2)
+    assert sessions[0]["state"] == "ended"
+    assert "terminated" in verbs(lms.statements(registration))
