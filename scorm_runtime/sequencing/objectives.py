@@ -106,3 +106,39 @@ def primary_satisfied(tracking: Tracking, activity: Activity) -> bool | None:
 
 def primary_measure(tracking: Tracking, activity: Activity) -> float | None:
     return measure(tracking, activity, activity.primary_objective)
+
+
+# The runtime's shape of a global objective (scorm_runtime/global_data.py) <-> the tracking model's.
+_RTE_FIELDS = (("measure", "score_scaled"), ("progressMeasure", "progress_measure"), ("rawScore", "score_raw"),
+               ("minScore", "score_min"), ("maxScore", "score_max"))
+
+
+def rte_global_objectives(tracking: Tracking) -> dict[str, dict]:
+    """The shared global objectives in global_data.py's shape (success_status, score_scaled, ...), so the RTE
+    initialises cmi.objectives from what sequencing knows (RTE 4.2.17)."""
+    exported = {}
+    for target, values in tracking.global_objectives.items():
+        satisfied, completed = values.get("satisfied"), values.get("completion")
+        entry = {"success_status": "unknown" if satisfied is None else ("passed" if satisfied else "failed"),
+                 "completion_status": "unknown" if completed is None else
+                 ("completed" if completed else "incomplete")}
+        for name, rte_name in _RTE_FIELDS:
+            if values.get(name) is not None:
+                entry[rte_name] = values[name]
+        exported[target] = entry
+    return exported
+
+
+def load_rte_global_objectives(tracking: Tracking, data: dict[str, dict]) -> None:
+    """Take known values from global_data.py's shape into the tracking model (e.g. globals shared with other
+    registrations when objectivesGlobalToSystem is true)."""
+    for target, values in (data or {}).items():
+        entry = tracking.global_objective(target)
+        success, completion = values.get("success_status"), values.get("completion_status")
+        if success in ("passed", "failed"):
+            entry["satisfied"] = success == "passed"
+        if completion in ("completed", "incomplete"):
+            entry["completion"] = completion == "completed"
+        for name, rte_name in _RTE_FIELDS:
+            if values.get(rte_name) not in (None, ""):
+                entry[name] = float(values[rte_name])

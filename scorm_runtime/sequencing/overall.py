@@ -56,11 +56,11 @@ def overall_sequencing(tree: ActivityTree, tracking: Tracking, request: str,
         result = sequencing_request(tree, tracking, pending, decision.target)
     except SequencingError as failed:
         if failed.end_session:
-            _end_session(tree, tracking)
+            end_session(tree, tracking)
             return Outcome(tracking, end_of_session=True)  # flowing off the tree ends the session (SB.2.1-1)
         return Outcome(tracking, exception=failed.code)
     if result.end_session:
-        _end_session(tree, tracking)
+        end_session(tree, tracking)
         return Outcome(tracking, end_of_session=True)
     if result.choice_nothing_to_deliver is not None:
         ancestor, target = result.choice_nothing_to_deliver  # SB.2.9 step 12.2
@@ -78,7 +78,7 @@ def overall_sequencing(tree: ActivityTree, tracking: Tracking, request: str,
     return Outcome(tracking, delivered=result.deliver.identifier, launchable=result.deliver.launchable)
 
 
-def _end_session(tree: ActivityTree, tracking: Tracking) -> None:
+def end_session(tree: ActivityTree, tracking: Tracking) -> None:
     """The sequencing session ends: end the open attempts below the root (SB.2.1 step 3.1.1) and leave no
     current activity, so the next session begins with Start or Resume All (NB.2.1)."""
     terminate_descendent_attempts(tree, tracking, tree.root)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from . import objectives
 from .activity_tree import ActivityTree
 from .look_ahead import choice_refusal, toc, valid_requests
-from .overall import Outcome, overall_sequencing
+from .overall import Outcome, end_session, overall_sequencing
 from .reporting import report_attempt
 from .tracking import Tracking
 
@@ -30,17 +30,30 @@ def navigate(tree: ActivityTree, tracking: Tracking, request: str, target: str |
 
 
 def launch(tree: ActivityTree, tracking: Tracking, target: str | None = None) -> Outcome:
-    """A new sequencing session at launch: a still-active activity from an unfinished launch is exited first;
-    then Choice of the target, else Resume All of a suspended session, else Start."""
+    """A launch: Choice of the target when one is named; otherwise a new sequencing session, Resume All of a
+    suspended one, else Start (launch-api.md: "a launch with no item is Resume All or Start").
+
+    An activity left active by a launch that never terminated is exited first (its exit and post-condition
+    rules apply, and may deliver the next activity); a session left open without a current delivery is
+    closed by ending the open attempts below the root, so the new session starts from a consistent tree."""
     current = tree.get(tracking.current)
-    if current is not None and tracking.state(current.identifier).active:
-        overall_sequencing(tree, tracking, "exit")
     if target is not None:
         return navigate(tree, tracking, "choice", target)
+    if current is not None and tracking.state(current.identifier).active:
+        exited = overall_sequencing(tree, tracking, "exit")
+        if exited.delivered is not None:
+            return exited
     if tracking.current is not None:
-        tracking.current = None  # the previous session ended without telling us: begin a new one
+        end_session(tree, tracking)
     if tracking.suspended_activity is not None:
-        return overall_sequencing(tree, tracking, "resumeAll")
+        resumed = overall_sequencing(tree, tracking, "resumeAll")
+        if resumed.exception != "DB.1.1-1":
+            return resumed
+        # Suspend All between deliveries suspends a cluster (TB.2.3): resume by choosing it, else start over
+        chosen = overall_sequencing(tree, tracking, "choice", tracking.suspended_activity)
+        if chosen.delivered is not None:
+            return chosen
+        end_session(tree, tracking)
     return overall_sequencing(tree, tracking, "start")
 
 

@@ -1,5 +1,6 @@
 """The Tracking Model of one registration (SN book 4.2: activity, attempt and objective progress information,
-activity state information, global state information), JSON-serialisable so it persists across launches.
+activity state information, global state information), JSON-serialisable so it persists across launches. adl.data shared data stores
+(4th ed, RTE 4.3) do not influence sequencing and stay with the runtime (scorm_runtime/global_data.py).
 
 Unknown values are None: `completion` None is "Attempt Progress Status false", `satisfied` None is "Objective
 Progress Status false", `measure` None is "Objective Measure Status false". Activity Progress Status is
@@ -87,7 +88,6 @@ class Tracking:
         self.current: str | None = None            # Current Activity (SN 4.2.2)
         self.suspended_activity: str | None = None  # Suspended Activity
         self.global_objectives: dict[str, dict] = {}  # shared objectives by targetObjectiveID (SN 4.2.1.4)
-        self.shared_data: dict[str, str] = {}      # adl.data stores by targetID (4th ed, RTE 4.3)
         self.seed = secrets.randbits(32) if seed is None else seed  # randomization stays stable across launches
         self.session_ended = False                  # the last navigation request ended the sequencing session
 
@@ -111,7 +111,7 @@ class Tracking:
                 activities[identifier] = data
         return {"format": FORMAT, "current": self.current, "suspended": self.suspended_activity,
                 "seed": self.seed, "sessionEnded": self.session_ended, "activities": activities,
-                "globalObjectives": self.global_objectives, "sharedData": self.shared_data}
+                "globalObjectives": self.global_objectives}
 
     @classmethod
     def from_json(cls, data: dict | str | None) -> Tracking:
@@ -126,7 +126,6 @@ class Tracking:
         tracking.activities = {identifier: ActivityState.from_json(state)
                                for identifier, state in (data.get("activities") or {}).items()}
         tracking.global_objectives = copy.deepcopy(data.get("globalObjectives") or {})
-        tracking.shared_data = dict(data.get("sharedData") or {})
         return tracking
 
     def copy(self) -> Tracking:

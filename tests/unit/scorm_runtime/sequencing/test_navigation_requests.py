@@ -160,3 +160,22 @@ def test_a_sco_that_exits_with_suspend_is_resumed_not_restarted():
     s.navigate("choice", "b")
     assert s.navigate("choice", "a").delivered == "a"
     assert s.tracking.state("a").attempt_count == 2
+
+
+def test_launch_after_an_unterminated_launch_exits_the_activity_first():
+    # SN TB.2.3 Exit then a new session: the activity left active is exited (UP.4) before Start
+    s = session(flow_course("a", "b"))
+    s.launch()
+    assert s.launch().delivered == "a"  # no flow request: a new session starts over from the root
+    assert s.tracking.state("a").attempt_count == 2  # not suspended (cmi.exit): a new attempt (DB.2)
+    assert s.tracking.state("root").attempt_count == 1  # the course attempt goes on
+    assert sum(s.tracking.state(leaf).active for leaf in ("a", "b")) == 1
+
+
+def test_launch_after_suspend_all_between_deliveries_resumes_the_cluster():
+    root = item("root", item("m", item("a"), item("b"), sequencing=seq(controlMode={"flow": True})), item("c"))
+    s = session(root)
+    s.navigate("choice", "a")
+    s.navigate("exit")
+    assert s.navigate("suspendAll").end_of_session and s.tracking.suspended_activity == "m"
+    assert s.launch().delivered == "a"

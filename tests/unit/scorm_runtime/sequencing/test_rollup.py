@@ -145,3 +145,14 @@ def test_tracking_round_trips_through_json_mid_session():
     restored = Tracking.from_json(data)
     assert restored.to_json() == s.tracking.to_json()
     assert restored.state("a").objectives[""].measure == 0.0 and restored.state("a").progress_measure == 0.0
+
+
+def test_global_objectives_convert_to_and_from_the_runtime_shape():
+    # RTE 4.2.17 / SN 3.10.2: the same shared objective seen by the RTE (cmi.objectives) and by sequencing
+    from scorm_runtime.sequencing.objectives import load_rte_global_objectives, rte_global_objectives
+    tracking = Tracking(seed=1)
+    load_rte_global_objectives(tracking, {"g1": {"success_status": "passed", "score_scaled": "0.5",
+                                                 "completion_status": "unknown"}})
+    assert tracking.global_objectives["g1"] == {"satisfied": True, "measure": 0.5}
+    assert rte_global_objectives(tracking) == {"g1": {"success_status": "passed", "completion_status": "unknown",
+                                                      "score_scaled": 0.5}}
