@@ -21,6 +21,8 @@ Options:
   --sqlite           A throw-away SQLite file in a temporary directory (the default).
   --postgresql       A throw-away database on $LRS_TEST_POSTGRES_URL
                      (default postgresql://postgres@127.0.0.1:5432/postgres), dropped afterwards.
+  --commit REV       Serve the server code of commit REV (a `git archive` in the temporary directory)
+                     instead of the working tree, e.g. HEAD to leave uncommitted edits out.
   --same-origin      Serve the packages from the server's own origin (127.0.0.1) instead of a second
                      loopback origin (127.0.0.2, through LRS_CONTENT_URL, the default).
   --grep PATTERN     Only the suite's tests whose name matches PATTERN (jest -t).
@@ -43,6 +45,7 @@ CATAPULT_REPO_URL="https://github.com/adlnet/CATAPULT"
 DIALECT=sqlite
 GREP=""
 TRACE=""
+COMMIT=""
 SAME_ORIGIN=0
 REBUILD=0
 KEEP=0
@@ -60,6 +63,7 @@ while [ $# -gt 0 ]; do
         --postgresql) DIALECT=postgresql; shift ;;
         --grep) GREP="${2:?--grep needs a pattern}"; shift 2 ;;
         --trace) TRACE="${2:?--trace needs a package}"; shift 2 ;;
+        --commit) COMMIT="${2:?--commit needs a revision}"; shift 2 ;;
         --same-origin) SAME_ORIGIN=1; shift ;;
         --rebuild) REBUILD=1; shift ;;
         --keep) KEEP=1; shift ;;
@@ -159,7 +163,16 @@ if [ "$SAME_ORIGIN" = 0 ]; then
     BIND_ARGS+=(-b "$CONTENT_HOST:$PORT")
 fi
 
-cd "$REPO_DIR"
+SERVER_DIR="$REPO_DIR"
+if [ -n "$COMMIT" ]; then
+    # The snapshot's packages come first on sys.path, before the virtualenv's editable install of the repo.
+    SERVER_DIR="$WORK_DIR/server"
+    mkdir -p "$SERVER_DIR"
+    git -C "$REPO_DIR" archive "$COMMIT" | tar -x -C "$SERVER_DIR" || die "could not archive $COMMIT"
+    export PYTHONPATH="$SERVER_DIR${PYTHONPATH:+:$PYTHONPATH}"
+    echo "run_catapult: serving $(git -C "$REPO_DIR" rev-parse --short "$COMMIT")" >&2
+fi
+cd "$SERVER_DIR"
 "$VENV/lrs" db upgrade >"$WORK_DIR/setup.log" 2>&1 \
     || { cat "$WORK_DIR/setup.log" >&2; die "lrs db upgrade failed"; }
 # The adapter's calls need the courses scope alone (launch-api.md, Authentication).
