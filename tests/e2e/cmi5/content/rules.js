@@ -30,8 +30,8 @@ window.au = (function build() {
       cmi5 = new Cmi5();
       const answer = await fetch(cmi5.getLaunchParameters().fetch, { method: "POST" });
       const token = (await answer.json())["auth-token"];
-      await cmi5.initialize({ authToken: token, initializedDate: new Date() });
-      return { launchMode: cmi5.getLaunchData().launchMode };
+      const started = await outcome(() => cmi5.initialize({ authToken: token, initializedDate: new Date() }));
+      return cmi5.getLaunchData() ? { launchMode: cmi5.getLaunchData().launchMode } : started;
     },
 
     complete: () => outcome((keepId) => cmi5.complete({ transform: keepId })),
