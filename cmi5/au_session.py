@@ -61,16 +61,23 @@ def credentials_of(token: str) -> tuple[str, str] | None:
     return (session_id, secret) if colon and session_id and secret else None
 
 
-def lookup(runtime, session_id: str, secret: str) -> AuSession | None:
-    """The open AU session these Basic credentials (user = session id, password = secret) belong to;
-    None for an unknown secret, another session's, a session that has ended, or a non-cmi5 session."""
+def open_session(runtime, session_id: str, secret: str) -> Session | None:
+    """The open cmi5 session these Basic credentials (user = session id, password = secret) belong to, as
+    delivery stores it (with its data); None as for `lookup`."""
     try:
         session = runtime.authenticate(secret)
     except (Unauthorized, SessionEnded):
         return None
     if session.id != session_id or "activityId" not in session.data:
         return None
-    return au_session(session)
+    return session
+
+
+def lookup(runtime, session_id: str, secret: str) -> AuSession | None:
+    """The open AU session these Basic credentials (user = session id, password = secret) belong to;
+    None for an unknown secret, another session's, a session that has ended, or a non-cmi5 session."""
+    session = open_session(runtime, session_id, secret)
+    return au_session(session) if session is not None else None
 
 
 def lookup_token(runtime, token: str) -> AuSession | None:
