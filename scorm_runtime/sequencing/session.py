@@ -1,12 +1,16 @@
 """The facade the SCORM runtime calls: one SequencingSession per (course tree, registration tracking).
 
-    tree = build_tree(parsed.runtime["organization"])          # once per course, reusable
-    session = SequencingSession(tree, Tracking.from_json(saved))
+    tree = build_tree(parsed.runtime["organization"])          # once per course, reusable (cache it)
+    session = SequencingSession(tree, Tracking.from_json(saved))  # saved None: a new registration
     outcome = session.launch(target=None)                       # Resume All, else Start; Choice with a target
-    session.report_attempt(activity_id, summary)                # before the SCO's navigation request
+    session.report_attempt(activity_id, summary)                # what the SCO set, before its request
     outcome = session.navigate("continue")                       # or previous/choice/jump/exit/suspendAll/...
     session.toc(); session.valid_requests(); session.course_rollup()
     saved = session.tracking.to_json()
+
+An Outcome names the activity to deliver (`delivered`, `launchable` = cam's launchable index), or says the
+session ended (`end_of_session`), or carries the SN exception id that refused the request (`exception`, with
+`message`). The tracking model is changed in place; persist it after every call that returns.
 """
 from __future__ import annotations
 
@@ -19,8 +23,8 @@ from .tracking import Tracking
 
 
 def navigate(tree: ActivityTree, tracking: Tracking, request: str, target: str | None = None) -> Outcome:
-    """One navigation request through OP.1. A Choice or Jump that the look-ahead refuses is refused before the
-    current activity is terminated (SN 5.3: the LMS may ignore a request that would deliver nothing)."""
+    """One navigation request through OP.1. A Choice that the look-ahead refuses is refused before the current
+    activity is terminated (SN 5.3: the LMS may ignore a request that would deliver nothing)."""
     current = tree.get(tracking.current)
     if request == "choice" and current is not None and tracking.state(current.identifier).active:
         refusal = choice_refusal(tree, tracking, target) if target in tree.by_id else None

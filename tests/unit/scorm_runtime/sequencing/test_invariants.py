@@ -65,10 +65,17 @@ def test_random_navigation_keeps_the_sn_invariants(root, script, seed):
             s.report_attempt(s.tracking.current, {"success_status": success, "completion_status": completion})
         hidden_before = is_hidden_from_choice(s.tracking, tree[target])
         suspended_before = s.tracking.suspended_activity
-        outcome = s.navigate(request, target if request in ("choice", "jump") else None)
+        if request == "start" and pick % 5 == 0:
+            outcome = s.launch()  # the facade's launch: Resume All or Start, closing an open session
+        else:
+            outcome = s.navigate(request, target if request in ("choice", "jump") else None)
         tracking = s.tracking
         active_leaves = [a.identifier for a in tree.leaves if tracking.state(a.identifier).active]
         assert len(active_leaves) <= 1  # never two current (delivered) activities
+        current = tree.get(tracking.current)
+        on_path = {a.identifier for a in current.path_to_root()} if current else {tree.root.identifier}
+        active = {a.identifier for a in tree.preorder if tracking.state(a.identifier).active}
+        assert active <= on_path  # the active activities are the current activity and its ancestors
         if outcome.delivered is not None:
             delivered = tree[outcome.delivered]
             assert delivered.is_leaf and tracking.current == outcome.delivered
@@ -77,7 +84,7 @@ def test_random_navigation_keeps_the_sn_invariants(root, script, seed):
             assert all(tracking.state(a.identifier).active for a in delivered.path_to_root())
             if request == "choice":
                 assert not hidden_before  # never delivered through choice when hidden from choice
-            if request == "resumeAll":
+            if request == "resumeAll" and suspended_before is not None and tree[suspended_before].is_leaf:
                 assert outcome.delivered == suspended_before  # a suspended state resumes to the same activity
         if outcome.exception is not None:
             assert outcome.delivered is None
