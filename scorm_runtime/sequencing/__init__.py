@@ -34,6 +34,7 @@ from __future__ import annotations
 from .activity_tree import Activity, ActivityTree, build_tree
 from .exceptions import MESSAGES, SequencingError
 from .look_ahead import toc, valid_requests
+from .navigation import parse_adl_nav_request
 from .objectives import load_rte_global_objectives, rte_global_objectives
 from .overall import Outcome
 from .reporting import report_attempt
@@ -41,5 +42,5 @@ from .session import SequencingSession, course_rollup, launch, navigate
 from .tracking import Tracking
 
 __all__ = ["Activity", "ActivityTree", "MESSAGES", "Outcome", "SequencingError", "SequencingSession", "Tracking",
-           "build_tree", "course_rollup", "launch", "load_rte_global_objectives", "navigate", "report_attempt",
+           "build_tree", "course_rollup", "launch", "load_rte_global_objectives", "navigate", "parse_adl_nav_request", "report_attempt",
            "rte_global_objectives", "toc", "valid_requests"]

@@ -84,3 +84,22 @@ def navigation_request(tree: ActivityTree, tracking: Tracking, request: str,
             raise SequencingError("NB.2.1-2")
         return NavigationDecision(request, "exit")
     raise SequencingError("NB.2.1-13")
+
+
+_ADL_NAV = {"continue", "previous", "exit", "exitAll", "abandon", "abandonAll", "suspendAll", "_none_"}
+
+
+def parse_adl_nav_request(value: str) -> tuple[str | None, str | None]:
+    """adl.nav.request (RTE 4.4.1) -> (navigation request, target); (None, None) for "_none_" or an unknown
+    value. "{target=ID}choice" and "{target=ID}jump" carry their target."""
+    value = (value or "").strip()
+    if value.startswith("{target="):
+        closing = value.find("}")
+        if closing > len("{target="):
+            target, request = value[len("{target="):closing], value[closing + 1:]
+            if request in ("choice", "jump"):
+                return request, target
+        return None, None
+    if value in _ADL_NAV and value != "_none_":
+        return value, None
+    return None, None

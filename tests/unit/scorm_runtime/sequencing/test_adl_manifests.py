@@ -157,3 +157,30 @@ def test_ms01_measure_rollup_and_skip_on_measure():
     measures = {entry["id"]: entry["scaled"] for entry in s.toc()}
     assert measures["activity_2"] == pytest.approx(0.6) and s.course_rollup()["scaled"] == pytest.approx(0.6)
     assert s.navigate("previous").delivered == "activity_1"
+
+
+@pytest.mark.parametrize("package", sorted(MANIFESTS))
+def test_random_walks_on_every_manifest_keep_one_delivery_path(package):
+    # SN DB.2: at most one delivered activity, and only it and its ancestors are active, whatever the requests
+    import json
+    import random
+
+    s = adl_session(package)
+    chooser = random.Random(package)
+    ids = list(s.tree.by_id)
+    s.launch()
+    for _ in range(40):
+        current = s.tracking.current
+        if current is not None and s.tracking.state(current).active:
+            s.report_attempt(current, {"completion_status": chooser.choice(["completed", "incomplete"]),
+                                       "success_status": chooser.choice(["passed", "failed", "unknown"]),
+                                       "score_scaled": chooser.choice([None, 0.2, 0.9]),
+                                       "session_seconds": 30})
+        request = chooser.choice(["continue", "previous", "choice", "exit", "suspendAll", "start", "resumeAll",
+                                  "exitAll", "jump", "abandon"])
+        outcome = s.navigate(request, chooser.choice(ids) if request in ("choice", "jump") else None)
+        assert outcome.exception is None or outcome.exception in MESSAGES
+        current = s.tree.get(s.tracking.current)
+        allowed = {a.identifier for a in current.path_to_root()} if current else {s.tree.root.identifier}
+        assert {a.identifier for a in s.tree.preorder if s.tracking.state(a.identifier).active} <= allowed
+    assert Tracking.from_json(json.loads(json.dumps(s.tracking.to_json()))).to_json() == s.tracking.to_json()

@@ -179,3 +179,15 @@ def test_launch_after_suspend_all_between_deliveries_resumes_the_cluster():
     s.navigate("exit")
     assert s.navigate("suspendAll").end_of_session and s.tracking.suspended_activity == "m"
     assert s.launch().delivered == "a"
+
+
+def test_adl_nav_request_values_parse_to_navigation_requests():
+    # SCORM RTE 4.4.1 adl.nav.request
+    from scorm_runtime.sequencing import parse_adl_nav_request
+    assert parse_adl_nav_request("continue") == ("continue", None)
+    assert parse_adl_nav_request("suspendAll") == ("suspendAll", None)
+    assert parse_adl_nav_request("{target=item_2}choice") == ("choice", "item_2")
+    assert parse_adl_nav_request("{target=item_2}jump") == ("jump", "item_2")
+    assert parse_adl_nav_request("_none_") == (None, None)
+    assert parse_adl_nav_request("{target=}choice") == (None, None)
+    assert parse_adl_nav_request("sideways") == (None, None)
