@@ -89,3 +89,20 @@ def test_simple_remediation_choice_is_refused():
     s = golf("SimpleRemediation")
     s.launch()
     assert s.navigate("choice", "test_1").exception == "NB.2.1-10"
+
+
+def test_request_valid_and_toc_follow_the_rules():
+    # RTE 4.4 adl.nav.request_valid: continue is valid only when flow would deliver something
+    s = golf("ForcedSequential")
+    assert s.valid_requests()["continue"] is False  # before launch: no session (NB.2.1-2)
+    s.launch()
+    valid = s.valid_requests()
+    assert valid["continue"] is False and valid["previous"] is False  # etiquette is disabled until playing passes
+    s.report_attempt("playing_item", {"completion_status": "completed", "success_status": "passed"})
+    valid = s.valid_requests()
+    assert valid["continue"] is True and valid["choice"]["etuqiette_item"] is True
+    entry = {e["id"]: e for e in s.toc()}["playing_item"]
+    assert entry["current"] and entry["active"] and entry["completion"] == "completed"
+    assert entry["success"] == "passed" and entry["launchable"] == 0 and entry["visible"]
+    assert set(s.course_rollup()) == {"completion", "success", "scaled", "progressMeasure", "attempts", "seconds",
+                                      "sessionEnded", "suspended"}
