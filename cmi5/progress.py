@@ -23,7 +23,8 @@ def course_progress(state: RegistrationState) -> CourseProgress:
     - success: failed when an AU failed and was neither passed nor waived since; passed when every AU
       whose moveOn asks for Passed is passed or waived (at least one); else unknown;
     - score: the average of the AUs' scaled scores;
-    - satisfied: every AU satisfied; blocks likewise over their AUs."""
+    - satisfied: every AU satisfied; blocks likewise over their AUs; each AU's own in `satisfied_items`
+      (an AU with moveOn NotApplicable has no record to say so)."""
     course_runtime = state.course.runtime
     satisfied = satisfied_aus(course_runtime, state.items)
     records = [state.item(au_id) for au_id in course_runtime["aus"]]
@@ -46,4 +47,5 @@ def course_progress(state: RegistrationState) -> CourseProgress:
                    for block in _blocks_in_order(state.course.structure))
     return CourseProgress(completion=completion, success=success,
                           score=round(sum(scores) / len(scores), 7) if scores else None,
-                          satisfied=len(satisfied) == len(course_runtime["aus"]), blocks=blocks)
+                          satisfied=len(satisfied) == len(course_runtime["aus"]), blocks=blocks,
+                          satisfied_items=frozenset(satisfied))

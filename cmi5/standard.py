@@ -63,28 +63,17 @@ class Cmi5Standard:
             return state
         course_runtime = state.course.runtime
         satisfaction = newly_satisfied(course_runtime, satisfied_aus(course_runtime, state.items), state.record.data)
-        # NotApplicable AUs get a record saying so, for progress (launch-api.md: an AU is satisfied when its
-        # moveOn is met).
-        items = [replace(state.item(au_id), satisfied=True) for au_id, au in course_runtime["aus"].items()
-                 if au["moveOn"] == "NotApplicable" and not state.item(au_id).satisfied]
+        # NotApplicable AUs need no record: moveOn NotApplicable is satisfied from the start (13.1.4), and
+        # progress says so through CourseProgress.satisfied_items (cmi5.progress).
         try:
-            saved_items, record = runtime.save_records(items, mark_written(state.record, satisfaction, evaluated=True))
+            _, record = runtime.save_records((), mark_written(state.record, satisfaction, evaluated=True))
         except StaleRecord:  # someone else evaluated it meanwhile: theirs stands
-            return self._reload(state, runtime)
+            return replace(state, record=runtime.registration_record(state.registration.store_id,
+                                                                     state.registration.id))
         written = satisfied_statements(state, satisfaction, str(uuid.uuid4()), runtime.now_ms())
         if written:
             runtime.store_statements(state.registration.store_id, written, runtime_name=RUNTIME_NAME)
-        return replace(state, record=record, items={**state.items, **{item.launchable_id: item for item in saved_items}})
-
-    @staticmethod
-    def _reload(state: RegistrationState, runtime: DeliveryRuntime) -> RegistrationState:
-        store_id, registration_id = state.registration.store_id, state.registration.id
-        items = {}
-        for au_id in state.course.runtime["aus"]:
-            record = runtime.item_record(store_id, registration_id, au_id)
-            if record.version:
-                items[au_id] = record
-        return replace(state, record=runtime.registration_record(store_id, registration_id), items=items)
+        return replace(state, record=record)
 
     # --- launch ------------------------------------------------------------------------------------
 

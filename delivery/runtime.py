@@ -147,17 +147,14 @@ class DeliveryRuntime:
 
     # --- records ---------------------------------------------------------------------------------
 
-    def state(self, session: Session) -> RegistrationState:
-        """Everything stored for the session's registration (course, learner, records, sessions)."""
-        registration = self._storage.registration(session.store_id, session.registration_id)
-        course = self._storage.course(session.store_id, session.course_id)
-        if registration is None or course is None:
+    def state(self, session: Session, *, known: RegistrationState | None = None) -> RegistrationState:
+        """Everything stored for the session's registration (course, learner, records, sessions), on one
+        connection. `known`: a state read earlier in the same request; its course and registration
+        (which never change) are kept and only the records and sessions read again."""
+        state = self._storage.registration_state(session.store_id, session.registration_id, known=known)
+        if state is None:
             raise NotFound(f"session {session.id} has no registration or course any more")
-        return RegistrationState(
-            course=course, registration=registration,
-            record=self.registration_record(session.store_id, session.registration_id),
-            items=self._storage.item_records(session.store_id, session.registration_id),
-            sessions=tuple(self._storage.sessions_of_registration(session.store_id, session.registration_id)))
+        return state
 
     def item_record(self, store_id: int, registration_id: str, launchable_id: str) -> ItemRecord:
         """The stored record, or a fresh one at version 0 (never stored)."""

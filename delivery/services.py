@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from delivery.content import ContentStorage
@@ -17,7 +17,7 @@ from delivery.intake import IntakeLimits, Upload, package_files
 from delivery.requests import ItemChoice, LaunchBody, RegistrationRequest, WaiveBody
 from delivery.runtime import DeliveryRuntime, new_token, token_digest
 from delivery.standard import (END_ABANDON, END_COURSE_DELETED, END_SUPERSEDED, LaunchRequest, Registration,
-                               RegistrationState, Session, StandardRegistry, StoredCourse)
+                               RegistrationRecord, RegistrationState, Session, StandardRegistry, StoredCourse)
 from delivery.storage.store import DeliveryStorage
 from lrs.xapi.agents import ifi_key
 from lrs.xapi.timestamps import format_ms
@@ -142,8 +142,11 @@ class Delivery:
         if stored is registration:
             hook = getattr(self.registry.for_course(course.standard), "registration_created", None)
             if hook is not None:
+                # A registration just stored has no records and no sessions yet: nothing to read.
+                fresh = RegistrationState(course=course, registration=stored,
+                                          record=RegistrationRecord(store_id, stored.id), items={}, sessions=())
                 try:
-                    hook(self._state(stored), self.runtime)
+                    hook(fresh, self.runtime)
                 except BaseException:
                     self.storage.remove_registration(store_id, stored.id)
                     raise
@@ -158,29 +161,26 @@ class Delivery:
             raise NotFound(f"no registration {registration_id}")
         return registration
 
-    def _state(self, registration: Registration) -> RegistrationState:
-        course = self.storage.course(registration.store_id, registration.course_id)
-        if course is None:
-            raise NotFound(f"registration {registration.id} has no course")
-        return RegistrationState(
-            course=course, registration=registration,
-            record=self.runtime.registration_record(registration.store_id, registration.id),
-            items=self.storage.item_records(registration.store_id, registration.id),
-            sessions=tuple(self.storage.sessions_of_registration(registration.store_id, registration.id)))
+    def _state(self, store_id: int, registration_id: str) -> RegistrationState:
+        """Everything stored for the registration, read once per request (404 when there is none)."""
+        state = self.storage.registration_state(store_id, registration_id)
+        if state is None:
+            raise NotFound(f"no registration {registration_id}")
+        return state
 
     def progress(self, store_id: int, registration_id: str) -> dict:
-        registration = self.registration(store_id, registration_id)
-        state = self._state(registration)
-        course = state.course
+        state = self._state(store_id, registration_id)
+        registration, course = state.registration, state.course
         rollup = self.registry.for_course(course.standard).progress(state)
         items = []
         total_seconds = 0.0
         for launchable in course.launchables:
             record = state.item(launchable.id)
             total_seconds += record.total_seconds
+            satisfied = record.satisfied if rollup.satisfied_items is None else launchable.id in rollup.satisfied_items
             items.append({"launchable": launchable.id, "index": launchable.index, "title": launchable.title,
                           "completion": record.completion, "success": record.success, "score": record.score,
-                          "satisfied": record.satisfied, "waived": record.waived, "attempts": record.attempts,
+                          "satisfied": satisfied, "waived": record.waived, "attempts": record.attempts,
                           "lastLaunched": format_ms(record.last_launched_ms)
                           if record.last_launched_ms is not None else None})
         return {**registration_body(registration),
@@ -208,8 +208,8 @@ class Delivery:
     def launch(self, store_id: int, registration_id: str, body: LaunchBody) -> dict:
         """200 {url, session, launchMethod}; 404 unknown registration or item, or a deleted course;
         409 when the standard's rules do not allow the item (or nothing) now."""
-        registration = self.registration(store_id, registration_id)
-        state = self._state(registration)
+        state = self._state(store_id, registration_id)
+        registration = state.registration
         if state.course.deleted:
             raise NotFound(f"the course of registration {registration_id} was deleted")
         named = self._launchable(state.course, body.choice)
@@ -221,9 +221,10 @@ class Delivery:
             raise RuntimeError(f"the standard chose '{chosen}', which the course does not have")
         # One open session per registration: a new launch ends the others (cmi5 abandons them, and a
         # second tab on a SCORM item ends the first cleanly).
-        for session in state.sessions:
-            if session.state == "open":
-                self._end(session, END_SUPERSEDED, state.course)
+        for session in [session for session in state.sessions if session.state == "open"]:
+            self._end(session, END_SUPERSEDED, state.course, state)
+            # Ending may have changed the records (SCORM keeps the last commit): read them again, not the course.
+            state = self.storage.registration_state(store_id, registration_id, known=state)
         token = new_token()
         session = Session(id=str(uuid.uuid4()), store_id=store_id, registration_id=registration.id,
                           course_id=state.course.id, launchable_id=chosen, launch_mode=body.launch_mode,
@@ -231,15 +232,15 @@ class Delivery:
         self.storage.add_session(session, launch_token_hash=token_digest(token),
                                  launch_token_expires_ms=self.runtime.launch_token_expiry_ms())
         try:
-            launch = standard.launch(self._state(registration), session, token, request, self.runtime)
+            launch = standard.launch(replace(state, sessions=(*state.sessions, session)), session, token, request,
+                                     self.runtime)
         except BaseException:
             self.storage.remove_session(store_id, session.id)
             raise
         return {"url": launch.url, "session": session.id, "launchMethod": launch.launch_method}
 
     def waive(self, store_id: int, registration_id: str, body: WaiveBody) -> None:
-        registration = self.registration(store_id, registration_id)
-        state = self._state(registration)
+        state = self._state(store_id, registration_id)
         if state.course.deleted:
             raise NotFound(f"the course of registration {registration_id} was deleted")
         launchable = self._launchable(state.course, body.choice)
@@ -256,15 +257,17 @@ class Delivery:
         if not self._end(session, END_ABANDON, course):
             raise Conflict(f"session {session_id} has already ended")
 
-    def _end(self, session: Session, reason: str, course: StoredCourse | None) -> bool:
+    def _end(self, session: Session, reason: str, course: StoredCourse | None,
+             state: RegistrationState | None = None) -> bool:
         """The standard writes what ending means, then the session is closed; False when someone else
-        closed it meanwhile. A standard that fails still gets its session closed (logged)."""
+        closed it meanwhile. A standard that fails still gets its session closed (logged). `state`: the
+        registration's, when the caller has just read it."""
         final_state = "abandoned" if reason == END_ABANDON else "ended"
         try:
-            registration = self.registration(session.store_id, session.registration_id)
             standard = self.registry.for_course(course.standard) if course else None
             if standard is not None:
-                final_state = standard.end_session(self._state(registration), session, reason, self.runtime)
+                state = state or self._state(session.store_id, session.registration_id)
+                final_state = standard.end_session(state, session, reason, self.runtime)
         except Exception:
             if reason == END_ABANDON:
                 raise

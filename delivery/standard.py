@@ -136,6 +136,9 @@ class CourseProgress:
     score: float | None = None
     satisfied: bool = False
     blocks: tuple[dict, ...] = ()   # cmi5: {"id", "title", "satisfied"}; () for SCORM
+    # The launchables the standard counts as satisfied, when that is not just the records' `satisfied`
+    # (cmi5: an AU with moveOn NotApplicable is satisfied without a record); None: the records say.
+    satisfied_items: frozenset[str] | None = None
 
 
 class Standard(Protocol):

@@ -189,8 +189,8 @@ def start(runtime: DeliveryRuntime, session_id: str, launch_token: str, settings
     for other in state.sessions:
         # Opening the same item in a second tab ends the first session cleanly (issue 11, Runtime).
         if other.state == "open" and other.id != session.id and other.launchable_id == session.launchable_id:
-            end_with_last_commit(runtime, other, mark_ended=True)
-    state = runtime.state(session)
+            end_with_last_commit(runtime, other, state=state, mark_ended=True)
+            state = runtime.state(session, known=state)  # its last commit changed the records
     version = state.course.standard
     item = item_runtime(state.course, session.launchable_id)
     is_asset = scorm_type(state.course, session.launchable_id) == "asset"
@@ -235,7 +235,7 @@ def start(runtime: DeliveryRuntime, session_id: str, launch_token: str, settings
             runtime.save_records([updated])
             break
         except StaleRecord:
-            state = runtime.state(session)
+            state = runtime.state(session, known=state)
     else:
         raise StaleRecord("the item record kept changing; start again")
     session = runtime.save_session_data(session, {"attemptId": attempt["id"], "entry": entry, "standard": version,
@@ -346,13 +346,14 @@ def commit(runtime: DeliveryRuntime, session_id: str, session_token, values, set
 
 # --- ending a session -------------------------------------------------------------------------------------
 
-def _finish(runtime: DeliveryRuntime, session: Session, *, force_suspend: bool = False) -> ItemRecord | None:
+def _finish(runtime: DeliveryRuntime, session: Session, *, force_suspend: bool = False,
+            state: RegistrationState | None = None) -> ItemRecord | None:
     """Ends the attempt or suspends it by cmi.exit (1.2 cmi.core.exit), adds session_time into total_time,
     and writes the session's statements. The session must already be marked ended (or be about to be,
     by delivery). A review session has nothing to report."""
     if session.data.get("review"):
         return None
-    state = runtime.state(session)
+    state = state or runtime.state(session)
     version = state.course.standard
     is_asset = scorm_type(state.course, session.launchable_id) == "asset"
     now = runtime.now_ms()
@@ -377,7 +378,7 @@ def _finish(runtime: DeliveryRuntime, session: Session, *, force_suspend: bool =
             runtime.save_records([updated], shared)
             break
         except StaleRecord:
-            state = runtime.state(session)
+            state = runtime.state(session, known=state)
     else:
         raise StaleRecord("the item record kept changing; try again")
     if is_asset:
@@ -423,7 +424,7 @@ def end_with_last_commit(runtime: DeliveryRuntime, session: Session, *, state: R
     second tab). `mark_ended`: this package ends it (otherwise delivery records the end afterwards)."""
     if mark_ended and not runtime.end_session(session, "ended"):
         return  # someone else ended it first, and wrote its statements
-    _finish(runtime, session)
+    _finish(runtime, session, state=state)
 
 
 def terminate(runtime: DeliveryRuntime, session_id: str, session_token, values,

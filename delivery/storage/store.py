@@ -11,7 +11,8 @@ from sqlalchemy.exc import IntegrityError
 
 from delivery.course import Launchable
 from delivery.errors import StaleRecord
-from delivery.standard import ItemRecord, Registration, RegistrationRecord, Session, StoredCourse
+from delivery.standard import (ItemRecord, Registration, RegistrationRecord, RegistrationState, Session,
+                               StoredCourse)
 from delivery.storage.tables import courses, item_records, registration_records, registrations, sessions
 from lrs.storage.engines import Engines
 
@@ -228,6 +229,42 @@ class DeliveryStorage:
         with self._write() as connection:
             connection.execute(update(sessions).where(and_(
                 sessions.c.store_id == store_id, sessions.c.id == session_id)).values(data=_json(data)))
+
+    # --- a registration's whole state --------------------------------------------------------------
+
+    def registration_state(self, store_id: int, registration_id: str, *,
+                           known: RegistrationState | None = None) -> RegistrationState | None:
+        """The registration, its course, records and sessions, read on one connection; None when the
+        store has no such registration or its course row is gone. `known`: a state read earlier in the
+        same request, whose registration and course (which never change) are kept, and only the records
+        and sessions read again."""
+        with self._read() as connection:
+            if known is not None:
+                registration, course = known.registration, known.course
+            else:
+                row = connection.execute(select(registrations).where(
+                    and_(registrations.c.store_id == store_id, registrations.c.id == registration_id))).first()
+                if row is None:
+                    return None
+                registration = _registration(row)
+                row = connection.execute(select(courses).where(
+                    and_(courses.c.store_id == store_id, courses.c.id == registration.course_id))).first()
+                if row is None:
+                    return None
+                course = _course(row)
+            record_row = connection.execute(select(registration_records).where(and_(
+                registration_records.c.store_id == store_id,
+                registration_records.c.registration_id == registration_id))).first()
+            item_rows = connection.execute(select(item_records).where(and_(
+                item_records.c.store_id == store_id, item_records.c.registration_id == registration_id))).all()
+            session_rows = connection.execute(select(sessions).where(
+                and_(sessions.c.store_id == store_id, sessions.c.registration_id == registration_id))
+                .order_by(sessions.c.launched_ms, sessions.c.id)).all()
+        record = RegistrationRecord(store_id, registration_id, orjson.loads(record_row.data), record_row.version) \
+            if record_row else RegistrationRecord(store_id, registration_id)
+        return RegistrationState(course=course, registration=registration, record=record,
+                                 items={row.launchable_id: _item(row) for row in item_rows},
+                                 sessions=tuple(_session(row) for row in session_rows))
 
     # --- records ---------------------------------------------------------------------------------
 
