@@ -10,6 +10,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
+from cmi5.lrs_policy import au_token_credentials
 from delivery.api import content as delivery_content
 from delivery.api import routes as delivery_routes
 from delivery.api.errors import http_error as delivery_http_error
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None, *, standards: list | None = Non
     app.extensions["lrs_settings"] = settings
     registered = registered_standards() if standards is None else list(standards)
     app.extensions["delivery"] = build_delivery(settings, app.extensions["lrs"], registered)
+    app.extensions["lrs"].authenticator.add_basic_resolver(au_token_credentials(app.extensions["delivery"].runtime))
     api = LrsApi(app)
     api.register_blueprint(about_blueprint)
     api.register_blueprint(statements_blueprint)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from typing import Callable
 
 from lrs.auth.basic import parse_basic
 from lrs.auth.principal import Principal
@@ -32,6 +33,13 @@ class Authenticator:
         self._cache_seconds = cache_seconds
         self._verified: dict[tuple[str, bytes, str], float] = {}
         self._lock = threading.Lock()
+        # Resolvers of Basic credentials that are not stored credentials (session tokens); asked only
+        # when the key is no stored credential's, so stored credentials pay nothing for them.
+        self._other_basic: tuple[Callable[[str, str], Principal | None], ...] = ()
+
+    def add_basic_resolver(self, resolver: Callable[[str, str], Principal | None]) -> None:
+        """`resolver(user, password)` -> the Principal these Basic credentials stand for, or None (401)."""
+        self._other_basic = (*self._other_basic, resolver)
 
     def authenticate(self, authorization_header: str | None, client_address: str | None = None) -> Principal:
         if authorization_header and authorization_header[:7].lower() == "bearer ":
@@ -41,15 +49,26 @@ class Authenticator:
             raise Unauthorized("HTTP Basic credentials or a Bearer token are required",
                                section="xAPI-Communication 4.0")
         key, secret = parsed
-        record = self.verify_secret(key, secret, client_address)
+        record = self._verify(key, secret, client_address, resolve_others=True)
+        if isinstance(record, Principal):
+            return record
         return _principal(record, frozenset(record.scopes.split()))
 
     def verify_secret(self, key: str, secret: str, client_address: str | None) -> CredentialRecord:
         """The credential whose key and secret these are, or 401; failures count towards a 429."""
+        return self._verify(key, secret, client_address, resolve_others=False)
+
+    def _verify(self, key: str, secret: str, client_address: str | None, *,
+                resolve_others: bool) -> CredentialRecord | Principal:
         subjects = ("key:" + key, "address:" + (client_address or "unknown"))
         self._throttle.check(*subjects)
         record = self._credentials.by_key(key)
         if record is None or record.revoked or not record.store_enabled:
+            if record is None and resolve_others:
+                for resolve in self._other_basic:
+                    principal = resolve(key, secret)
+                    if principal is not None:
+                        return principal
             secret_matches(DUMMY_HASH, secret)  # same work as a real check: no key enumeration by timing
             self._throttle.failed(*subjects)
             raise Unauthorized(_REFUSED, section="xAPI-Communication 4.0")

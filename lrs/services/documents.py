@@ -32,6 +32,7 @@ class DocumentService:
 
     def get(self, principal: Principal, address: DocumentAddress) -> Document:
         _require(principal, address.scope.kind, write=False)
+        _check_session(principal, address.scope, address.document_id, "read")
         document = self._storage.get(principal.store_id, address)
         if document is None:
             raise NotFound(f"no document with id '{address.document_id}' here", path="",
@@ -40,12 +41,15 @@ class DocumentService:
 
     def list_ids(self, principal: Principal, scope: DocumentScope, *, since_ms: int | None) -> DocumentList:
         _require(principal, scope.kind, write=False)
+        _check_session(principal, scope, None, "read")
         ids, last_modified_ms = self._storage.list_ids(principal.store_id, scope, since_ms=since_ms)
         return DocumentList(ids=ids, last_modified_ms=last_modified_ms)
 
     def put(self, principal: Principal, address: DocumentAddress, content: bytes, content_type: str, *,
             preconditions: Preconditions, version: str) -> None:
         """Stores the document in place of any other (xAPI-Communication 2.3.s3, 2.6.s3, 2.7.s3)."""
+        _check_session(principal, address.scope, address.document_id, "put", content=content,
+                       content_type=content_type)
         require_storable_content_type(content_type)
         require_valid_json(content, content_type)
 
@@ -59,6 +63,8 @@ class DocumentService:
              preconditions: Preconditions, version: str) -> None:
         """Merges a JSON Object into the stored one, or stores the document if there is none
         (xAPI-Communication 2.2.s7)."""
+        _check_session(principal, address.scope, address.document_id, "post", content=content,
+                       content_type=content_type)
         require_storable_content_type(content_type)
 
         def merge(existing: Document | None) -> Document:
@@ -73,6 +79,8 @@ class DocumentService:
 
     def delete(self, principal: Principal, address: DocumentAddress, *, preconditions: Preconditions,
                version: str) -> None:
+        _check_session(principal, address.scope, address.document_id, "delete")
+
         def remove(existing: Document | None) -> None:
             check_preconditions("DELETE", address.scope.kind, version, preconditions, existing)
             return None
@@ -82,6 +90,7 @@ class DocumentService:
     def delete_many(self, principal: Principal, scope: DocumentScope) -> None:
         """Deletes all State documents of an Activity and Agent [and registration] (xAPI-Communication 2.3.s5)."""
         _require(principal, scope.kind, write=True)
+        _check_session(principal, scope, None, "delete")
         self._retrying(lambda: self._storage.delete_many(principal.store_id, scope))
 
     def _change(self, principal: Principal, address: DocumentAddress, change) -> None:
@@ -106,6 +115,13 @@ def _require(principal: Principal, kind: DocumentKind, *, write: bool) -> None:
     else:
         require(principal.scopes, WRITE_PROFILES if write else READ_PROFILES,
                 ("change" if write else "read") + " profiles")
+
+
+def _check_session(principal: Principal, scope: DocumentScope, document_id: str | None, action: str,
+                   **content) -> None:
+    """A session-scoped credential's own document rules (lrs.auth.principal.SessionPolicy): 403."""
+    if principal.session_policy is not None:
+        principal.session_policy.check_document(scope, document_id, action, **content)
 
 
 def _later_than(existing: Document | None) -> int:

@@ -82,6 +82,8 @@ class StatementService:
         if statement_id is not None:
             self._check_put_id(batch[0], statement_id)
         self._check_distinct_ids(batch)  # before signatures: a cheap refusal first
+        policy = principal.session_policy
+        follow_up = policy.before_store(batch) if policy is not None else None  # 403 refuses the batch whole
         payloads = self._attachment_payloads(batch, parts, version, list_sent=isinstance(payload, list))
         stored_ms = _now_ms()
         authority = principal.authority(self._authority_home_page)
@@ -89,6 +91,8 @@ class StatementService:
         prepared = [prepare_for_storage(statement, stored=stored, authority=authority,
                                         request_version=version) for statement in batch]
         ids = [statement["id"] for statement in prepared]
+        if follow_up is not None:
+            prepared = self._with_follow_ups(prepared, follow_up, stored, version)
         for attempt in range(_WRITE_ATTEMPTS):
             try:
                 self._store_new(principal, prepared, stored_ms, payloads)
@@ -97,7 +101,22 @@ class StatementService:
                 if attempt == _WRITE_ATTEMPTS - 1:
                     raise ServiceUnavailable("the store is busy; retry the request") from None
                 time.sleep(0.01 * (attempt + 1))
+        if follow_up is not None:
+            follow_up.stored()
         return ids
+
+    def _with_follow_ups(self, prepared: list[dict], follow_up, stored: str, version: str) -> list[dict]:
+        """A session policy's statements, each right after the one that called for it: the same insert,
+        so the same transaction, and the next sequence numbers."""
+        authority = follow_up.authority.authority(self._authority_home_page)
+        result = []
+        for position, statement in enumerate(prepared):
+            result.append(statement)
+            for extra in follow_up.after.get(position, ()):
+                validate_statement(extra, version)
+                result.append(prepare_for_storage(extra, stored=stored, authority=authority,
+                                                  request_version=version))
+        return result
 
     def _validate(self, statement, version: str, position: int | None) -> None:
         try:
@@ -265,6 +284,9 @@ class StatementService:
         found = self._storage.find(principal.store_id, [request.statement_id]).get(request.statement_id)
         if reach == "mine" and found is not None and found.credential_id != principal.credential_id:
             found = None  # another credential's statement is, to this one, not there
+        if found is not None and principal.session_policy is not None \
+                and not principal.session_policy.may_read(orjson.loads(found.body)):
+            found = None  # outside the session's reach: not there either
         if found is None or found.voided != request.voided:
             name = "voidedStatementId" if request.voided else "statementId"
             raise NotFound(f"no statement matches {name}={request.statement_id}", path=name,
@@ -275,6 +297,8 @@ class StatementService:
 
     def query(self, principal: Principal, query: StatementsQuery, *, after=None,
               accept_language: str | None = None) -> StatementResult:
+        if principal.session_policy is not None:
+            query = principal.session_policy.restrict_query(query)
         mine = statement_reach(principal.scopes) == "mine"
         page = self._storage.page(principal.store_id, terms=query.terms, since_ms=query.since_ms,
                                   until_ms=query.until_ms, ascending=query.ascending,
