@@ -234,14 +234,18 @@
     }
     if (state.unloading || state.leaving) {
       postWhileUnloading(call, body);
+      state.unconfirmed = body.cmi;
       state.terminated = true;
       stopTimer();
       return result(true);
     }
+    // Synchronous even while the learner's navigation unloads the SCO's frame, so the session has ended
+    // before navigate asks for the next item.
     var response = postSync(call, body);
-    if (response.status === 0 && (document.visibilityState === "hidden" || state.navigating)) {
-      // The frame is being unloaded (the learner navigated): a synchronous request may be refused now.
+    if (response.status === 0 && state.navigating) {
+      // Refused while the frame goes away: send it anyway; navigate carries these changes again.
       postWhileUnloading(call, body);
+      state.unconfirmed = body.cmi;
       response = {status: 200, body: {}};
     }
     if (navigation && response.status === 409 && response.body.error !== "session_ended") {
@@ -504,14 +508,27 @@
     });
   }
 
+  // A record another request was changing at the same moment (409 stale_record): ask again, shortly.
+  function postNavigate(body, retries) {
+    return postAsync("navigate", body).then(function (response) {
+      if (response.status === 409 && response.body.error === "stale_record" && retries > 0) {
+        return new Promise(function (resolve) { setTimeout(resolve, 300); }).then(function () {
+          return postNavigate(body, retries - 1);
+        });
+      }
+      return response;
+    });
+  }
+
   function go(request, target) {
     showStatus("Loading\u2026");
     return unloadContent().then(function () {
       var body = {sessionToken: state.sessionToken, request: request};
       if (target) body.target = target;
-      if (!state.terminated) body.cmi = takeChanges();  // navigate ends a session still open, as terminate
-      return postAsync("navigate", body).then(function (response) {
+      body.cmi = takeChanges();  // navigate ends a session still open, as terminate, with these changes
+      return postNavigate(body, 3).then(function (response) {
         if (response.status === 200) {
+          state.unconfirmed = {};
           state.terminated = true;
           stopTimer();
           followNavigation(response.body || {});

@@ -70,7 +70,11 @@ def test_a_real_package_imports_shows_its_contents_and_its_scos_initialize(lms, 
     if len(launchables) > 1 and next_item.is_enabled():
         first_url = page.url
         next_item.click()  # the frame unloads the SCO (which finishes in its unload handler), then continues
-        page.wait_for_url(lambda url: url != first_url, timeout=PLAYER_TIMEOUT_MS)
+        try:
+            page.wait_for_url(lambda url: url != first_url, timeout=PLAYER_TIMEOUT_MS)
+        except Exception as error:  # noqa: BLE001 - say what the page showed instead
+            raise AssertionError(f"no next item: {page.locator('#status').text_content()!r} "
+                                 f"{page.locator('#notice').text_content()!r}") from error
         page.wait_for_selector("html[data-player-state=running]", state="attached", timeout=PLAYER_TIMEOUT_MS)
         wait_until_running(page, name)
         assert page.locator("#toc-list button[aria-current=true]").inner_text() == launchables[1]["title"]
