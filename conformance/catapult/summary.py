@@ -29,10 +29,23 @@ def main(path: str, label: str, seconds: str) -> int:
     for test_file in run["testResults"]:
         file_name = test_file["name"].rsplit("/", 1)[-1]
         failures = [test for test in test_file["assertionResults"] if test["status"] == "failed"]
+        shown = None  # (describe blocks, first message line) of the last failure printed in full
+        repeats = 0
         for test in failures:
+            messages = [clean(message) for message in test["failureMessages"]]
+            key = (tuple(test["ancestorTitles"]), messages[0].splitlines()[0] if messages else "")
+            # A failed AU run fails its post-execution checks with one message: print it once.
+            if key == shown:
+                repeats += 1
+                continue
+            if repeats:
+                print(f"       (and {repeats} more test(s) of this block with the same error)")
+            shown, repeats = key, 0
             print(f"  FAIL {file_name} > {test['fullName']}")
-            for message in test["failureMessages"]:
-                print("       " + clean(message)[:MESSAGE_LIMIT].replace("\n", "\n       "))
+            for message in messages:
+                print("       " + message[:MESSAGE_LIMIT].replace("\n", "\n       "))
+        if repeats:
+            print(f"       (and {repeats} more test(s) of this block with the same error)")
         # A file that failed outside its tests (set-up, a crash) has a message and maybe no tests.
         if test_file.get("message") and not failures:
             print(f"  FAIL {file_name} (outside its tests)")
