@@ -143,8 +143,8 @@ class Delivery:
             hook = getattr(self.registry.for_course(course.standard), "registration_created", None)
             if hook is not None:
                 # A registration just stored has no records and no sessions yet: nothing to read.
-                fresh = RegistrationState(course=course, registration=stored,
-                                          record=RegistrationRecord(store_id, stored.id), items={}, sessions=())
+                fresh = RegistrationState(course=course, registration=stored, items={}, sessions=(),
+                                          record=RegistrationRecord(store_id, stored.id))
                 try:
                     hook(fresh, self.runtime)
                 except BaseException:
@@ -177,7 +177,8 @@ class Delivery:
         for launchable in course.launchables:
             record = state.item(launchable.id)
             total_seconds += record.total_seconds
-            satisfied = record.satisfied if rollup.satisfied_items is None else launchable.id in rollup.satisfied_items
+            satisfied = record.satisfied if rollup.satisfied_items is None \
+                else launchable.id in rollup.satisfied_items
             items.append({"launchable": launchable.id, "index": launchable.index, "title": launchable.title,
                           "completion": record.completion, "success": record.success, "score": record.score,
                           "satisfied": satisfied, "waived": record.waived, "attempts": record.attempts,
@@ -223,7 +224,7 @@ class Delivery:
         # second tab on a SCORM item ends the first cleanly).
         for session in [session for session in state.sessions if session.state == "open"]:
             self._end(session, END_SUPERSEDED, state.course, state)
-            # Ending may have changed the records (SCORM keeps the last commit): read them again, not the course.
+            # Ending may change the records (SCORM keeps the last commit): read those again, not the course.
             state = self.storage.registration_state(store_id, registration_id, known=state)
         token = new_token()
         session = Session(id=str(uuid.uuid4()), store_id=store_id, registration_id=registration.id,
@@ -232,8 +233,8 @@ class Delivery:
         self.storage.add_session(session, launch_token_hash=token_digest(token),
                                  launch_token_expires_ms=self.runtime.launch_token_expiry_ms())
         try:
-            launch = standard.launch(replace(state, sessions=(*state.sessions, session)), session, token, request,
-                                     self.runtime)
+            launch = standard.launch(replace(state, sessions=(*state.sessions, session)), session, token,
+                                     request, self.runtime)
         except BaseException:
             self.storage.remove_session(store_id, session.id)
             raise

@@ -250,8 +250,8 @@ def start(runtime: DeliveryRuntime, session_id: str, launch_token: str, settings
     return _started(runtime, redeemed.session_token, state, session, item, is_asset, cmi_state, settings)
 
 
-def _started(runtime: DeliveryRuntime, session_token: str, state: RegistrationState, session: Session, item: dict,
-             is_asset: bool, cmi_state: dict, settings: RuntimeSettings) -> dict:
+def _started(runtime: DeliveryRuntime, session_token: str, state: RegistrationState, session: Session,
+             item: dict, is_asset: bool, cmi_state: dict, settings: RuntimeSettings) -> dict:
     """What start answers: the page's session token, the SCO's data and URL, the table of contents."""
     launchable = state.course.launchable(session.launchable_id)
     return {
@@ -280,14 +280,15 @@ def _start_review(runtime: DeliveryRuntime, session_token: str, state: Registrat
         learner_name=str(state.registration.learner.get("name") or ""), entry="", credit="no-credit",
         mode="review", previous=attempt.get("cmi"), shared=state.record.data)
     cmi_state = cmi.review_state(version, inputs)
-    session = runtime.save_session_data(session, {"review": True, "standard": version, "attemptId": attempt.get("id"),
-                                                  "cmi": cmi_state, "startedMs": runtime.now_ms()})
+    session = runtime.save_session_data(session, {"review": True, "standard": version, "cmi": cmi_state,
+                                                  "attemptId": attempt.get("id"), "startedMs": runtime.now_ms()})
     return _started(runtime, session_token, state, session, item, is_asset, cmi_state, settings)
 
 
 # --- commit -------------------------------------------------------------------------------------------------
 
-def _authenticated(runtime: DeliveryRuntime, session_id: str, session_token, *, allow_ended: bool = False) -> Session:
+def _authenticated(runtime: DeliveryRuntime, session_id: str, session_token, *,
+                   allow_ended: bool = False) -> Session:
     if not isinstance(session_token, str) or not session_token:
         raise Unauthorized("sessionToken is required")
     session = runtime.authenticate(session_token, allow_ended=allow_ended)

@@ -113,7 +113,8 @@ class ScormStandard:
                runtime: DeliveryRuntime) -> Launch:
         record = state.item(session.launchable_id)
         runtime.save_records([replace(record, last_launched_ms=session.launched_ms)])
-        return Launch(url=player_url(runtime.content_server_url, session.id, launch_token), launch_method=None)
+        url = player_url(runtime.content_server_url, session.id, launch_token)
+        return Launch(url=url, launch_method=None)
 
     # --- progress ----------------------------------------------------------------------------------
 

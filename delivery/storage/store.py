@@ -242,8 +242,8 @@ class DeliveryStorage:
             if known is not None:
                 registration, course = known.registration, known.course
             else:
-                row = connection.execute(select(registrations).where(
-                    and_(registrations.c.store_id == store_id, registrations.c.id == registration_id))).first()
+                row = connection.execute(select(registrations).where(and_(
+                    registrations.c.store_id == store_id, registrations.c.id == registration_id))).first()
                 if row is None:
                     return None
                 registration = _registration(row)
@@ -256,12 +256,14 @@ class DeliveryStorage:
                 registration_records.c.store_id == store_id,
                 registration_records.c.registration_id == registration_id))).first()
             item_rows = connection.execute(select(item_records).where(and_(
-                item_records.c.store_id == store_id, item_records.c.registration_id == registration_id))).all()
+                item_records.c.store_id == store_id,
+                item_records.c.registration_id == registration_id))).all()
             session_rows = connection.execute(select(sessions).where(
                 and_(sessions.c.store_id == store_id, sessions.c.registration_id == registration_id))
                 .order_by(sessions.c.launched_ms, sessions.c.id)).all()
-        record = RegistrationRecord(store_id, registration_id, orjson.loads(record_row.data), record_row.version) \
-            if record_row else RegistrationRecord(store_id, registration_id)
+        record = RegistrationRecord(store_id, registration_id)
+        if record_row is not None:
+            record = replace(record, data=orjson.loads(record_row.data), version=record_row.version)
         return RegistrationState(course=course, registration=registration, record=record,
                                  items={row.launchable_id: _item(row) for row in item_rows},
                                  sessions=tuple(_session(row) for row in session_rows))

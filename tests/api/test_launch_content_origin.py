@@ -30,7 +30,8 @@ def _launch(client: CourseClient) -> dict:
 
 def test_the_player_url_is_on_the_content_origin(client):
     launch = _launch(client)
-    assert re.fullmatch(re.escape(CONTENT) + r"/player/[0-9a-f-]{36}#launch=[A-Za-z0-9_-]+", launch["url"]), launch["url"]
+    pattern = re.escape(CONTENT) + r"/player/[0-9a-f-]{36}#launch=[A-Za-z0-9_-]+"
+    assert re.fullmatch(pattern, launch["url"]), launch["url"]
 
 
 def test_the_player_page_and_its_calls_work_on_the_content_origin(client):

@@ -58,7 +58,8 @@ def test_a_manifest_over_the_items_setting_is_refused(client):
 def test_the_settings_come_from_their_environment_variables(monkeypatch):
     for name, value in (("LRS_SCORM_MAX_CHARACTERS", "4096"), ("LRS_SCORM_COMMIT_INTERVAL_SECONDS", "12"),
                         ("LRS_PACKAGE_MAX_ITEMS", "10"), ("LRS_PACKAGE_MAX_XML_ELEMENTS", "1000"),
-                        ("LRS_PACKAGE_MAX_ITEM_DEPTH", "5"), ("LRS_SECRET_KEY", "s" * 8 + "0123456789abcdefghijklmnopqrstuv")):
+                        ("LRS_PACKAGE_MAX_ITEM_DEPTH", "5"),
+                        ("LRS_SECRET_KEY", "settings test secret, long enough to sign with")):
         monkeypatch.setenv(name, value)
     settings = Settings.from_env()
     assert (settings.scorm_max_characters, settings.scorm_commit_interval_seconds, settings.package_max_items,

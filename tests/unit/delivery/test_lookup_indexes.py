@@ -36,7 +36,8 @@ def _lookups(services) -> list[tuple[str, object]]:
     """The SQL of each read and keyed write a request can make, as the storage sends it."""
     storage = DeliveryStorage(services.engines)
     store_id, course_id, registration_id, session_id = 7, str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
-    storage.add_course(StoredCourse(course_id, store_id, "scorm12", None, "T", (Launchable("i1", 0, "One"),), {}, {}, 1))
+    storage.add_course(StoredCourse(course_id, store_id, "scorm12", None, "T", (Launchable("i1", 0, "One"),),
+                                    {}, {}, 1))
     storage.add_registration(Registration(registration_id, store_id, course_id, {"mbox": "mailto:a@b.c"},
                                           "mbox|mailto:a@b.c", 1))
     storage.add_session(Session(session_id, store_id, registration_id, course_id, "i1", "Normal", None, "open", 1),
@@ -99,12 +100,13 @@ def test_token_hashes_are_unique_and_indexed(services):
         if connection.dialect.name == "sqlite":
             rows = connection.execute(text("select name from pragma_index_list('delivery_sessions') "
                                            "where \"unique\" = 1")).all()
-            columns = {tuple(row[0] for row in connection.execute(text(f"select name from pragma_index_info('{r.name}')")))
-                       for r in rows}
+            columns = {tuple(column[0] for column in connection.execute(
+                text(f"select name from pragma_index_info('{row.name}')"))) for row in rows}
         else:
             columns = {tuple(row.columns) for row in connection.execute(text(
                 "select array_agg(a.attname order by k.n) as columns from pg_index i "
-                "join pg_class c on c.oid = i.indrelid cross join lateral unnest(i.indkey) with ordinality k(attnum, n) "
+                "join pg_class c on c.oid = i.indrelid "
+                "cross join lateral unnest(i.indkey) with ordinality k(attnum, n) "
                 "join pg_attribute a on a.attrelid = c.oid and a.attnum = k.attnum "
                 "where c.relname = 'delivery_sessions' and i.indisunique group by i.indexrelid")).all()}
     assert ("session_token_hash",) in columns and ("launch_token_hash",) in columns

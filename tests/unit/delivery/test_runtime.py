@@ -188,7 +188,8 @@ def test_the_content_server_url_is_this_server_on_the_content_origin(services):
         return DeliveryRuntime(DeliveryStorage(services.engines), services.statements, services.documents,
                                public_url=public_url, content_url=content_url,
                                launch_token_seconds=60).content_server_url
-    assert server("https://lrs.example.com/lrs/", "https://lrs.example.com/lrs/content") == "https://lrs.example.com/lrs"
+    assert server("https://lrs.example.com/lrs/", "https://lrs.example.com/lrs/content") == \
+        "https://lrs.example.com/lrs"
     assert server("https://lrs.example.com", "https://content.example.com/content/") == "https://content.example.com"
     assert server("https://lrs.example.com", "https://content.example.com/x/content") == "https://content.example.com/x"
     assert server("https://lrs.example.com", "https://content.example.com") == "https://content.example.com"
