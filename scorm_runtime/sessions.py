@@ -28,11 +28,13 @@ from lrs.xapi.agents import ifi_key
 from lrs.xapi.documents import DocumentAddress, DocumentKind, DocumentScope
 from scorm_runtime import cmi, global_data, outcomes, prerequisites
 from scorm_runtime import statements as xs
-from scorm_runtime.course_data import depths, item_runtime, scorm_type
-from scorm_runtime.standard import RUNTIME_NAME, lesson_status
+from scorm_runtime import sequencing as sn
+from scorm_runtime.course_data import activity_tree, depths, item_runtime, scorm_type, sequenced
+from scorm_runtime.standard import RUNTIME_NAME, lesson_status, refused, tracking_of, with_tracking
 
 _SAVE_ATTEMPTS = 5  # optimistic concurrency: re-read and re-apply this often before giving up (409)
-NAVIGATION_REQUESTS = ("continue", "previous", "choice", "exit", "exitAll", "suspendAll", "abandon")
+NAVIGATION_REQUESTS = ("continue", "previous", "choice", "jump", "exit", "exitAll", "suspendAll", "abandon",
+                       "abandonAll")  # SN 4.4.1 (jump: 4th Edition); 1.2 and unsequenced: the first seven
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,8 @@ def _allowed_by_prerequisites(state: RegistrationState, launchable_id: str) -> b
 
 
 def table_of_contents(state: RegistrationState, current: str) -> list[dict]:
+    if sequenced(state.course) and state.record.data.get("sequencing"):
+        return _sequenced_toc(state, current)
     depth_of = depths(state.course)
     return [{"launchable": launchable.id, "index": launchable.index, "title": launchable.title,
              "depth": depth_of.get(launchable.id, 0), "current": launchable.id == current,
@@ -122,7 +126,24 @@ def _neighbour(state: RegistrationState, current: str, step: int) -> str | None:
     return ids[position] if 0 <= position < len(ids) else None
 
 
+def _sequenced_toc(state: RegistrationState, current: str) -> list[dict]:
+    """The launchables as the engine's look-ahead sees them (issue 13: the table of contents shows what is
+    visible and enabled; SN 5.3 lets the LMS validate a Choice before it is made)."""
+    entries = {entry["id"]: entry for entry in sn.toc(activity_tree(state.course), tracking_of(state.record))}
+    toc = []
+    for launchable in state.course.launchables:
+        entry = entries.get(launchable.id) or {}
+        toc.append({"launchable": launchable.id, "index": launchable.index, "title": launchable.title,
+                    "depth": max(0, int(entry.get("depth", 1)) - 1), "current": launchable.id == current,
+                    "enabled": bool(entry.get("enabled")) and bool(entry.get("visible", True)),
+                    "visible": bool(entry.get("visible", True)), "refusal": entry.get("refusal")})
+    return toc
+
+
 def navigation(state: RegistrationState, current: str) -> dict:
+    if sequenced(state.course) and state.record.data.get("sequencing"):
+        valid = sn.valid_requests(activity_tree(state.course), tracking_of(state.record))
+        return {"continue": bool(valid.get("continue")), "previous": bool(valid.get("previous"))}
     return {"continue": _neighbour(state, current, 1) is not None,
             "previous": _neighbour(state, current, -1) is not None}
 
@@ -375,6 +396,10 @@ def _finish(runtime: DeliveryRuntime, session: Session, *, force_suspend: bool =
         shared = None
         if version == "scorm2004" and not is_asset:
             shared = _with_shared_data(state, session.launchable_id, before_values)
+        rollups = None
+        if sequenced(state.course):
+            shared, rollups = _reported_to_sequencing(state, session, shared, before_values, ending.session_seconds,
+                                                      suspend=suspending, is_asset=is_asset)
         try:
             runtime.save_records([updated], shared)
             break
@@ -382,13 +407,15 @@ def _finish(runtime: DeliveryRuntime, session: Session, *, force_suspend: bool =
             state = runtime.state(session, known=state)
     else:
         raise StaleRecord("the item record kept changing; try again")
-    if is_asset:
-        return updated
     ctx = attempt_context(runtime, state, session, attempt["id"])
+    course = xs.course_statements(ctx, now, *rollups) if rollups else []
+    if is_asset:
+        _write_statements(runtime, session.store_id, course)
+        return updated
     before = outcomes.snapshot_of(version, session.data.get("before") or {})
     after = outcomes.snapshot_of(version, before_values)
     _write_statements(runtime, session.store_id,
-                      xs.session_end_statements(ctx, now, before, after, suspended_=suspending))
+                      xs.session_end_statements(ctx, now, before, after, suspended_=suspending) + course)
     values = cmi.flat_values(finished)
     names = _ATTEMPT_STATE_ELEMENTS[version]
     _put_state_document(runtime, session.store_id, activity_id=ctx.attempt_iri, agent=state.registration.learner,
@@ -396,6 +423,50 @@ def _finish(runtime: DeliveryRuntime, session: Session, *, force_suspend: bool =
                         document=xs.attempt_state(preferences=None, **{name: values.get(element)
                                                                        for name, element in names.items()}))
     return updated
+
+
+def _sequencing_summary(values: dict[str, str], seconds: float, *, suspend: bool) -> dict:
+    """What the SCO reported, as sequencing.report_attempt reads it (RTE 4.2 -> SN 4.2.1 tracking model)."""
+    summary: dict = {"session_seconds": seconds, "exit": "suspend" if suspend else (values.get("cmi.exit") or "")}
+    for name, element in (("completion_status", "cmi.completion_status"), ("success_status", "cmi.success_status")):
+        if values.get(element):
+            summary[name] = values[element]
+    for name, element in (("score_scaled", "cmi.score.scaled"), ("score_raw", "cmi.score.raw"),
+                          ("score_min", "cmi.score.min"), ("score_max", "cmi.score.max"),
+                          ("progress_measure", "cmi.progress_measure")):
+        if values.get(element) not in (None, ""):
+            summary[name] = float(values[element])
+    count = str(values.get("cmi.objectives._count") or "0")
+    reported = []
+    for index in range(int(count) if count.isdigit() else 0):
+        prefix = f"cmi.objectives.{index}."
+        entry = {"id": values.get(prefix + "id"), "success_status": values.get(prefix + "success_status"),
+                 "completion_status": values.get(prefix + "completion_status")}
+        if values.get(prefix + "score.scaled") not in (None, ""):
+            entry["score_scaled"] = float(values[prefix + "score.scaled"])
+        if entry["success_status"] == "unknown":
+            entry["success_status"] = None
+        reported.append(entry)
+    summary["objectives"] = reported
+    return summary
+
+
+def _reported_to_sequencing(state: RegistrationState, session: Session, shared, values: dict[str, str],
+                            seconds: float, *, suspend: bool, is_asset: bool):
+    """The registration record with the session's report applied to the tracking model (SN: the SCO's data
+    reaches the tracking model when its attempt ends, before its navigation request), and the course rollup
+    before and after. Nothing when the engine has moved on from this activity or the session had no credit."""
+    tracking = tracking_of(state.record)
+    if tracking.current != session.launchable_id or session.launch_mode != "Normal":
+        return shared, None
+    tree = activity_tree(state.course)
+    before = sn.course_rollup(tree, tracking)
+    summary = {"completion_status": "completed", "session_seconds": seconds} if is_asset else \
+        _sequencing_summary(values, seconds, suspend=suspend)
+    sn.report_attempt(tree, tracking, session.launchable_id, summary)
+    base = shared.data if shared is not None else state.record.data
+    record = with_tracking(state.record, tracking, tree, pending=base.get("pendingDelivery"), shared=base)
+    return record, (before, sn.course_rollup(tree, tracking))
 
 
 def _with_shared_data(state: RegistrationState, launchable_id: str, values: dict[str, str]):
@@ -476,11 +547,19 @@ def navigate(runtime: DeliveryRuntime, session_id: str, session_token, request, 
     if target is not None and not isinstance(target, str):
         raise BadRequest("target must be an item id")
     session, still_open = _session_for_navigation(runtime, session_id, session_token)
+    state = runtime.state(session) if still_open else None
+    if still_open and sequenced(state.course) and request == "choice":
+        # SN 5.3: a Choice the look-ahead refuses is refused while the SCO still runs (nothing ends).
+        _refuse_choice_early(state, target)
     if still_open:
         _apply(runtime, session, _check_values(values), settings)
         if runtime.end_session(session, "ended"):
             _finish(runtime, session, force_suspend=request == "suspendAll")
     state = runtime.state(session)
+    if sequenced(state.course) and session.launch_mode == "Normal":
+        return _navigate_sequenced(runtime, state, session, request, target, launcher)
+    if request in ("jump", "abandonAll"):
+        raise BadRequest(f"request {request!r} needs SCORM 2004 sequencing")
     chosen = next_item(state, session.launchable_id, request, target)
     if chosen is None:
         return {"launch": None, "message": "nothing more to deliver" if request in ("continue", "previous")
@@ -490,10 +569,65 @@ def navigate(runtime: DeliveryRuntime, session_id: str, session_token, request, 
     return {"launch": {"url": url} if url else None}
 
 
+def _refuse_choice_early(state: RegistrationState, target) -> None:
+    if not isinstance(target, str) or state.course.launchable(target) is None:
+        raise NotFound(f"no item {target!r} in this course")
+    entry = next((entry for entry in _sequenced_toc(state, "") if entry["launchable"] == target), None)
+    if entry is not None and entry.get("refusal") and entry["refusal"] != "SB.2.9-9":
+        raise refused(sn.Outcome(None, exception=entry["refusal"]))
+
+
+def _navigate_sequenced(runtime: DeliveryRuntime, state: RegistrationState, session: Session, request: str,
+                        target, launcher) -> dict:
+    """SCORM 2004: the request goes through the Overall Sequencing Process (SN OP.1); what it delivers is
+    launched. A request refused after the SCO terminated is followed by Exit (the activity must end), and
+    the page shows the table of contents with the refusal's rule."""
+    if request in ("choice", "jump") and (not isinstance(target, str) or state.course.launchable(target) is None):
+        raise NotFound(f"no item {target!r} in this course")
+    tree = activity_tree(state.course)
+    for _ in range(_SAVE_ATTEMPTS):
+        tracking = tracking_of(state.record)
+        if tracking.current != session.launchable_id:
+            raise SessionEnded(f"session {session.id} is no longer the learner's current activity")
+        before = sn.course_rollup(tree, tracking)
+        outcome = sn.navigate(tree, tracking, request, target)
+        refusal = outcome if outcome.exception is not None else None
+        if refusal is not None:
+            outcome = sn.navigate(tree, tracking, "exit")
+        record = with_tracking(state.record, tracking, tree, pending=outcome.delivered)
+        try:
+            runtime.save_records((), record)
+            break
+        except StaleRecord:
+            state = runtime.state(session, known=state)
+    else:
+        raise StaleRecord("the registration's sequencing state kept changing; navigate again")
+    statements = xs.course_statements(attempt_context(runtime, state, session, session.data.get("attemptId") or ""),
+                                      runtime.now_ms(), before, sn.course_rollup(tree, tracking))
+    _write_statements(runtime, session.store_id, statements)
+    answer: dict = {"launch": None}
+    if refusal is not None:
+        answer.update(message=refusal.message, exception=refusal.exception)
+    if outcome.delivered is None:
+        answer.setdefault("message", "the course has ended" if outcome.end_of_session else None)
+        answer["toc"] = table_of_contents(runtime.state(session, known=state), "")
+        return answer
+    url = launcher(state, LaunchRequest(launchable_id=outcome.delivered, launch_mode=session.launch_mode,
+                                        return_url=session.return_url))
+    answer["launch"] = {"url": url} if url else None
+    return answer
+
+
 def request_valid(runtime: DeliveryRuntime, session_id: str, session_token) -> dict:
     """POST .../request-valid (adl.nav.request_valid.*)."""
     session = _authenticated(runtime, session_id, session_token)
     state = runtime.state(session)
+    if sequenced(state.course) and state.record.data.get("sequencing"):
+        valid = sn.valid_requests(activity_tree(state.course), tracking_of(state.record))
+        ids = [launchable.id for launchable in state.course.launchables]
+        return {"continue": bool(valid.get("continue")), "previous": bool(valid.get("previous")),
+                "choice": {item: bool((valid.get("choice") or {}).get(item)) for item in ids},
+                "jump": {item: bool((valid.get("jump") or {}).get(item)) for item in ids}}
     moves = navigation(state, session.launchable_id)
     for direction, step in (("continue", 1), ("previous", -1)):
         neighbour = _neighbour(state, session.launchable_id, step)

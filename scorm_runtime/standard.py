@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Sequence
 
-from delivery.errors import NotAllowed
+from delivery.errors import NotAllowed, StaleRecord
 from delivery.standard import (END_ABANDON, CourseProgress, ItemRecord, Launch, LaunchRequest,
-                               RegistrationState, Session)
+                               RegistrationRecord, RegistrationState, Session)
 from scorm_runtime import prerequisites
 from scorm_runtime.cam.limits import CamLimits
-from scorm_runtime.course_data import item_runtime
+from scorm_runtime.course_data import activity_tree, item_runtime, sequenced
 
 if TYPE_CHECKING:
     from delivery.package import PackageFiles
@@ -29,6 +29,55 @@ def player_url(server_url: str, session_id: str, launch_token: str) -> str:
     `server_url` is this server on the content origin (DeliveryRuntime.content_server_url): a SCO finds
     window.API only in a same-origin parent (SCORM 1.2 RTE 3.3.6.1, 2004 RTE 3.3.2 API discovery)."""
     return f"{server_url.rstrip('/')}/player/{session_id}#launch={launch_token}"
+
+
+_SAVE_ATTEMPTS = 5  # optimistic concurrency on the registration record: re-read and re-apply this often
+
+
+class SequencingRefused(NotAllowed):
+    """409 not_allowed naming the SN rule that refused a request (launch-api.md, Launch: "409 an item that
+    sequencing ... do[es] not allow yet"): the contract's body plus `exception`, the SN exception id."""
+
+    def __init__(self, exception: str, message: str):
+        super().__init__(f"{message} (SCORM 2004 SN {exception})")
+        self.exception = exception
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "exception": self.exception}
+
+
+def refused(outcome) -> SequencingRefused:
+    return SequencingRefused(outcome.exception, outcome.message or "sequencing exception")
+
+
+# --- the registration's sequencing state (RegistrationRecord.data) --------------------------------------
+# "sequencing": Tracking.to_json(); "pendingDelivery": the activity the engine delivered that delivery has
+# not launched yet (a player navigate launches it next); "courseEver": {"completed", "passed", "failed"}
+# once the root rolled up so (registration progress keeps them when the course restarts).
+
+def tracking_of(record: RegistrationRecord):
+    from scorm_runtime.sequencing import Tracking
+    return Tracking.from_json(record.data.get("sequencing"))
+
+
+def with_tracking(record: RegistrationRecord, tracking, tree, *, pending: str | None = None,
+                  shared: dict | None = None) -> RegistrationRecord:
+    """The registration record with the tracking model, the engine's global objectives written back in
+    global_data's shape (the engine is authoritative; RTE 4.2.17 reads them through cmi.objectives) and the
+    course's sticky outcome. `shared`: the record data to start from (what a session wrote to adl.data)."""
+    from scorm_runtime.sequencing import course_rollup, rte_global_objectives
+    data = dict(shared if shared is not None else record.data)
+    objectives = {target: dict(fields) for target, fields in (data.get("globalObjectives") or {}).items()}
+    for target, fields in rte_global_objectives(tracking).items():
+        objectives[target] = {**objectives.get(target, {}), **fields}
+    rollup = course_rollup(tree, tracking)
+    ever = dict(data.get("courseEver") or {})
+    if rollup["completion"] == "completed":
+        ever["completed"] = True
+    if rollup["success"] in ("passed", "failed") and not ever.get("passed"):
+        ever["passed"], ever["failed"] = rollup["success"] == "passed", rollup["success"] == "failed"
+    data.update(sequencing=tracking.to_json(), globalObjectives=objectives, courseEver=ever, pendingDelivery=pending)
+    return replace(record, data=data)
 
 
 def lesson_status(record: ItemRecord) -> str:
@@ -73,15 +122,49 @@ class ScormStandard:
         launchables = state.course.launchables
         if not launchables:
             raise NotAllowed("the course has no item to launch")
+        if sequenced(state.course):
+            return self._sequence(state, request, runtime)
         if request.launchable_id is None:
             chosen = self._continue(state)
         else:
             chosen = request.launchable_id
         if state.course.standard == "scorm12":
             self._check_prerequisites(state, chosen)
-        # SCORM 2004: a named item is a Choice request (launch-api.md); until the sequencing engine
-        # lands, choice and flow are allowed in tree order (issue 11, Navigation).
         return chosen
+
+    @staticmethod
+    def _sequence(state: RegistrationState, request: LaunchRequest, runtime: DeliveryRuntime) -> str:
+        """launch-api.md, Launch: SCORM 2004 with no item is Resume All or Start, a named item a Choice; the
+        engine decides (409 naming the SN exception when it refuses, or when nothing is delivered).
+
+        A player's navigate has already sequenced its request: the item it delivered is launched as is.
+        Open sessions are ended first, so what their SCO reported is in the tracking model the engine reads."""
+        from scorm_runtime.sequencing import launch as sequencing_launch
+        from scorm_runtime.sessions import end_with_last_commit
+        pending = state.record.data.get("pendingDelivery")
+        if pending is not None and request.launchable_id == pending:
+            return pending
+        if request.launch_mode != "Normal":
+            # Browse and Review are no-credit looks at an item (RTE 4.2.5): they do not sequence.
+            return request.launchable_id or state.course.launchables[0].id
+        for session in state.sessions:
+            if session.state == "open":
+                end_with_last_commit(runtime, session, state=state, mark_ended=True)
+        tree = activity_tree(state.course)
+        for _ in range(_SAVE_ATTEMPTS):
+            record = runtime.registration_record(state.registration.store_id, state.registration.id)
+            tracking = tracking_of(record)
+            outcome = sequencing_launch(tree, tracking, request.launchable_id)
+            if outcome.exception is not None:
+                raise refused(outcome)
+            if outcome.delivered is None:
+                raise NotAllowed("nothing to deliver: the sequencing session has ended")
+            try:
+                runtime.save_records((), with_tracking(record, tracking, tree, pending=outcome.delivered))
+                return outcome.delivered
+            except StaleRecord:
+                continue
+        raise StaleRecord("the registration's sequencing state kept changing; launch again")
 
     @staticmethod
     def _continue(state: RegistrationState) -> str:
@@ -112,13 +195,21 @@ class ScormStandard:
     def launch(self, state: RegistrationState, session: Session, launch_token: str, request: LaunchRequest,
                runtime: DeliveryRuntime) -> Launch:
         record = state.item(session.launchable_id)
-        runtime.save_records([replace(record, last_launched_ms=session.launched_ms)])
+        registration_record = None
+        if sequenced(state.course) and session.launch_mode == "Normal":
+            # The engine's delivery is launched: it is no longer pending (same transaction as the item).
+            registration_record = runtime.registration_record(state.registration.store_id, state.registration.id)
+            registration_record = replace(registration_record,
+                                          data=dict(registration_record.data, pendingDelivery=None))
+        runtime.save_records([replace(record, last_launched_ms=session.launched_ms)], registration_record)
         url = player_url(runtime.content_server_url, session.id, launch_token)
         return Launch(url=url, launch_method=None)
 
     # --- progress ----------------------------------------------------------------------------------
 
     def progress(self, state: RegistrationState) -> CourseProgress:
+        if sequenced(state.course) and state.record.data.get("sequencing"):
+            return sequenced_progress(state)
         return course_progress(state)
 
     def waive(self, state: RegistrationState, launchable_id: str, reason: str, runtime: DeliveryRuntime) -> None:
@@ -194,3 +285,27 @@ def course_progress(state: RegistrationState) -> CourseProgress:
     satisfied = all(record.satisfied for record in records)
     return CourseProgress(completion=completion, success=success,
                           score=round(score, 7) if score is not None else None, satisfied=satisfied)
+
+
+def sequenced_progress(state: RegistrationState) -> CourseProgress:
+    """SCORM 2004 progress from the root activity's rollup (launch-api.md, Registrations: "2004: by
+    rollup"). A course completed or passed once stays so when it is started over (a new attempt on the
+    course after an exit for good); a new attempt's failure does not undo a pass."""
+    from scorm_runtime.sequencing import course_rollup
+    rollup = course_rollup(activity_tree(state.course), tracking_of(state.record))
+    ever = state.record.data.get("courseEver") or {}
+    completion = rollup["completion"]
+    if ever.get("completed"):
+        completion = "completed"
+    elif completion == "unknown":
+        launched = any(state.item(launchable.id).attempts for launchable in state.course.launchables)
+        completion = "incomplete" if launched else "not attempted"
+    success = rollup["success"]
+    if ever.get("passed"):
+        success = "passed"
+    elif success == "unknown" and ever.get("failed"):
+        success = "failed"
+    score = rollup["scaled"]
+    return CourseProgress(completion=completion, success=success,
+                          score=round(score, 7) if score is not None else None,
+                          satisfied=completion == "completed" or success != "unknown")

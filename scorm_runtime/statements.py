@@ -401,6 +401,35 @@ def session_end_statements(ctx: AttemptContext, at_ms: int, before: Snapshot, af
     return statements
 
 
+# --- the course, as sequencing rolls it up (SCORM 2004) ------------------------------------------------
+
+def course_activity(ctx: AttemptContext) -> dict:
+    return {"objectType": "Activity", "id": ctx.course_iri,
+            "definition": {"name": _name(ctx.course_title), "type": TYPE_COURSE}}
+
+
+def course_statements(ctx: AttemptContext, at_ms: int, before: dict, after: dict) -> list[dict]:
+    """completed, passed or failed for the course when the root activity's rollup turns so (issue 13,
+    Rollup feeds the xAPI statements). `before`/`after`: sequencing.course_rollup. The profile's
+    `completing` and `scoactivity` templates with the course as object; the course stays in grouping
+    (xAPI SCORM Profile 3.2 Context Activities) with the SCO attempt that caused it."""
+    statements = []
+    context = _context(ctx)
+    if after["completion"] == "completed" and before["completion"] != "completed":
+        statements.append({"id": statement_id(ctx.session_id, "course:completed"), "actor": ctx.learner,
+                           "verb": _verb(VERB_COMPLETED), "object": course_activity(ctx), "context": context,
+                           "timestamp": timestamp(at_ms), "result": {"completion": True}})
+    if after["success"] in ("passed", "failed") and after["success"] != before["success"]:
+        success = after["success"] == "passed"
+        result: dict = {"success": success}
+        if after.get("scaled") is not None:
+            result["score"] = {"scaled": after["scaled"]}
+        statements.append({"id": statement_id(ctx.session_id, f"course:{after['success']}"), "actor": ctx.learner,
+                           "verb": _verb(VERB_PASSED if success else VERB_FAILED), "object": course_activity(ctx),
+                           "context": context, "timestamp": timestamp(at_ms), "result": result})
+    return statements
+
+
 # --- the profile's state documents -------------------------------------------------------------------
 
 def activity_state(attempt_iris: list[str]) -> dict:
