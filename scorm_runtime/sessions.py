@@ -557,7 +557,7 @@ def navigate(runtime: DeliveryRuntime, session_id: str, session_token, request, 
             _finish(runtime, session, force_suspend=request == "suspendAll")
     state = runtime.state(session)
     if sequenced(state.course) and session.launch_mode == "Normal":
-        return _navigate_sequenced(runtime, state, session, request, target, launcher)
+        return _navigate_sequenced(runtime, state, session, request, target, launcher, ended_here=still_open)
     if request in ("jump", "abandonAll"):
         raise BadRequest(f"request {request!r} needs SCORM 2004 sequencing")
     chosen = next_item(state, session.launchable_id, request, target)
@@ -578,10 +578,14 @@ def _refuse_choice_early(state: RegistrationState, target) -> None:
 
 
 def _navigate_sequenced(runtime: DeliveryRuntime, state: RegistrationState, session: Session, request: str,
-                        target, launcher) -> dict:
+                        target, launcher, *, ended_here: bool) -> dict:
     """SCORM 2004: the request goes through the Overall Sequencing Process (SN OP.1); what it delivers is
-    launched. A request refused after the SCO terminated is followed by Exit (the activity must end), and
-    the page shows the table of contents with the refusal's rule."""
+    launched, under the protocol's answer `{"launch", "message"}` (plus `toc` when nothing is delivered).
+
+    A refused request is a 409 naming the SN exception. When it came with the SCO's Terminate (`ended_here`:
+    adl.nav.request, RTE 4.2.8), the activity cannot stay running without its SCO, so Exit follows (SN: an
+    exit's rules may still deliver something, which is then launched). A request refused after the session
+    had ended changes nothing: the activity stays for the learner's next request."""
     if request in ("choice", "jump") and (not isinstance(target, str) or state.course.launchable(target) is None):
         raise NotFound(f"no item {target!r} in this course")
     tree = activity_tree(state.course)
@@ -592,6 +596,8 @@ def _navigate_sequenced(runtime: DeliveryRuntime, state: RegistrationState, sess
         before = sn.course_rollup(tree, tracking)
         outcome = sn.navigate(tree, tracking, request, target)
         refusal = outcome if outcome.exception is not None else None
+        if refusal is not None and not ended_here:
+            raise refused(refusal)
         if refusal is not None:
             outcome = sn.navigate(tree, tracking, "exit")
         record = with_tracking(state.record, tracking, tree, pending=outcome.delivered)
@@ -607,6 +613,8 @@ def _navigate_sequenced(runtime: DeliveryRuntime, state: RegistrationState, sess
     _write_statements(runtime, session.store_id, statements)
     answer: dict = {"launch": None}
     if refusal is not None:
+        if outcome.delivered is None:
+            raise refused(refusal)
         answer.update(message=refusal.message, exception=refusal.exception)
     if outcome.delivered is None:
         answer.setdefault("message", "the course has ended" if outcome.end_of_session else None)

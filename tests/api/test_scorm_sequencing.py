@@ -118,7 +118,16 @@ def test_forced_sequential_player_choice_is_refused_while_the_sco_runs_then_cont
     assert response.get_json()["exception"]
     assert lms.commit(learner.launch, learner.started, {"cmi.location": "p2"}).status_code == 200
 
-    for expected in CONTENT[1:] + ["assessment_item"]:
+    # After Terminate (adl.nav.request _none_) the activity waits for the learner's request (SN 4.4.2); a
+    # refused Choice changes nothing, an allowed one is delivered.
+    learner.terminate(PASSED)
+    response = learner.navigate("choice", "havingfun_item")
+    assert response.status_code == 409 and response.get_json()["exception"] == "DB.1.1-3"
+    response = learner.navigate("choice", "etuqiette_item")
+    assert response.status_code == 200, response.data[:500]
+    assert learner.follow(response.get_json()) == "etuqiette_item"
+
+    for expected in CONTENT[2:] + ["assessment_item"]:
         assert learner.finish_and_continue(PASSED) == expected
     assert learner.finish_and_continue(PASSED) is None  # SN: continue past the last activity ends the session
 
