@@ -27,7 +27,6 @@ from lrs.xapi.filter_terms import Role, agent_term, registration_term
 from lrs.xapi.scopes import PROFILE, STATE, STATEMENTS_READ, STATEMENTS_WRITE
 from lrs.xapi.statement_query import StatementsQuery
 
-from cmi5 import vocabulary as v
 from cmi5.au_session import AuSession, au_session, open_session
 from cmi5.satisfaction import on_au_statement
 from cmi5.session_rules import JUDGED_VERBS, SessionFacts, SessionRuleBroken, check_statements

@@ -15,7 +15,7 @@ import pytest
 from cmi5 import vocabulary as v
 from tests.api.test_cmi5_courses import cmi5_app
 from tests.unit.cmi5.support import au, block, course_xml
-from tests.unit.cmi5.test_session_rules import EXPERIENCED, Launch, au_statement, default_result
+from tests.unit.cmi5.test_session_rules import EXPERIENCED, Launch, au_statement
 from tests.unit.delivery.support import CourseClient, zip_bytes
 
 KIM = {"name": "Kim", "account": {"homePage": "https://lms.example.com", "name": "kim"}}
