@@ -223,6 +223,11 @@ def start(runtime: DeliveryRuntime, session_id: str, launch_token: str, settings
         record = state.item(session.launchable_id)
         attempt = dict(record.data.get("attempt") or {})
         resuming = bool(attempt.get("suspended")) and not attempt.get("ended")
+        sequencing_attempt = _sequencing_attempt(state, session)
+        if sequencing_attempt is not None and attempt.get("sequencingAttempt", sequencing_attempt) != sequencing_attempt:
+            # Sequencing began a new attempt on the activity (retry, a new course attempt): SN DB.2, RTE 4.2.7
+            # cmi.entry ab-initio, even though the SCO's last session ended suspended.
+            resuming = False
         past = record.data.get("pastAttempts", [])
         if resuming:
             entry, attempts = "resume", record.attempts
@@ -241,6 +246,8 @@ def start(runtime: DeliveryRuntime, session_id: str, launch_token: str, settings
             previous=attempt.get("cmi") if resuming else None, shared=state.record.data)
         cmi_state = cmi.initial_state(version, inputs)
         attempt.update(cmi=cmi_state, suspended=False, ended=False, sessionId=session.id)
+        if sequencing_attempt is not None:
+            attempt["sequencingAttempt"] = sequencing_attempt
         data = dict(record.data, attempt=attempt, pastAttempts=past)
         ctx = attempt_context(runtime, state, session, attempt["id"])
         if not resuming:
@@ -269,6 +276,15 @@ def start(runtime: DeliveryRuntime, session_id: str, launch_token: str, settings
                                 agent=state.registration.learner, registration=state.registration.id,
                                 state_id=xs.ACTIVITY_STATE_ID, document=xs.activity_state(data["attemptIris"]))
     return _started(runtime, redeemed.session_token, state, session, item, is_asset, cmi_state, settings)
+
+
+def _sequencing_attempt(state: RegistrationState, session: Session) -> int | None:
+    """The engine's attempt count on the session's activity (SN 4.2.1 Activity Attempt Count), or None when
+    the course is not sequenced or the launch is not Normal."""
+    if not sequenced(state.course) or session.launch_mode != "Normal":
+        return None
+    activity = tracking_of(state.record).activities.get(session.launchable_id)
+    return activity.attempt_count if activity is not None else None
 
 
 def _started(runtime: DeliveryRuntime, session_token: str, state: RegistrationState, session: Session,

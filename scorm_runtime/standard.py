@@ -142,8 +142,8 @@ class ScormStandard:
         from scorm_runtime.sequencing import launch as sequencing_launch
         from scorm_runtime.sessions import end_with_last_commit
         pending = state.record.data.get("pendingDelivery")
-        if pending is not None and request.launchable_id == pending:
-            return pending
+        if pending is not None and request.launchable_id in (pending, None):
+            return pending  # delivered by the engine, not launched yet: "continue" is that activity
         if request.launch_mode != "Normal":
             # Browse and Review are no-credit looks at an item (RTE 4.2.5): they do not sequence.
             return request.launchable_id or state.course.launchables[0].id

@@ -135,6 +135,13 @@ def test_forced_sequential_player_choice_is_refused_while_the_sco_runs_then_cont
     assert (progress["completion"], progress["success"]) == ("completed", "passed")
     assert course_statements(lms, learner) == ["completed", "passed"]
 
+    # The sequencing session ended: the next launch is Start, a new attempt on the course (SN SB.2.5); the
+    # registration keeps what the course achieved (launch-api.md, Registrations).
+    relaunched = lms.launch(learner.registration)
+    assert lms.start(relaunched)["cmi"]["cmi.entry"] == "ab-initio"
+    progress = lms.progress(learner.registration)
+    assert (progress["completion"], progress["success"]) == ("completed", "passed")
+
 
 def test_post_test_rollup_passing_the_post_test_completes_the_course(lms):
     learner = Learner(lms, POST_TEST)
@@ -177,6 +184,7 @@ def test_simple_remediation_failing_a_test_sends_the_learner_back_to_its_content
     remediation = learner.finish_and_continue(PASSED)
     assert remediation == "etuqiette_item"
     assert learner.delivered[:9] == [*CONTENT, "test_1", "test_2", "test_3", "test_4", "etuqiette_item"]
+    assert learner.started["cmi"]["cmi.entry"] == "ab-initio"  # the wrapper's retry: a new attempt (SN DB.2)
     # Every test was taken (completed), but the course's objective is not met while one test is failed.
     assert lms.progress(learner.registration)["success"] != "passed"
 
@@ -189,3 +197,25 @@ def test_simple_remediation_failing_a_test_sends_the_learner_back_to_its_content
     assert (progress["completion"], progress["success"]) == ("completed", "passed")
     # The first round completed every test but failed one; the remediation round passes the course.
     assert course_statements(lms, learner) == ["completed", "failed", "passed"]
+
+
+def test_a_course_exited_for_good_starts_over_with_new_attempts_and_keeps_its_progress(lms):
+    learner = Learner(lms, FORCED)
+    learner.terminate({**PASSED, "cmi.location": "3"})  # cmi.exit normal: the attempt ends
+    response = learner.navigate("exitAll")
+    assert response.status_code == 200 and response.get_json()["launch"] is None
+    before = lms.progress(learner.registration)
+    assert before["completion"] != "completed"
+
+    # launch-api.md, Launch: no item is Start once nothing is suspended; a new attempt on the course (SN
+    # SB.2.5, DB.2), so the SCO starts a new attempt too: RTE 4.2.7 cmi.entry ab-initio, no bookmark.
+    learner.launch = lms.launch(learner.registration)
+    learner.started = lms.start(learner.launch)
+    assert learner.item == "playing_item"
+    assert learner.started["cmi"]["cmi.entry"] == "ab-initio"
+    assert "cmi.location" not in learner.started["cmi"]
+    progress = lms.progress(learner.registration)
+    assert progress["items"][0]["attempts"] == 2
+    # The first course attempt's satisfied objective is kept in the global objective (objectivesGlobalToSystem
+    # false: within the registration), so the course's progress does not go back.
+    assert progress["completion"] == before["completion"] and progress["success"] == before["success"]
