@@ -4,7 +4,8 @@ the JSON body and calls scorm_runtime.sessions.
 
 The session token is in the body (a beacon cannot set headers), so any Content-Type is read as JSON.
 Errors are `{"error": CODE, "message": TEXT}`: 400 bad_request, 401 invalid_token, 404 not_found,
-409 session_ended (and 409 not_allowed / stale_record from delivery's rules)."""
+409 session_ended (and 409 not_allowed / stale_record from delivery's rules; a SCORM 2004 request that
+sequencing refuses is 409 not_allowed with `exception`, the SN exception id, as launch is)."""
 from __future__ import annotations
 
 import orjson
