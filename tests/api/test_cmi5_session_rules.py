@@ -4,6 +4,7 @@ then each refusal is a 403 naming its section and stores nothing; the happy path
 `satisfied` statements right after the AU statement that meets moveOn, and terminated ends the token."""
 from __future__ import annotations
 
+import base64
 import copy
 import uuid
 from dataclasses import dataclass
@@ -393,8 +394,8 @@ def test_unknown_or_ended_tokens_are_401(client, course):
     # cmi5 8.2.1: limited to the duration of the session
     registration_id = client.registration(course, KIM)
     quiz = start_au(client, registration_id)
-    fake = Au(client, quiz.launch, "Basic " + __import__("base64").b64encode(
-        f"{quiz.session_id}:not-the-secret".encode()).decode(), quiz.session_id)
+    wrong_secret = base64.b64encode(f"{quiz.session_id}:not-the-secret".encode()).decode()
+    fake = Au(client, quiz.launch, f"Basic {wrong_secret}", quiz.session_id)
     assert fake.open("GET", "/xapi/about").status_code == 200  # public
     assert fake.profile().status_code == 401
     assert client.open("POST", f"/api/v1/sessions/{quiz.session_id}/abandon").status_code == 204
