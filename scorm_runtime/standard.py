@@ -292,7 +292,8 @@ def sequenced_progress(state: RegistrationState) -> CourseProgress:
     rollup"). A course completed or passed once stays so when it is started over (a new attempt on the
     course after an exit for good); a new attempt's failure does not undo a pass."""
     from scorm_runtime.sequencing import course_rollup
-    rollup = course_rollup(activity_tree(state.course), tracking_of(state.record))
+    tree, tracking = activity_tree(state.course), tracking_of(state.record)
+    rollup = course_rollup(tree, tracking)
     ever = state.record.data.get("courseEver") or {}
     completion = rollup["completion"]
     if ever.get("completed"):
@@ -308,4 +309,20 @@ def sequenced_progress(state: RegistrationState) -> CourseProgress:
     score = rollup["scaled"]
     return CourseProgress(completion=completion, success=success,
                           score=round(score, 7) if score is not None else None,
-                          satisfied=completion == "completed" or success != "unknown")
+                          satisfied=completion == "completed" or success != "unknown",
+                          satisfied_items=_satisfied_items(state, tree, tracking))
+
+
+def _satisfied_items(state: RegistrationState, tree, tracking) -> frozenset[str]:
+    """launch-api.md, Registrations: an item is satisfied when completed, passed or failed, "2004: by rollup":
+    the SCO's own report, or the tracking model where it knows more (a status read through a global
+    objective, e.g. content a passed test covers)."""
+    from scorm_runtime.sequencing.objectives import completion, primary_satisfied
+    satisfied = set()
+    for launchable in state.course.launchables:
+        activity = tree.get(launchable.id)
+        if state.item(launchable.id).satisfied or (
+                activity is not None and (completion(tracking, activity) or primary_satisfied(tracking, activity)
+                                          is not None)):
+            satisfied.add(launchable.id)
+    return frozenset(satisfied)
