@@ -5,7 +5,8 @@ ceiling (HTTP ingest against the driver alone), floor (the LRS beside a minimal 
 parses and inserts, bench/floor_app.py), steps (CPU per statement of each step of a batch POST,
 in-process; --profile adds a cProfile), queries (GET latency per filter on a store of
 --statements statements), mix (90/10 POST/GET with a State loop); bulk (a 1M-statement load) and soak
-(30 minutes) run only when named. Results are also written as JSON under bench/results/.
+(30 minutes) run only when named, and so do scorm (simulated SCORM learners committing through the
+player API; --import and --navigation add their figures) and cmi5 (AU sessions under every session rule). Results are also written as JSON under bench/results/.
 """
 from __future__ import annotations
 
@@ -17,12 +18,12 @@ from pathlib import Path
 import orjson
 
 from bench.environment import database_version, fresh_database, machine
-from bench.workloads import bulk, ceiling, floor, ingest, mix, queries, single, soak, steps, validation
+from bench.workloads import bulk, ceiling, cmi5, floor, ingest, mix, queries, scorm, single, soak, steps, validation
 
 # `make bench` runs the quick ones; bulk (1M statements) and soak (30 min) are asked for by name.
 WORKLOADS = {"validation": validation, "ingest": ingest, "single": single, "ceiling": ceiling,
              "floor": floor, "queries": queries, "mix": mix, "bulk": bulk, "soak": soak,
-             "steps": steps}
+             "steps": steps, "scorm": scorm, "cmi5": cmi5}
 DEFAULT = ("validation", "ingest", "single", "ceiling", "floor", "queries", "mix")
 RESULTS = Path(__file__).with_name("results")
 
@@ -63,6 +64,21 @@ def main(argv=None) -> None:
     parser.add_argument("--soak-seconds", type=int, default=1800, help="how long 'soak' runs")
     parser.add_argument("--query-clients", default="1,8",
                         help="comma-separated concurrent client counts for 'queries'")
+    courses = parser.add_argument_group("scorm and cmi5")
+    courses.add_argument("--learners", type=int, default=200,
+                         help="concurrent SCORM learners for 'scorm', concurrent AU sessions for 'cmi5'")
+    courses.add_argument("--seconds", type=float, default=30, help="how long learners commit / AU sessions run")
+    courses.add_argument("--commit-interval", type=float, default=0.2,
+                         help="seconds between one learner's commits (the player's default is 30)")
+    courses.add_argument("--suspend-bytes", type=int, default=4096, help="suspend_data characters per commit")
+    courses.add_argument("--import", dest="scorm_import", action="store_true",
+                         help="'scorm' also imports a generated --import-mb MB package")
+    courses.add_argument("--import-mb", type=int, default=200, help="size of the --import package")
+    courses.add_argument("--navigation", action="store_true",
+                         help="'scorm' also sends continue requests through a --activities 2004 tree")
+    courses.add_argument("--nav-learners", type=int, default=100, help="concurrent learners for --navigation")
+    courses.add_argument("--activities", type=int, default=500, help="leaf activities of the --navigation tree")
+    courses.add_argument("--progressed", type=int, default=5, help="progressed statements per AU session")
     arguments = parser.parse_args(argv)
     unknown = set(arguments.workloads) - set(WORKLOADS)
     if unknown:

@@ -97,11 +97,13 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_server(url: str, workers: int = 2, *, application: str = "lrs.wsgi:app"):
+def running_server(url: str, workers: int = 2, *, application: str = "lrs.wsgi:app", settings: dict | None = None):
     """gunicorn serving the LRS (or another WSGI `application`, given the URL as FLOOR_DATABASE_URL too)
-    on a free loopback port; yields its base URL."""
+    on a free loopback port, with extra LRS_* `settings`; yields its base URL."""
     port = _free_port()
-    environment = {**os.environ, "LRS_DATABASE_URL": url, "FLOOR_DATABASE_URL": url, "LRS_SECRET_KEY": SERVER_SECRET}
+    settings = {key: value.format(port=port) for key, value in (settings or {}).items()}
+    environment = {**os.environ, "LRS_DATABASE_URL": url, "FLOOR_DATABASE_URL": url, "LRS_SECRET_KEY": SERVER_SECRET,
+                   **settings}
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
                                 "--log-level", "warning", application], env=environment)
     base = f"http://127.0.0.1:{port}"
@@ -123,11 +125,9 @@ def running_server(url: str, workers: int = 2, *, application: str = "lrs.wsgi:a
         process.wait(timeout=60)
 
 
-def server_cpu_seconds(base: str) -> float:
-    """CPU seconds (user + system) used so far by the gunicorn master serving `base` and its workers,
-    read from /proc: on a shared machine CPU per request is steadier than requests per second."""
+def _server_processes(base: str):
+    """(pid, stat fields after the name) of the gunicorn master serving `base` and of its workers."""
     master = SERVER_PIDS[base]
-    total = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
@@ -135,17 +135,45 @@ def server_cpu_seconds(base: str) -> float:
             continue  # a process that ended while we looked
         pid, parent = int(stat.parent.name), int(fields[1])
         if pid == master or parent == master:
-            total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+            yield pid, fields
+
+
+def worker_rss_bytes(base: str) -> dict[int, int]:
+    """Resident set size of each gunicorn worker serving `base` (not the master), from /proc/PID/statm."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    sizes = {}
+    for pid, _ in _server_processes(base):
+        if pid == SERVER_PIDS[base]:
+            continue
+        try:
+            sizes[pid] = int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page
+        except OSError:
+            continue
+    return sizes
+
+
+def server_cpu_seconds(base: str) -> float:
+    """CPU seconds (user + system) used so far by the gunicorn master serving `base` and its workers,
+    read from /proc: on a shared machine CPU per request is steadier than requests per second."""
+    total = sum(int(fields[11]) + int(fields[12]) for _, fields in _server_processes(base))  # utime, stime ticks
     return total / os.sysconf("SC_CLK_TCK")
 
 
 @contextmanager
-def serving(dialect: str):
-    """A fresh database holding the bench credential, served by gunicorn; yields (database URL, base URL)."""
+def serving(dialect: str, *, courses: bool = False):
+    """A fresh database holding the bench credential, served by gunicorn; yields (database URL, base URL).
+    With `courses`, package files go to a temporary content folder removed afterwards."""
     with fresh_database(dialect) as url:
         create_credential(url)
-        with running_server(url) as base:
-            yield url, base
+        if not courses:
+            with running_server(url) as base:
+                yield url, base
+            return
+        with tempfile.TemporaryDirectory(prefix="lrs-bench-data-") as folder:
+            # Launch URLs must name this server's port: "{port}" is filled in by running_server.
+            settings = {"LRS_DATA_DIR": folder, "LRS_PUBLIC_URL": "http://127.0.0.1:{port}"}
+            with running_server(url, settings=settings) as base:
+                yield url, base
 
 
 def percentile(values: list[float], fraction: float) -> float:
