@@ -410,11 +410,17 @@ def course_activity(ctx: AttemptContext) -> dict:
 
 def course_statements(ctx: AttemptContext, at_ms: int, before: dict, after: dict) -> list[dict]:
     """completed, passed or failed for the course when the root activity's rollup turns so (issue 13,
-    Rollup feeds the xAPI statements). `before`/`after`: sequencing.course_rollup. The profile's
-    `completing` and `scoactivity` templates with the course as object; the course stays in grouping
-    (xAPI SCORM Profile 3.2 Context Activities) with the SCO attempt that caused it."""
+    Rollup feeds the xAPI statements). `before`/`after`: sequencing.course_rollup.
+
+    ADL's xAPI SCORM Profile has templates for lessons (SCOs) only: these use its verbs and results, the course
+    as object, the course activity in grouping and the profile version in category (3.2 Context Activities).
+    The SCO attempt is left out of grouping, so each attempt's statements still follow the profile's
+    `generalpattern` (initialized ... terminated)."""
     statements = []
-    context = _context(ctx)
+    context = {"registration": ctx.registration_id,
+               "contextActivities": {"grouping": [course_activity(ctx)],
+                                     "category": [{"objectType": "Activity", "id": PROFILE_VERSION_ID,
+                                                   "definition": {"type": TYPE_PROFILE}}]}}
     if after["completion"] == "completed" and before["completion"] != "completed":
         statements.append({"id": statement_id(ctx.session_id, "course:completed"), "actor": ctx.learner,
                            "verb": _verb(VERB_COMPLETED), "object": course_activity(ctx), "context": context,
