@@ -508,10 +508,12 @@
     });
   }
 
-  // A record another request was changing at the same moment (409 stale_record): ask again, shortly.
+  // navigate takes a session open or ended, so a 409 stale_record or session_ended means another request
+  // (the SCO's Terminate, sent as its frame unloaded) was ending the session at that moment: ask again.
   function postNavigate(body, retries) {
     return postAsync("navigate", body).then(function (response) {
-      if (response.status === 409 && response.body.error === "stale_record" && retries > 0) {
+      var code = response.body && response.body.error;
+      if (response.status === 409 && (code === "stale_record" || code === "session_ended") && retries > 0) {
         return new Promise(function (resolve) { setTimeout(resolve, 300); }).then(function () {
           return postNavigate(body, retries - 1);
         });
