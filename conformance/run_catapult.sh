@@ -195,6 +195,25 @@ for _ in $(seq 300); do
 done
 curl -fsS -o /dev/null "$BASE_URL/xapi/about" || { tail -n 40 "$WORK_DIR/server.log" >&2; die "gunicorn did not answer"; }
 
+# Warm-up, outside the suite's 5 s per test: each worker loads the app, opens its database connections and
+# verifies both credentials once (an argon2 check it then caches), in parallel so both workers get some.
+warm_up() {
+    local round pids pid status=0
+    for round in 1 2 3; do
+        pids=()
+        curl -fsS -o /dev/null -u "$LMS_KEY:$LMS_SECRET" "$BASE_URL/api/v1/courses" & pids+=($!)
+        curl -fsS -o /dev/null -u "$LMS_KEY:$LMS_SECRET" "$BASE_URL/api/v1/courses" & pids+=($!)
+        curl -fsS -o /dev/null -u "$READER_KEY:$READER_SECRET" -H "X-Experience-API-Version: 1.0.3" \
+            "$BASE_URL/xapi/statements?limit=1" & pids+=($!)
+        curl -fsS -o /dev/null -u "$READER_KEY:$READER_SECRET" -H "X-Experience-API-Version: 1.0.3" \
+            "$BASE_URL/xapi/statements?limit=1" & pids+=($!)
+        # Only these: a bare `wait` would also wait for the server.
+        for pid in "${pids[@]}"; do wait "$pid" || status=1; done
+    done
+    return "$status"
+}
+warm_up || die "the server refused the warm-up requests (see $WORK_DIR/server.log with --keep)"
+
 # The environment conformance/catapult/lms.js and the puppeteer configuration read.
 export CATAPULT_LMS="$REPO_DIR/conformance/catapult/lms.js"
 export CATAPULT_LTS_DIR="$LTS_DIR"
