@@ -25,6 +25,7 @@ from lrs.api.agents.routes import blueprint as agents_blueprint
 from lrs.api.alternate_syntax import AlternateRequestSyntax
 from lrs.api.api_docs import register_api_docs
 from lrs.api.body_limit import BodyLimit, refuse_oversized_body
+from lrs.api.browser_challenge import no_basic_prompt_for_browsers
 from lrs.api.cors import add_cors_headers
 from lrs.api.documents.routes import blueprints as document_blueprints
 from lrs.api.oauth.routes import blueprint as oauth_blueprint
@@ -140,6 +141,7 @@ def create_app(settings: Settings | None = None, *, standards: list | None = Non
     app.register_error_handler(Exception, _handle_unexpected)
     app.after_request(add_xapi_headers)
     app.after_request(add_inert_content_headers)
+    app.after_request(no_basic_prompt_for_browsers)
     app.after_request(lambda response: add_cors_headers(response, settings.cors_origins))
     app.wsgi_app = AlternateRequestSyntax(app.wsgi_app, prefix=XAPI_PREFIX,
                                           max_bytes=settings.max_request_bytes)
