@@ -128,7 +128,11 @@ def check_au_url(url: str, files: PackageFiles, *, bare: bool, check_files: bool
         raise InvalidPackage(f"AU url '{url}' is not a valid URL ({error})", rule=_rule("13.1.4.0-2"),
                              file=ROOT_FILE) from None
     absolute = bool(_SCHEME.match(url))
-    if absolute and parts.scheme.lower() in ("http", "https") and not parts.hostname:
+    if absolute and parts.scheme.lower() not in ("http", "https"):
+        # cmi5 8.1: the LMS launches the AU by a URL it appends launch parameters to; a javascript:,
+        # data: or file: url would run in, or read from, whatever page opens it.
+        raise InvalidPackage(f"AU url '{url}' is not an http(s) URL", rule=_rule("13.1.4.0-2"), file=ROOT_FILE)
+    if absolute and not parts.hostname:
         raise InvalidPackage(f"AU url '{url}' has no host", rule=_rule("13.1.4.0-2"), file=ROOT_FILE)
     names = {name for name, _ in parse_qsl(parts.query, keep_blank_values=True)}
     clash = [name for name in LAUNCH_PARAMETERS if name in names]

@@ -217,7 +217,10 @@ def _check_result(session: AuLaunch, statement: dict, verb: str, result: dict) -
         raise SessionRuleBroken("9.5.3", "only completed may carry result.completion")
     if verb in _DURATION_REQUIRED and not isinstance(result.get("duration"), str):
         raise SessionRuleBroken(_DURATION_REQUIRED[verb], f"{v.VERB_DISPLAY[verb]} must have result.duration")
-    if verb in (v.PASSED, v.FAILED) and session.mastery_score is not None:
+    # cmi5 9.6.3.2: the extension goes on passed/failed "based on the masteryScore", i.e. judged by a
+    # score (9.3.4 and 9.3.5 likewise apply it only to a statement with a scaled score); CATAPULT's
+    # 001-essentials and 005-2 send an unscored passed/failed that must be accepted.
+    if verb in (v.PASSED, v.FAILED) and session.mastery_score is not None and "score" in result:
         _check_mastery(session.mastery_score, statement, verb, score)
 
 

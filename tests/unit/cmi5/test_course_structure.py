@@ -128,6 +128,14 @@ def test_an_au_url_is_a_valid_url(url):
     assert error.file == "cmi5.xml"
 
 
+@pytest.mark.parametrize("url", ["javascript:alert(document.domain)//", "data:text/html,<script>1</script>",
+                                 "vbscript:msgbox(1)", "file:///etc/passwd", "ftp://au.example.com/x"])
+def test_an_absolute_au_url_is_http_or_https(url):
+    # cmi5 8.1: the LMS appends launch parameters and opens the url; only http(s) is a launchable AU
+    # (attack review 2026-11-30, F3: a javascript: url ran in the page that opened it).
+    rejected(lambda: bare(course_xml(au(AU1, url=url))), "13.1.4.0-2")
+
+
 @pytest.mark.parametrize("name", ["endpoint", "fetch", "actor", "registration", "activityId"])
 def test_an_au_query_does_not_use_a_launch_parameter(name):
     # cmi5 8.1: "the names MUST NOT collide with named parameters defined below" (CATAPULT 8.1.0.0-6).

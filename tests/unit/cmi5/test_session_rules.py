@@ -442,6 +442,15 @@ def test_score_consistent_with_mastery_score(verb, scaled, section):
     assert refused_section(MASTERED, facts, [au_statement(MASTERED, verb, at_ms=T0 + 1, result=result)]) == section
 
 
+@pytest.mark.parametrize("verb", [v.PASSED, v.FAILED])
+def test_an_unscored_passed_or_failed_needs_no_mastery_extension(verb):
+    # cmi5 9.6.3.2: the extension is for passed/failed statements made "based on the masteryScore";
+    # one without a score was not (CATAPULT 001-essentials, 005-2-invalid-au)
+    result = {key: value for key, value in default_result(verb, 0.8).items() if key != "score"}
+    statement = au_statement(MASTERED, verb, at_ms=T0 + 1, mastery=False, result=result)
+    check_statements(MASTERED, started(MASTERED), [statement])
+
+
 def test_no_mastery_score_no_extension_needed():
     # cmi5 9.6.3.2: required when present in LMS.LaunchData
     check_statements(NORMAL, started(NORMAL), [au_statement(NORMAL, v.PASSED, at_ms=T0 + 1)])
