@@ -11,6 +11,9 @@ LRS_WORKERS ?= 2
 LRS_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 PYTEST_WORKERS ?= 2
 export LRS_HOST LRS_PORT LRS_TEST_POSTGRES_URL
+# gunicorn's access log without query strings or Referer: a cmi5 fetch URL carries a one-time key,
+# and xAPI queries carry agents (personal data).
+ACCESS_LOG_FORMAT := '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(D)sus'
 
 .PHONY: run test migrate bench conformance lock npm clean help
 
@@ -31,7 +34,7 @@ migrate: $(STAMP)  ## Apply database migrations to LRS_DATABASE_URL (default: ./
 	$(BIN)/lrs db upgrade
 
 run: $(STAMP) npm migrate  ## Serve the LRS under gunicorn on LRS_HOST:LRS_PORT (default 127.0.0.1:8080)
-	$(BIN)/gunicorn --workers $(LRS_WORKERS) --bind $(LRS_HOST):$(LRS_PORT) --access-logfile - lrs.wsgi:app
+	$(BIN)/gunicorn --workers $(LRS_WORKERS) --bind $(LRS_HOST):$(LRS_PORT) --access-logfile - --access-logformat $(ACCESS_LOG_FORMAT) lrs.wsgi:app
 
 test: $(STAMP) npm  ## Run the whole test suite on SQLite and PostgreSQL
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not serial" $(PYTEST_ARGS)

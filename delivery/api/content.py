@@ -37,6 +37,8 @@ def course_file(course_id: str, path: str):
     response.headers["Content-Type"] = content_type
     response.headers["Cache-Control"] = CACHE_FOREVER
     response.headers["X-Content-Type-Options"] = "nosniff"
+    # A cmi5 AU's URL carries its one-time fetch key in the query; no Referer may repeat it.
+    response.headers["Referrer-Policy"] = "no-referrer"
     player_origin = _origin(current_app.extensions["lrs_settings"].public_url)
     response.headers["Content-Security-Policy"] = f"frame-ancestors 'self' {player_origin}"
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"

@@ -143,6 +143,8 @@ def test_package_files_are_served_from_our_origin_with_fixed_types_and_immutable
     assert "sandbox" not in page.headers["Content-Security-Policy"]
     assert page.headers["Content-Security-Policy"].startswith("frame-ancestors 'self' https://lrs.example.com")
     assert "Set-Cookie" not in page.headers
+    # A cmi5 AU's URL carries its one-time fetch key: the page sends it to no one (attack review F5).
+    assert page.headers["Referrer-Policy"] == "no-referrer"
     assert http.get(f"/content/{course['id']}/scripts/app.js").headers["Content-Type"] == "text/javascript"
     assert http.get(f"/content/{course['id']}/media/clip.mp4").headers["Content-Type"] == "video/mp4"
     assert http.get(f"/content/{course['id']}/missing.html").status_code == 404
