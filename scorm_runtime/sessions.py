@@ -118,7 +118,7 @@ def table_of_contents(state: RegistrationState, current: str) -> list[dict]:
 
 
 def _neighbour(state: RegistrationState, current: str, step: int) -> str | None:
-    """Flow in tree order (issue 11: until the sequencing engine lands, flow and choice in tree order)."""
+    """Flow in tree order (SCORM 1.2 and courses without sequencing: flow and choice in tree order)."""
     ids = [launchable.id for launchable in state.course.launchables]
     if current not in ids:
         return None
@@ -144,8 +144,12 @@ def navigation(state: RegistrationState, current: str) -> dict:
     if sequenced(state.course) and state.record.data.get("sequencing"):
         valid = sn.valid_requests(activity_tree(state.course), tracking_of(state.record))
         return {"continue": bool(valid.get("continue")), "previous": bool(valid.get("previous"))}
-    return {"continue": _neighbour(state, current, 1) is not None,
-            "previous": _neighbour(state, current, -1) is not None}
+    moves = {}
+    for direction, step in (("continue", 1), ("previous", -1)):
+        # 1.2: an item its prerequisites do not allow yet is no move (as toc[].enabled and request-valid).
+        neighbour = _neighbour(state, current, step)
+        moves[direction] = neighbour is not None and _allowed_by_prerequisites(state, neighbour)
+    return moves
 
 
 # --- records ------------------------------------------------------------------------------------------
@@ -530,10 +534,68 @@ def terminate(runtime: DeliveryRuntime, session_id: str, session_token, values,
 
 # --- navigation ---------------------------------------------------------------------------------------------
 
-def _session_for_navigation(runtime: DeliveryRuntime, session_id: str, session_token) -> tuple[Session, bool]:
+# How long after its end a session's token still works for navigate (the SCO's adl.nav.request follows its
+# Terminate at once; the learner's choice from the table of contents may take a while).
+NAVIGATE_AFTER_END_MS = 300_000
+
+
+def _session_for_navigation(runtime: DeliveryRuntime, session_id: str, session_token,
+                            request: str) -> tuple[Session, bool]:
     """The session, open or already ended by Terminate (a SCO's adl.nav.request is sent after Terminate)."""
     session = _authenticated(runtime, session_id, session_token, allow_ended=True)
-    return session, session.state == "open"
+    if request in ("jump", "abandonAll"):
+        _check_sequenced(runtime, session, request)  # a malformed request is 400 whatever the token's state
+    if session.state == "open":
+        return session, True
+    return _ended_for_navigation(runtime, session), False
+
+
+def _check_sequenced(runtime: DeliveryRuntime, session: Session, request: str) -> None:
+    try:
+        course = runtime.state(session).course
+    except NotFound:
+        return  # the course is gone: the token rule answers
+    if not (sequenced(course) and session.launch_mode == "Normal"):
+        raise BadRequest(f"request {request!r} needs SCORM 2004 sequencing")
+
+
+def _ended_for_navigation(runtime: DeliveryRuntime, session: Session) -> Session:
+    """docs/scorm-player-protocol.md, navigate: an ended session's token works only after a normal end (not
+    abandoned: launch-api.md "its token stops working"), shortly after it, until a navigate on it launched
+    something, and while no newer session of the registration exists (attack review F2). Else 401."""
+    if session.state != "ended" or session.ended_ms is None or session.data.get("navigated"):
+        raise Unauthorized("this session has ended; its token no longer works")
+    if runtime.now_ms() - session.ended_ms > NAVIGATE_AFTER_END_MS:
+        raise Unauthorized("this session ended too long ago; its token no longer works")
+    try:
+        state = runtime.state(session)
+    except NotFound:
+        raise Unauthorized("this session's course or registration is gone; its token no longer works") from None
+    if any(other.id != session.id and other.launched_ms >= session.launched_ms for other in state.sessions):
+        raise Unauthorized("a newer session of this registration exists; this token no longer works")
+    return session
+
+
+def _used_for_navigation(runtime: DeliveryRuntime, session: Session) -> None:
+    """An ended session's token delivers once (docs/scorm-player-protocol.md, navigate)."""
+    runtime.save_session_data(session, {**session.data, "navigated": True})
+
+
+def _end_for_navigation(runtime: DeliveryRuntime, session: Session, session_token, values,
+                        settings: RuntimeSettings, *, suspend: bool) -> tuple[Session, bool]:
+    """Ends the open session as terminate would. When another call (a keepalive Terminate) ended it
+    meanwhile, the session as it now stands, ended, under the rule for ended sessions."""
+    try:
+        _apply(runtime, session, _check_values(values), settings)
+        if runtime.end_session(session, "ended"):
+            _finish(runtime, session, force_suspend=suspend)
+            return session, True
+    except SessionEnded:
+        pass
+    again = _authenticated(runtime, session.id, session_token, allow_ended=True)
+    if again.state == "open":
+        raise SessionEnded(f"session {session.id} no longer owns its attempt")
+    return _ended_for_navigation(runtime, again), False
 
 
 def next_item(state: RegistrationState, current: str, request: str, target: str | None) -> str | None:
@@ -562,20 +624,29 @@ def navigate(runtime: DeliveryRuntime, session_id: str, session_token, request, 
         raise BadRequest(f"request must be one of {', '.join(NAVIGATION_REQUESTS)}")
     if target is not None and not isinstance(target, str):
         raise BadRequest("target must be an item id")
-    session, still_open = _session_for_navigation(runtime, session_id, session_token)
+    session, still_open = _session_for_navigation(runtime, session_id, session_token, request)
     state = runtime.state(session) if still_open else None
     if still_open and sequenced(state.course) and request == "choice":
         # SN 5.3: a Choice the look-ahead refuses is refused while the SCO still runs (nothing ends).
         _refuse_choice_early(state, target)
+    ended_here = False
     if still_open:
-        _apply(runtime, session, _check_values(values), settings)
-        if runtime.end_session(session, "ended"):
-            _finish(runtime, session, force_suspend=request == "suspendAll")
+        session, ended_here = _end_for_navigation(runtime, session, session_token, values, settings,
+                                                  suspend=request == "suspendAll")
     state = runtime.state(session)
     if sequenced(state.course) and session.launch_mode == "Normal":
-        return _navigate_sequenced(runtime, state, session, request, target, launcher, ended_here=still_open)
-    if request in ("jump", "abandonAll"):
-        raise BadRequest(f"request {request!r} needs SCORM 2004 sequencing")
+        answer = _navigate_sequenced(runtime, state, session, request, target, launcher, ended_here=ended_here)
+    else:  # jump and abandonAll were refused by _check_sequenced
+        answer = _navigate_in_tree_order(state, session, request, target, launcher)
+    if not ended_here and (answer.get("launch") is not None or "toc" not in answer):
+        # An ended session's token, used: it delivered, or nothing is left to choose (a refusal or a table of
+        # contents to choose from leaves it for the learner's next request).
+        _used_for_navigation(runtime, session)
+    return answer
+
+
+def _navigate_in_tree_order(state: RegistrationState, session: Session, request: str, target, launcher) -> dict:
+    """SCORM 1.2 and unsequenced courses: flow and choice in tree order, under 1.2 prerequisites."""
     chosen = next_item(state, session.launchable_id, request, target)
     if chosen is None:
         return {"launch": None, "message": "nothing more to deliver" if request in ("continue", "previous")
@@ -652,9 +723,5 @@ def request_valid(runtime: DeliveryRuntime, session_id: str, session_token) -> d
         return {"continue": bool(valid.get("continue")), "previous": bool(valid.get("previous")),
                 "choice": {item: bool((valid.get("choice") or {}).get(item)) for item in ids},
                 "jump": {item: bool((valid.get("jump") or {}).get(item)) for item in ids}}
-    moves = navigation(state, session.launchable_id)
-    for direction, step in (("continue", 1), ("previous", -1)):
-        neighbour = _neighbour(state, session.launchable_id, step)
-        moves[direction] = neighbour is not None and _allowed_by_prerequisites(state, neighbour)
-    return {**moves, "choice": {launchable.id: _allowed_by_prerequisites(state, launchable.id)
+    return {**navigation(state, session.launchable_id), "choice": {launchable.id: _allowed_by_prerequisites(state, launchable.id)
                                 for launchable in state.course.launchables}}
