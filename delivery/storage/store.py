@@ -2,6 +2,8 @@
 never found, changed or deleted."""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import replace
 
@@ -26,7 +28,12 @@ def _launchables_json(launchables) -> str:
                    "launch_method": item.launch_method} for item in launchables])
 
 
-def _course(row) -> StoredCourse:
+# Parsed courses kept per store: a course never changes after import, and parsing a large one's JSON
+# (500 activities: ~40 ms) on every runtime call was most of a navigation request.
+_COURSES_MAX = 64
+
+
+def _parse_course(row) -> StoredCourse:
     return StoredCourse(id=row.id, store_id=row.store_id, standard=row.standard, edition=row.edition,
                         title=row.title,
                         launchables=tuple(Launchable(**item) for item in orjson.loads(row.launchables)),
@@ -64,6 +71,24 @@ def _item_values(record: ItemRecord) -> dict:
 class DeliveryStorage:
     def __init__(self, engines: Engines):
         self._engines = engines
+        self._parsed: OrderedDict[tuple[int, str], StoredCourse] = OrderedDict()
+        self._parsed_lock = threading.Lock()
+
+    def _course(self, row) -> StoredCourse:
+        """The course of the row, parsed once; `deleted` is always the row's own (a course deleted after
+        it was cached must read deleted)."""
+        key = (row.store_id, row.id)
+        with self._parsed_lock:
+            course = self._parsed.get(key)
+            if course is not None and course.created_ms == row.created_ms:
+                self._parsed.move_to_end(key)
+                return course if course.deleted == bool(row.deleted) else replace(course, deleted=bool(row.deleted))
+        course = _parse_course(row)
+        with self._parsed_lock:
+            self._parsed[key] = course
+            while len(self._parsed) > _COURSES_MAX:
+                self._parsed.popitem(last=False)
+        return course
 
     @contextmanager
     def _write(self):
@@ -89,7 +114,7 @@ class DeliveryStorage:
         with self._read() as connection:
             row = connection.execute(select(courses).where(
                 and_(courses.c.store_id == store_id, courses.c.id == course_id))).first()
-        return _course(row) if row else None
+        return self._course(row) if row else None
 
     def courses(self, store_id: int) -> list[StoredCourse]:
         """The store's courses that are not deleted, oldest first."""
@@ -97,7 +122,7 @@ class DeliveryStorage:
             rows = connection.execute(select(courses).where(
                 and_(courses.c.store_id == store_id, courses.c.deleted.is_(False)))
                 .order_by(courses.c.created_ms, courses.c.id)).all()
-        return [_course(row) for row in rows]
+        return [self._course(row) for row in rows]
 
     def store_of_course(self, course_id: str) -> int | None:
         """The store of a course that is not deleted (course ids are UUIDs, unique across stores); for
@@ -251,7 +276,7 @@ class DeliveryStorage:
                     and_(courses.c.store_id == store_id, courses.c.id == registration.course_id))).first()
                 if row is None:
                     return None
-                course = _course(row)
+                course = self._course(row)
             record_row = connection.execute(select(registration_records).where(and_(
                 registration_records.c.store_id == store_id,
                 registration_records.c.registration_id == registration_id))).first()
