@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 import orjson
-from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy import and_, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from delivery.course import Launchable
@@ -66,6 +66,48 @@ def _item_values(record: ItemRecord) -> dict:
             "satisfied": record.satisfied, "waived": record.waived, "attempts": record.attempts,
             "total_seconds": record.total_seconds, "last_launched_ms": record.last_launched_ms,
             "data": _json(record.data)}
+
+
+# The runtime's hot statements, built once: building and cache-keying a Core statement on every call
+# cost more than running it (bench scorm, a commit's three statements).
+_SESSION_BY_TOKEN = select(sessions).where(sessions.c.session_token_hash == bindparam("token_hash"))
+_REGISTRATION = select(registrations).where(and_(
+    registrations.c.store_id == bindparam("store_id"), registrations.c.id == bindparam("registration_id")))
+_COURSE = select(courses).where(and_(courses.c.store_id == bindparam("store_id"),
+                                     courses.c.id == bindparam("course_id")))
+_REGISTRATION_RECORD = select(registration_records).where(and_(
+    registration_records.c.store_id == bindparam("store_id"),
+    registration_records.c.registration_id == bindparam("registration_id")))
+_ITEM_RECORDS = select(item_records).where(and_(
+    item_records.c.store_id == bindparam("store_id"), item_records.c.registration_id == bindparam("registration_id")))
+_ITEM_RECORD = select(item_records).where(and_(
+    item_records.c.store_id == bindparam("store_id"), item_records.c.registration_id == bindparam("registration_id"),
+    item_records.c.launchable_id == bindparam("launchable_id")))
+_SESSIONS_OF_REGISTRATION = select(sessions).where(and_(
+    sessions.c.store_id == bindparam("store_id"), sessions.c.registration_id == bindparam("registration_id"))) \
+    .order_by(sessions.c.launched_ms, sessions.c.id)
+_ITEM_FIELDS = ("completion", "success", "score", "satisfied", "waived", "attempts", "total_seconds",
+                "last_launched_ms", "data")
+_INSERT_ITEM = insert(item_records).values(
+    store_id=bindparam("k_store_id"), registration_id=bindparam("k_registration_id"),
+    launchable_id=bindparam("k_launchable_id"), version=1, **{name: bindparam(f"v_{name}") for name in _ITEM_FIELDS})
+_UPDATE_ITEM = update(item_records).where(and_(
+    item_records.c.store_id == bindparam("k_store_id"), item_records.c.registration_id == bindparam("k_registration_id"),
+    item_records.c.launchable_id == bindparam("k_launchable_id"), item_records.c.version == bindparam("k_version"))) \
+    .values(version=bindparam("v_version"), **{name: bindparam(f"v_{name}") for name in _ITEM_FIELDS})
+_INSERT_REGISTRATION_RECORD = insert(registration_records).values(
+    store_id=bindparam("k_store_id"), registration_id=bindparam("k_registration_id"), data=bindparam("v_data"),
+    version=1)
+_UPDATE_REGISTRATION_RECORD = update(registration_records).where(and_(
+    registration_records.c.store_id == bindparam("k_store_id"),
+    registration_records.c.registration_id == bindparam("k_registration_id"),
+    registration_records.c.version == bindparam("k_version"))) \
+    .values(data=bindparam("v_data"), version=bindparam("v_version"))
+
+
+def _item_key(item: ItemRecord) -> dict:
+    return {"k_store_id": item.store_id, "k_registration_id": item.registration_id,
+            "k_launchable_id": item.launchable_id, "k_version": item.version}
 
 
 class DeliveryStorage:
@@ -237,8 +279,7 @@ class DeliveryStorage:
 
     def session_by_token(self, session_token_hash: str) -> Session | None:
         with self._read() as connection:
-            row = connection.execute(select(sessions).where(
-                sessions.c.session_token_hash == session_token_hash)).first()
+            row = connection.execute(_SESSION_BY_TOKEN, {"token_hash": session_token_hash}).first()
         return _session(row) if row else None
 
     def end_session(self, store_id: int, session_id: str, state: str, now_ms: int) -> bool:
@@ -267,25 +308,19 @@ class DeliveryStorage:
             if known is not None:
                 registration, course = known.registration, known.course
             else:
-                row = connection.execute(select(registrations).where(and_(
-                    registrations.c.store_id == store_id, registrations.c.id == registration_id))).first()
+                row = connection.execute(_REGISTRATION, {"store_id": store_id,
+                                                         "registration_id": registration_id}).first()
                 if row is None:
                     return None
                 registration = _registration(row)
-                row = connection.execute(select(courses).where(
-                    and_(courses.c.store_id == store_id, courses.c.id == registration.course_id))).first()
+                row = connection.execute(_COURSE, {"store_id": store_id, "course_id": registration.course_id}).first()
                 if row is None:
                     return None
                 course = self._course(row)
-            record_row = connection.execute(select(registration_records).where(and_(
-                registration_records.c.store_id == store_id,
-                registration_records.c.registration_id == registration_id))).first()
-            item_rows = connection.execute(select(item_records).where(and_(
-                item_records.c.store_id == store_id,
-                item_records.c.registration_id == registration_id))).all()
-            session_rows = connection.execute(select(sessions).where(
-                and_(sessions.c.store_id == store_id, sessions.c.registration_id == registration_id))
-                .order_by(sessions.c.launched_ms, sessions.c.id)).all()
+            keys = {"store_id": store_id, "registration_id": registration_id}
+            record_row = connection.execute(_REGISTRATION_RECORD, keys).first()
+            item_rows = connection.execute(_ITEM_RECORDS, keys).all()
+            session_rows = connection.execute(_SESSIONS_OF_REGISTRATION, keys).all()
         record = RegistrationRecord(store_id, registration_id)
         if record_row is not None:
             record = replace(record, data=orjson.loads(record_row.data), version=record_row.version)
@@ -297,22 +332,19 @@ class DeliveryStorage:
 
     def item_records(self, store_id: int, registration_id: str) -> dict[str, ItemRecord]:
         with self._read() as connection:
-            rows = connection.execute(select(item_records).where(and_(
-                item_records.c.store_id == store_id, item_records.c.registration_id == registration_id))).all()
+            rows = connection.execute(_ITEM_RECORDS, {"store_id": store_id, "registration_id": registration_id}).all()
         return {row.launchable_id: _item(row) for row in rows}
 
     def item_record(self, store_id: int, registration_id: str, launchable_id: str) -> ItemRecord | None:
         with self._read() as connection:
-            row = connection.execute(select(item_records).where(and_(
-                item_records.c.store_id == store_id, item_records.c.registration_id == registration_id,
-                item_records.c.launchable_id == launchable_id))).first()
+            row = connection.execute(_ITEM_RECORD, {"store_id": store_id, "registration_id": registration_id,
+                                                    "launchable_id": launchable_id}).first()
         return _item(row) if row else None
 
     def registration_record(self, store_id: int, registration_id: str) -> RegistrationRecord | None:
         with self._read() as connection:
-            row = connection.execute(select(registration_records).where(and_(
-                registration_records.c.store_id == store_id,
-                registration_records.c.registration_id == registration_id))).first()
+            row = connection.execute(_REGISTRATION_RECORD, {"store_id": store_id,
+                                                            "registration_id": registration_id}).first()
         return RegistrationRecord(store_id, registration_id, orjson.loads(row.data), row.version) if row else None
 
     def save_records(self, items: tuple[ItemRecord, ...] = (),
@@ -323,32 +355,24 @@ class DeliveryStorage:
         try:
             with self._write() as connection:
                 for item in items:
-                    values = _item_values(item)
+                    parameters = {**_item_key(item), **{f"v_{name}": value for name, value in _item_values(item).items()},
+                                  "v_version": item.version + 1}
                     if item.version == 0:
-                        connection.execute(insert(item_records).values(
-                            store_id=item.store_id, registration_id=item.registration_id,
-                            launchable_id=item.launchable_id, version=1, **values))
+                        connection.execute(_INSERT_ITEM, parameters)
                     else:
-                        result = connection.execute(update(item_records).where(and_(
-                            item_records.c.store_id == item.store_id,
-                            item_records.c.registration_id == item.registration_id,
-                            item_records.c.launchable_id == item.launchable_id,
-                            item_records.c.version == item.version)).values(version=item.version + 1, **values))
+                        result = connection.execute(_UPDATE_ITEM, parameters)
                         if result.rowcount != 1:
                             raise StaleRecord(f"the record of '{item.launchable_id}' changed since it was read")
                     saved_items.append(replace(item, version=item.version + 1))
                 saved_record = None
                 if record is not None:
+                    parameters = {"k_store_id": record.store_id, "k_registration_id": record.registration_id,
+                                  "k_version": record.version, "v_data": _json(record.data),
+                                  "v_version": record.version + 1}
                     if record.version == 0:
-                        connection.execute(insert(registration_records).values(
-                            store_id=record.store_id, registration_id=record.registration_id,
-                            data=_json(record.data), version=1))
+                        connection.execute(_INSERT_REGISTRATION_RECORD, parameters)
                     else:
-                        result = connection.execute(update(registration_records).where(and_(
-                            registration_records.c.store_id == record.store_id,
-                            registration_records.c.registration_id == record.registration_id,
-                            registration_records.c.version == record.version))
-                            .values(data=_json(record.data), version=record.version + 1))
+                        result = connection.execute(_UPDATE_REGISTRATION_RECORD, parameters)
                         if result.rowcount != 1:
                             raise StaleRecord("the registration record changed since it was read")
                     saved_record = replace(record, version=record.version + 1)
