@@ -664,10 +664,14 @@ def _refuse_choice_early(state: RegistrationState, target) -> None:
         raise refused(sn.Outcome(None, exception=entry["refusal"]))
 
 
+_ENDING_REQUESTS = ("exitAll", "suspendAll", "abandonAll")  # SN 4.4.1: these end the sequencing session
+
+
 def _navigate_sequenced(runtime: DeliveryRuntime, state: RegistrationState, session: Session, request: str,
                         target, launcher, *, ended_here: bool) -> dict:
     """SCORM 2004: the request goes through the Overall Sequencing Process (SN OP.1); what it delivers is
-    launched, under the protocol's answer `{"launch", "message"}` (plus `toc` when nothing is delivered).
+    launched, under the protocol's answer `{"launch", "message"}` (plus `toc` when nothing is delivered and
+    the sequencing session goes on).
 
     A refused request is a 409 naming the SN exception. When it came with the SCO's Terminate (`ended_here`:
     adl.nav.request, RTE 4.2.8), the activity cannot stay running without its SCO, so Exit follows (SN: an
@@ -705,7 +709,9 @@ def _navigate_sequenced(runtime: DeliveryRuntime, state: RegistrationState, sess
         answer.update(message=refusal.message, exception=refusal.exception)
     if outcome.delivered is None:
         answer.setdefault("message", "the course has ended" if outcome.end_of_session else None)
-        answer["toc"] = table_of_contents(runtime.state(session, known=state), "")
+        if not (outcome.end_of_session or tracking.current is None or request in _ENDING_REQUESTS):
+            # Nothing delivered, the sequencing session goes on (an exit): the learner chooses from the toc.
+            answer["toc"] = table_of_contents(runtime.state(session, known=state), "")
         return answer
     url = launcher(state, LaunchRequest(launchable_id=outcome.delivered, launch_mode=session.launch_mode,
                                         return_url=session.return_url))

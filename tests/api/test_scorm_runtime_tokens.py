@@ -108,3 +108,25 @@ def test_previous_and_next_follow_scorm12_prerequisites(lms: Lms):
     assert started["navigation"] == {"continue": False, "previous": False}
     ended = lms.commit(launch, started, {"cmi.core.lesson_status": "completed"}, name="terminate")
     assert ended.get_json()["navigation"] == {"continue": True, "previous": False}
+
+
+def test_an_exit_that_delivers_nothing_offers_the_toc_and_keeps_the_token_for_the_choice(lms: Lms):
+    # Protocol, navigate: nothing delivered while the sequencing session goes on answers `toc`, and the ended
+    # session's token stays for the learner's choice from it; exitAll ends the sequencing session: no `toc`,
+    # and the token is spent.
+    from tests.api.test_scorm_sequencing import FORCED, PASSED, Learner
+    learner = Learner(lms, FORCED)
+    first = learner.item
+    learner.terminate(PASSED)
+    exited = learner.navigate("exit")
+    assert exited.status_code == 200, exited.data[:300]
+    answer = exited.get_json()
+    assert answer["launch"] is None and [entry["launchable"] for entry in answer["toc"]][0] == first
+    target = next(entry["launchable"] for entry in answer["toc"] if entry["enabled"] and entry["launchable"] != first)
+    chosen = learner.navigate("choice", target)
+    assert chosen.status_code == 200 and chosen.get_json()["launch"], chosen.data[:300]
+    assert learner.follow(chosen.get_json()) == target
+    learner.terminate(PASSED)
+    ended = learner.navigate("exitAll")
+    assert ended.status_code == 200 and ended.get_json()["launch"] is None and "toc" not in ended.get_json()
+    _refused_token(learner.navigate("exitAll"))

@@ -136,8 +136,15 @@
     } else if (response.status === 0) {
       showNotice(NOTICES.network);
     } else {
-      showNotice((response.body && response.body.message) || ("The course server answered " + response.status + "."));
+      showNotice(refusalText(response.body, "The course server answered " + response.status + "."));
     }
+  }
+
+  // A refusal's message with the SN exception that refused it (409 not_allowed carries `exception`).
+  function refusalText(body, fallback) {
+    var text = (body && body.message) || fallback;
+    var exception = body && body.exception;
+    return exception && text.indexOf(exception) < 0 ? text + " (" + exception + ")" : text;
   }
 
   // The server no longer takes this session: stop the timer and every further call, and say so.
@@ -257,7 +264,8 @@
         state.terminated = true;
         stopTimer();
         setPlayerState("terminated");
-        showStatus(response.body.message || "That navigation request is not allowed now.");
+        if (response.body.toc) takeToc(response.body.toc);
+        showStatus(refusalText(response.body, "That navigation request is not allowed now."));
         setTimeout(renderNavigation, 0);
         return result(true);
       }
@@ -415,6 +423,7 @@
     elements.toc.hidden = !several;
     elements.tocList.textContent = "";
     state.toc.forEach(function (item) {
+      if (item.visible === false) return;  // SCORM 2004 CAM isvisible="false": not offered for choice
       var entry = document.createElement("li");
       entry.className = "depth-" + Math.min(Number(item.depth) || 0, 4);
       var button = document.createElement("button");
@@ -452,7 +461,21 @@
     });
   }
 
-  // What the server delivers next: the next session's player page, or nothing (the end, or exit).
+  // A navigate answer's table of contents (what sequencing allows now): the items, and previous/next as
+  // the nearest enabled item before and after the current one.
+  function takeToc(toc) {
+    state.toc = toc;
+    var current = -1;
+    toc.forEach(function (item, index) { if (item.current) current = index; });
+    function offered(item) { return item.enabled && item.visible !== false; }
+    state.navigation = {
+      previous: current > 0 && toc.slice(0, current).some(offered),
+      continue: current >= 0 && toc.slice(current + 1).some(offered)
+    };
+  }
+
+  // What the server delivers next: the next session's player page, or nothing (the end, or exit). With
+  // nothing delivered and a table of contents that still offers items, the learner chooses from it.
   function followNavigation(body) {
     var launch = body.launch;
     if (launch && launch.url) {
@@ -461,6 +484,13 @@
     }
     unloadContent().then(function () {
       state.navigating = false;
+      if (body.toc && body.toc.some(function (item) { return item.enabled && item.visible !== false; })) {
+        takeToc(body.toc);
+        renderNavigation();
+        setPlayerState("terminated");
+        showStatus(refusalText(body, "Choose what to do next."));
+        return;
+      }
       state.navigation = {continue: false, previous: false};
       state.toc.forEach(function (item) { item.enabled = false; });
       renderNavigation();
@@ -539,8 +569,9 @@
         if (body.cmi) putBack(body.cmi);
         state.navigating = false;
         if (response.status === 409 && response.body.error !== "session_ended") {
-          // Sequencing or prerequisites do not allow it: say why and stay.
-          showStatus(response.body.message || "That item is not available yet.");
+          // Sequencing or prerequisites do not allow it: say why (with the SN exception) and stay.
+          if (response.body.toc) takeToc(response.body.toc);
+          showStatus(refusalText(response.body, "That item is not available yet."));
           renderNavigation();
           return;
         }
