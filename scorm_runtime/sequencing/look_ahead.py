@@ -6,6 +6,13 @@ A look-ahead runs NB.2.1, then the sequencing request process as if the current 
 DB.1.1; it does not apply exit or post-condition rules, whose outcome only the real request can know."""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from types import MappingProxyType
+from typing import Mapping
+
+import orjson
+
 from . import objectives, rules
 from .activity_tree import Activity, ActivityTree
 from .delivery import delivery_request
@@ -34,6 +41,32 @@ def choice_refusal(tree: ActivityTree, tracking: Tracking, target_id: str) -> st
     return None
 
 
+# One Choice look-ahead pass per tree and tracking state: a request asks for the table of contents and the
+# valid requests, each of which needs every activity's Choice refusal (bench scorm, 500 activities). The
+# result depends only on the tree and the tracking model (randomization is seeded from it), so a pass is
+# kept under the tracking model's JSON; a few are kept, for the requests of other learners in between.
+_PASSES_MAX = 32
+_PASSES: OrderedDict[tuple[int, bytes], tuple[ActivityTree, Mapping[str, str | None]]] = OrderedDict()
+_PASSES_LOCK = threading.Lock()
+
+
+def choice_refusals(tree: ActivityTree, tracking: Tracking) -> Mapping[str, str | None]:
+    """choice_refusal of every activity of the tree, by identifier, computed once per tracking state."""
+    key = (id(tree), orjson.dumps(tracking.to_json(), option=orjson.OPT_SORT_KEYS))
+    with _PASSES_LOCK:
+        found = _PASSES.get(key)
+        if found is not None and found[0] is tree:
+            _PASSES.move_to_end(key)
+            return found[1]
+    refusals = MappingProxyType({activity.identifier: choice_refusal(tree, tracking, activity.identifier)
+                                 for activity in tree.preorder})
+    with _PASSES_LOCK:
+        _PASSES[key] = (tree, refusals)
+        while len(_PASSES) > _PASSES_MAX:
+            _PASSES.popitem(last=False)
+    return refusals
+
+
 def flow_refusal(tree: ActivityTree, tracking: Tracking, request: str) -> str | None:
     """The SN exception a Continue or Previous would meet now, or None when it would deliver something."""
     try:
@@ -50,8 +83,8 @@ def flow_refusal(tree: ActivityTree, tracking: Tracking, request: str) -> str | 
 
 def valid_requests(tree: ActivityTree, tracking: Tracking) -> dict:
     """adl.nav.request_valid: continue, previous, and choice/jump per activity identifier."""
-    choice = {activity.identifier: choice_refusal(tree, tracking, activity.identifier) is None
-              for activity in tree.preorder}
+    refusals = choice_refusals(tree, tracking)
+    choice = {identifier: refusal is None for identifier, refusal in refusals.items()}
     jump = {}
     for activity in tree.preorder:
         try:
@@ -75,12 +108,13 @@ def toc(tree: ActivityTree, tracking: Tracking) -> list[dict]:
     """The table of contents in tree order: what the player shows (visible) and lets the learner choose
     (enabled), with each activity's status."""
     entries = []
+    refusals = choice_refusals(tree, tracking)
     hidden_by_id: dict[str, bool] = {}
     for activity in tree.preorder:
         parent_hidden = hidden_by_id.get(activity.parent.identifier, False) if activity.parent else False
         hidden = hidden_by_id[activity.identifier] = _hidden(tracking, activity, parent_hidden)
         state = tracking.activities.get(activity.identifier)
-        refusal = None if hidden else choice_refusal(tree, tracking, activity.identifier)
+        refusal = None if hidden else refusals[activity.identifier]
         entries.append({
             "id": activity.identifier, "title": activity.title, "depth": activity.depth,
             "parent": activity.parent.identifier if activity.parent else None, "launchable": activity.launchable,
