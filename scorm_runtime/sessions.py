@@ -30,7 +30,7 @@ from scorm_runtime import cmi, global_data, outcomes, prerequisites
 from scorm_runtime import statements as xs
 from scorm_runtime import sequencing as sn
 from scorm_runtime.course_data import activity_tree, depths, item_runtime, scorm_type, sequenced
-from scorm_runtime.standard import RUNTIME_NAME, lesson_status, refused, tracking_of, with_tracking
+from scorm_runtime.standard import RUNTIME_NAME, SequencingRefused, lesson_status, tracking_of, with_tracking
 
 _SAVE_ATTEMPTS = 5  # optimistic concurrency: re-read and re-apply this often before giving up (409)
 NAVIGATION_REQUESTS = ("continue", "previous", "choice", "jump", "exit", "exitAll", "suspendAll", "abandon",
@@ -661,7 +661,19 @@ def _refuse_choice_early(state: RegistrationState, target) -> None:
         raise NotFound(f"no item {target!r} in this course")
     entry = next((entry for entry in _sequenced_toc(state, "") if entry["launchable"] == target), None)
     if entry is not None and entry.get("refusal") and entry["refusal"] != "SB.2.9-9":
-        raise refused(sn.Outcome(None, exception=entry["refusal"]))
+        raise _Refused(sn.Outcome(None, exception=entry["refusal"]), _sequenced_toc(state, ""))
+
+
+class _Refused(SequencingRefused):
+    """A navigate refusal (409 not_allowed, `exception`) with the table of contents as it stands, so the page
+    can refresh what it offers (docs/scorm-player-protocol.md, navigate)."""
+
+    def __init__(self, outcome, toc: list[dict]):
+        super().__init__(outcome.exception, outcome.message or "sequencing exception")
+        self.toc = toc
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "toc": self.toc}
 
 
 _ENDING_REQUESTS = ("exitAll", "suspendAll", "abandonAll")  # SN 4.4.1: these end the sequencing session
@@ -688,7 +700,7 @@ def _navigate_sequenced(runtime: DeliveryRuntime, state: RegistrationState, sess
         outcome = sn.navigate(tree, tracking, request, target)
         refusal = outcome if outcome.exception is not None else None
         if refusal is not None and not ended_here:
-            raise refused(refusal)
+            raise _Refused(refusal, table_of_contents(state, session.launchable_id))
         if refusal is not None:
             outcome = sn.navigate(tree, tracking, "exit")
         record = with_tracking(state.record, tracking, tree, pending=outcome.delivered)
@@ -705,7 +717,7 @@ def _navigate_sequenced(runtime: DeliveryRuntime, state: RegistrationState, sess
     answer: dict = {"launch": None}
     if refusal is not None:
         if outcome.delivered is None:
-            raise refused(refusal)
+            raise _Refused(refusal, table_of_contents(runtime.state(session, known=state), ""))
         answer.update(message=refusal.message, exception=refusal.exception)
     if outcome.delivered is None:
         answer.setdefault("message", "the course has ended" if outcome.end_of_session else None)
@@ -729,5 +741,5 @@ def request_valid(runtime: DeliveryRuntime, session_id: str, session_token) -> d
         return {"continue": bool(valid.get("continue")), "previous": bool(valid.get("previous")),
                 "choice": {item: bool((valid.get("choice") or {}).get(item)) for item in ids},
                 "jump": {item: bool((valid.get("jump") or {}).get(item)) for item in ids}}
-    return {**navigation(state, session.launchable_id), "choice": {launchable.id: _allowed_by_prerequisites(state, launchable.id)
-                                for launchable in state.course.launchables}}
+    choice = {launchable.id: _allowed_by_prerequisites(state, launchable.id) for launchable in state.course.launchables}
+    return {**navigation(state, session.launchable_id), "choice": choice}

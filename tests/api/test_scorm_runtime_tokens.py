@@ -130,3 +130,19 @@ def test_an_exit_that_delivers_nothing_offers_the_toc_and_keeps_the_token_for_th
     ended = learner.navigate("exitAll")
     assert ended.status_code == 200 and ended.get_json()["launch"] is None and "toc" not in ended.get_json()
     _refused_token(learner.navigate("exitAll"))
+
+
+def test_a_refused_navigate_after_terminate_answers_the_toc_and_keeps_the_token(lms: Lms):
+    # Protocol, navigate: a refusal is 409 not_allowed with `exception` and the `toc` as it stands; it changes
+    # nothing, so the ended session's token still takes the learner's next request.
+    from tests.api.test_scorm_sequencing import FORCED, PASSED, Learner
+    learner = Learner(lms, FORCED)
+    learner.terminate(PASSED)
+    refused = learner.navigate("choice", "havingfun_item")
+    assert refused.status_code == 409
+    body = refused.get_json()
+    assert body["error"] == "not_allowed" and body["exception"] == "DB.1.1-3"
+    toc = {entry["launchable"]: entry for entry in body["toc"]}
+    assert toc["etuqiette_item"]["enabled"] and not toc["havingfun_item"]["enabled"]
+    allowed = learner.navigate("choice", "etuqiette_item")
+    assert allowed.status_code == 200 and allowed.get_json()["launch"], allowed.data[:300]
