@@ -628,7 +628,7 @@ def navigate(runtime: DeliveryRuntime, session_id: str, session_token, request, 
     state = runtime.state(session) if still_open else None
     if still_open and sequenced(state.course) and request == "choice":
         # SN 5.3: a Choice the look-ahead refuses is refused while the SCO still runs (nothing ends).
-        _refuse_choice_early(state, target)
+        _refuse_choice_early(state, target, session.launchable_id)
     ended_here = False
     if still_open:
         session, ended_here = _end_for_navigation(runtime, session, session_token, values, settings,
@@ -656,12 +656,12 @@ def _navigate_in_tree_order(state: RegistrationState, session: Session, request:
     return {"launch": {"url": url} if url else None}
 
 
-def _refuse_choice_early(state: RegistrationState, target) -> None:
+def _refuse_choice_early(state: RegistrationState, target, current: str) -> None:
     if not isinstance(target, str) or state.course.launchable(target) is None:
         raise NotFound(f"no item {target!r} in this course")
     entry = next((entry for entry in _sequenced_toc(state, "") if entry["launchable"] == target), None)
     if entry is not None and entry.get("refusal") and entry["refusal"] != "SB.2.9-9":
-        raise _Refused(sn.Outcome(None, exception=entry["refusal"]), _sequenced_toc(state, ""))
+        raise _Refused(sn.Outcome(None, exception=entry["refusal"]), _sequenced_toc(state, current))
 
 
 class _Refused(SequencingRefused):
