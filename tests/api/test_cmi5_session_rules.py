@@ -360,6 +360,22 @@ def test_agent_profile_of_another_agent_is_refused(client, course):
     refused(quiz.profile("GET", agent=stranger), "cmi5 11.0")
 
 
+def test_an_agent_profile_request_without_an_agent_is_refused(client, course):
+    # cmi5 11.0: the AU uses its own learner's Agent Profile only (CATAPULT 11.0.0.0-1 PUTs with no agent)
+    quiz = start_au(client, client.registration(course, KIM))
+    response = quiz.open("PUT", "/xapi/agents/profile", query_string={"profileId": "cmi5LearnerPreferences"},
+                         data=orjson.dumps(PREFERENCES), content_type="application/json")
+    refused(response, "cmi5 11.0")
+
+
+def test_an_au_token_may_not_read_agents(client, course):
+    # issue 12 Fetch URL: statements, State, Activity Profile, its own Agent Profile, /activities and
+    # /about; anything outside that is 403
+    quiz = start_au(client, client.registration(course, KIM))
+    response = quiz.open("GET", "/xapi/agents", query_string={"agent": orjson.dumps(quiz.launch.actor).decode()})
+    refused(response, "cmi5 8.2")
+
+
 def test_statement_reads_are_limited_to_the_registration_and_actor(client, course):
     # issue 12 Fetch URL: GET statements limited to its registration and actor
     registration_id = client.registration(course, KIM)
