@@ -360,12 +360,12 @@ def test_agent_profile_of_another_agent_is_refused(client, course):
     refused(quiz.profile("GET", agent=stranger), "cmi5 11.0")
 
 
-def test_an_agent_profile_request_without_an_agent_is_refused(client, course):
-    # cmi5 11.0: the AU uses its own learner's Agent Profile only (CATAPULT 11.0.0.0-1 PUTs with no agent)
+def test_an_agent_profile_request_without_an_agent_is_a_400(client, course):
+    # xAPI-Communication 2.6: agent is required; CATAPULT 11.0.0.0-1 (d) expects 400 for an AU token too
     quiz = start_au(client, client.registration(course, KIM))
     response = quiz.open("PUT", "/xapi/agents/profile", query_string={"profileId": "cmi5LearnerPreferences"},
                          data=orjson.dumps(PREFERENCES), content_type="application/json")
-    refused(response, "cmi5 11.0")
+    assert response.status_code == 400 and response.get_json()["path"] == "agent"
 
 
 def test_an_au_token_may_not_read_agents(client, course):

@@ -16,7 +16,7 @@ from lrs.services.documents import DocumentService
 from lrs.xapi.agents import ifi_key
 from lrs.xapi.documents import (DEFAULT_CONTENT_TYPE, DocumentAddress, DocumentKind, DocumentScope,
                                 Preconditions, etag_of, quoted)
-from lrs.xapi.errors import BadRequest, Forbidden
+from lrs.xapi.errors import BadRequest
 from lrs.xapi.statement_query import parse_agent_parameter, parse_iri, parse_uuid
 from lrs.xapi.timestamps import format_http_date, parse_timestamp_ms
 
@@ -202,10 +202,6 @@ def _activity_profile_scope():
 
 
 def _agent_profile_scope():
-    if "agent" not in request.args and current_principal().session_policy is not None:
-        # A session-bound token (a cmi5 AU's) may use only its own learner's Agent Profile (cmi5 11.0).
-        raise Forbidden("this token may use only its own learner's Agent Profile; the request names no agent (cmi5 11.0)",
-                        path="agent", section="cmi5 11.0")
     parameters = _parameters(required=("agent",), document_parameter="profileId",
                              section="xAPI-Communication 2.6.s3")
     agent = parse_agent_parameter(parameters["agent"])
