@@ -1,10 +1,10 @@
 /*
-    Runs one CATAPULT lts package's AU the way the suite does (import, launch through lms.js, load in
+    Runs one CATAPULT lts package's AU the way the suite does (import, launch through course_api_lms_script.js, load in
     Chromium) and prints every xAPI/fetch request the AU sends with our answer, its console, and the
     result object the AU displays. For diagnosing a failing "AU execution" test; the suite never sees it.
 
     Usage (environment as for the suite, see run_catapult.sh --trace):
-      node trace_au.js PACKAGE.zip [--mode Browse|Review] [--runs N] [--abandon] [--waive REASON]
+      node replay_one_au.js PACKAGE.zip [--mode Browse|Review] [--runs N] [--abandon] [--waive REASON]
 */
 "use strict";
 
@@ -13,8 +13,8 @@ const fs = require("fs"),
 
 const ltsDir = process.env.CATAPULT_LTS_DIR,
     puppeteer = require(require.resolve("puppeteer", {paths: [ltsDir]})),
-    LMS = require("./lms.js"),
-    launchOptions = require("./jest-puppeteer.config.js").launch;
+    LMS = require("./course_api_lms_script.js"),
+    launchOptions = require("./debian_chromium_launch.js").launch;
 
 const args = process.argv.slice(2),
     packageName = args[0],

@@ -1,4 +1,4 @@
-// jest-puppeteer launch options for CATAPULT's lts (found through JEST_PUPPETEER_CONFIG):
+// Puppeteer launch options for CATAPULT's lts (found through JEST_PUPPETEER_CONFIG):
 // Debian's Chromium instead of a downloaded browser, headless, without the sandbox (containers, root).
 module.exports = {
     launch: {

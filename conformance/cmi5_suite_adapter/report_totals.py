@@ -1,6 +1,6 @@
 """Prints the summary of a CATAPULT lts run from jest's --json output, and each failing test.
 
-Usage: python3 summary.py JEST_JSON LABEL SECONDS. Exits 1 when a test failed or a test file did not run.
+Usage: python3 report_totals.py JEST_JSON LABEL SECONDS. Exits 1 when a test failed or a test file did not run.
 """
 from __future__ import annotations
 
