@@ -243,11 +243,15 @@ def live_server(database_url):
     yield from run_server(database_url)
 
 
-def run_server(database_url: str, workers: int = 2, **settings: str):
-    """Starts gunicorn on the database with LRS_* settings; yields its base URL, then stops it."""
+def run_server(database_url: str, workers: int = 2, *, public_url: bool = False, **settings: str):
+    """Starts gunicorn on the database with LRS_* settings; yields its base URL, then stops it.
+
+    public_url: the server's public URL is the address it listens on, so the launch URLs it hands out
+    open as given (course and launch API tests)."""
     port = _free_port()
+    listening = {"public_url": f"http://127.0.0.1:{port}", "port": str(port)} if public_url else {}
     environment = {**os.environ, "LRS_DATABASE_URL": database_url, "LRS_SECRET_KEY": SERVER_SECRET,
-                   **{f"LRS_{name.upper()}": value for name, value in settings.items()}}
+                   **{f"LRS_{name.upper()}": value for name, value in {**listening, **settings}.items()}}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
          "lrs.wsgi:app"], env=environment)

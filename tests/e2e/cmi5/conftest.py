@@ -6,11 +6,7 @@ by the LRS, one on a second origin (cmi5 14.1: an AU's url may be fully qualifie
 from __future__ import annotations
 
 import functools
-import os
-import subprocess
-import sys
 import threading
-import time
 import uuid
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -18,7 +14,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-from tests.conftest import SERVER_SECRET, _free_port, skip_group
+from tests.conftest import run_server, skip_group
 from tests.e2e.cmi5.course import CMI5_LIBRARY, CONTENT
 from tests.factories import issue_credential
 
@@ -28,28 +24,8 @@ XAPI_VERSION = {"X-Experience-API-Version": "1.0.3"}
 @pytest.fixture(scope="session")
 def cmi5_server(database_url, tmp_path_factory):
     """gunicorn (2 workers) whose public URL is the address it listens on, so launch URLs open as handed out."""
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
     data_dir = tmp_path_factory.mktemp("cmi5-server")
-    environment = {**os.environ, "LRS_DATABASE_URL": database_url, "LRS_SECRET_KEY": SERVER_SECRET,
-                   "LRS_PUBLIC_URL": base_url, "LRS_PORT": str(port), "LRS_DATA_DIR": str(data_dir),
-                   "LRS_CONTENT_DIR": str(data_dir / "content")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-         "lrs.wsgi:app"], env=environment)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{base_url}/xapi/about", timeout=1).status_code == 200:
-                break
-        except requests.RequestException:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        raise RuntimeError("the server did not start")
-    yield base_url
-    process.terminate()
-    process.wait(timeout=10)
+    yield from run_server(database_url, public_url=True, data_dir=str(data_dir), content_dir=str(data_dir / "content"))
 
 
 class _AuHandler(SimpleHTTPRequestHandler):

@@ -6,9 +6,6 @@ credential, as an external LMS integrates (launch-api.md)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -16,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 import requests
 
-from tests.conftest import SERVER_SECRET, _free_port, skip_group
+from tests.conftest import run_server, skip_group
 from tests.factories import issue_credential
 
 PLAYER_TIMEOUT_MS = 20_000
@@ -25,28 +22,8 @@ PLAYER_TIMEOUT_MS = 20_000
 @pytest.fixture(scope="session")
 def scorm_server(database_url, tmp_path_factory):
     """gunicorn (2 workers) whose public URL is the address it listens on."""
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
     data_dir = tmp_path_factory.mktemp("scorm-server")
-    environment = {**os.environ, "LRS_DATABASE_URL": database_url, "LRS_SECRET_KEY": SERVER_SECRET,
-                   "LRS_PUBLIC_URL": base_url, "LRS_PORT": str(port), "LRS_DATA_DIR": str(data_dir),
-                   "LRS_CONTENT_DIR": str(data_dir / "content")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-         "lrs.wsgi:app"], env=environment)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{base_url}/xapi/about", timeout=1).status_code == 200:
-                break
-        except requests.RequestException:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        raise RuntimeError("the server did not start")
-    yield base_url
-    process.terminate()
-    process.wait(timeout=10)
+    yield from run_server(database_url, public_url=True, data_dir=str(data_dir), content_dir=str(data_dir / "content"))
 
 
 @dataclass

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.scorm_sequencing.conftest import PLAYER_TIMEOUT_MS, open_player
+from tests.e2e.scorm.conftest import PLAYER_TIMEOUT_MS, open_player
 
 pytestmark = pytest.mark.e2e
 
