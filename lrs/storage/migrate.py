@@ -24,6 +24,12 @@ def delivery_alembic_config(database_url: str) -> Config:
     return _config(Path(delivery.storage.__file__).with_name("migrations"), database_url)
 
 
+def workflows_alembic_config(database_url: str) -> Config:
+    """The automation workflows' branch (automation/workflows/storage/migrations, label `workflows`)."""
+    import automation.workflows.storage
+    return _config(Path(automation.workflows.storage.__file__).with_name("migrations"), database_url)
+
+
 def _config(location: Path, database_url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(location))
@@ -31,13 +37,15 @@ def _config(location: Path, database_url: str) -> Config:
     return config
 
 
-def upgrade(database_url: str, revision: str = "head", *, delivery_revision: str = "head") -> None:
+def upgrade(database_url: str, revision: str = "head", *, delivery_revision: str = "head",
+            workflows_revision: str | None = "head") -> None:
     """The LRS's migrations to `revision`, then delivery's to `delivery_revision` (None: leave it)."""
     engines = create_engines(database_url)
     try:
         with engines.write.connect() as connection:
             for config, target in ((alembic_config(database_url), revision),
-                                   (delivery_alembic_config(database_url), delivery_revision)):
+                                   (delivery_alembic_config(database_url), delivery_revision),
+                                   (workflows_alembic_config(database_url), workflows_revision)):
                 if target is None:
                     continue
                 config.attributes["connection"] = connection
