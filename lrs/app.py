@@ -34,6 +34,7 @@ from lrs.api.responses import error_response, json_response
 from lrs.api.statements.routes import blueprint as statements_blueprint
 from lrs.api.stored_content import add_inert_content_headers
 from lrs.api.xapi import XAPI_PREFIX, add_xapi_headers, handle_xapi_error
+from lrs.operations import install as install_operations
 from lrs.services.container import build_services
 from lrs.storage.errors import StorageBusy
 from lrs.settings import Settings
@@ -148,4 +149,5 @@ def create_app(settings: Settings | None = None, *, standards: list | None = Non
     app.wsgi_app = PackageUploads(BodyLimit(app.wsgi_app, max_bytes=settings.max_request_bytes), app.wsgi_app,
                                   path=delivery_routes.API_PREFIX + "/courses")
     app.wsgi_app = DoubledSlashAfterXapiRoot(app.wsgi_app, prefix=XAPI_PREFIX)
+    install_operations(app)  # health, metrics, request log: last, its WSGI layer outermost
     return app

@@ -1,0 +1,61 @@
+"""gunicorn server hooks: `gunicorn -c python:lrs.operations.gunicorn_hooks -w 4 -b ... lrs.wsgi:app`.
+
+- Metrics (LRS_METRICS not off): every worker writes its values to files in one directory
+  (prometheus-client's multiprocess mode), made fresh here, in the master, before any worker starts, and
+  removed when the server stops; a dead worker's live gauges are dropped. With LRS_METRICS=open the
+  master serves them on LRS_METRICS_BIND, away from the API's address.
+- Logs: gunicorn's own lines, and the application's that lrs.wsgi sends through them, in LRS_LOG_FORMAT.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+
+from lrs.operations.settings import OperationsSettings, metrics_bind_address
+
+_settings = OperationsSettings.from_env()
+_owned_directory: str | None = None
+if _settings.metrics != "off" and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    # Set before prometheus_client is first imported: it picks multiprocess mode at import time.
+    _owned_directory = tempfile.mkdtemp(prefix="lrs-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _owned_directory
+
+# gunicorn's logging configuration (merged into its defaults): every line in LRS_LOG_FORMAT.
+logconfig_dict = {"formatters": {"generic": {
+    "()": "lrs.operations.log_format.JsonFormatter" if _settings.log_format == "json"
+    else "lrs.operations.log_format.TextFormatter"}}}
+
+
+def on_starting(server) -> None:
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory and directory != _owned_directory:
+        # A directory the operator named: values of an earlier run would be added to this one's.
+        for name in os.listdir(directory):
+            if name.endswith(".db"):
+                os.remove(os.path.join(directory, name))
+
+
+def when_ready(server) -> None:
+    if _settings.metrics != "open":
+        return
+    from prometheus_client import start_http_server
+
+    from lrs.operations.metrics import ActiveSessions, scrape_registry
+    from lrs.settings import Settings
+    from lrs.storage.engines import create_engines
+    host, port = metrics_bind_address(_settings.metrics_bind)
+    engines = create_engines(Settings.from_env().database_url, pool_size=1)
+    start_http_server(port, addr=host, registry=scrape_registry([ActiveSessions(engines)]))
+    server.log.info("metrics served on %s:%s", host, port)
+
+
+def child_exit(server, worker) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+        multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server) -> None:
+    if _owned_directory:
+        shutil.rmtree(_owned_directory, ignore_errors=True)

@@ -1,0 +1,78 @@
+"""Log line formats: one JSON object a line (log collectors) or plain text (a developer's terminal).
+Both carry the request id of the request a line was written in, and neither carries SQL parameters:
+SQLAlchemy puts a failed statement's parameters (statement bodies, documents, credential hashes) in its
+error text, which a logged error would otherwise copy."""
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from datetime import datetime, timezone
+
+import orjson
+from flask import has_request_context, request
+
+from lrs.operations.exchange import ENVIRON_KEY
+
+_SQL_PARAMETERS = re.compile(r"\[parameters: .*?\](?=\n|$)|\[SQL: .*?\](?=\n|$)", re.DOTALL)
+
+
+def redacted(text: str) -> str:
+    return _SQL_PARAMETERS.sub("[SQL and parameters not logged]", text)
+
+
+def _request_id() -> str | None:
+    if not has_request_context():
+        return None
+    exchange = request.environ.get(ENVIRON_KEY)
+    return exchange.request_id if exchange is not None else None
+
+
+class JsonFormatter(logging.Formatter):
+    """{"time", "level", "logger", "message", "request_id"?, "exception"?} plus a request line's fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {"time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+                "level": record.levelname.lower(), "logger": record.name, "message": redacted(record.getMessage())}
+        fields = getattr(record, "request_fields", None)
+        if fields:
+            line.update(fields)
+        elif (request_id := _request_id()) is not None:
+            line["request_id"] = request_id
+        if record.exc_info:
+            line["exception"] = redacted(self.formatException(record.exc_info))
+        return orjson.dumps(line).decode()
+
+
+class TextFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        fields = getattr(record, "request_fields", None)
+        if fields:
+            message = " ".join(f"{name}={value}" for name, value in fields.items() if value is not None)
+        else:
+            message = record.getMessage()
+            if (request_id := _request_id()) is not None:
+                message = f"[{request_id}] {message}"
+        text = f"{self.formatTime(record)} {record.levelname} {record.name}: {message}"
+        if record.exc_info:
+            text += "\n" + self.formatException(record.exc_info)
+        return redacted(text)
+
+
+def formatter(log_format: str) -> logging.Formatter:
+    return JsonFormatter() if log_format == "json" else TextFormatter()
+
+
+class StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time (a test runner swaps it per test)."""
+
+    def __init__(self):
+        super().__init__()
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value):
+        pass

@@ -1,0 +1,76 @@
+"""One WSGI layer around the whole application sees every request, those the inner layers refuse too:
+it gives each an id (X-Request-Id, returned on the answer), times it to its last byte, and hands the
+finished Exchange to the observers (metrics, request log). Flask's after_request adds what only the
+application knows: the route template, the credential, the error family and what was stored."""
+from __future__ import annotations
+
+import logging
+import time
+from typing import Callable, Iterable
+
+from flask import Response, g, request
+from werkzeug.wsgi import ClosingIterator
+
+from lrs.operations.exchange import (ENVIRON_KEY, REQUEST_ID_HEADER, UNMATCHED_ROUTE, Exchange, error_family,
+                                     request_id_from, statement_count)
+
+log = logging.getLogger(__name__)
+
+STATEMENTS_ROUTE = "/xapi/statements"
+
+Observer = Callable[[Exchange], None]
+
+
+class ObservedRequests:
+    def __init__(self, wsgi_app, observers: Iterable[Observer]):
+        self.wsgi_app = wsgi_app
+        self.observers = tuple(observers)
+
+    def __call__(self, environ, start_response):
+        exchange = Exchange(request_id=request_id_from(environ.get("HTTP_X_REQUEST_ID")),
+                            method=environ.get("REQUEST_METHOD", ""),
+                            remote_addr=environ.get("REMOTE_ADDR", ""), started=time.perf_counter())
+        environ[ENVIRON_KEY] = exchange
+
+        def start_with_request_id(status: str, headers: list, exc_info=None):
+            exchange.status = int(status.split(" ", 1)[0])
+            headers = [(name, value) for name, value in headers if name.lower() != "x-request-id"]
+            headers.append((REQUEST_ID_HEADER, exchange.request_id))
+            return start_response(status, headers, exc_info)
+
+        try:
+            body = self.wsgi_app(environ, start_with_request_id)
+        except BaseException as error:
+            exchange.status = exchange.status or 500
+            exchange.error = exchange.error or type(error).__name__
+            self._finish(exchange)
+            raise
+        return ClosingIterator(body, lambda: self._finish(exchange))
+
+    def _finish(self, exchange: Exchange) -> None:
+        exchange.duration_seconds = time.perf_counter() - exchange.started
+        for observer in self.observers:
+            try:
+                observer(exchange)
+            except Exception:  # noqa: BLE001 - observing must never break an answer already sent
+                log.exception("an operations observer failed")
+
+
+def note_response(response: Response) -> Response:
+    """Flask after_request: the route, the credential, the error family and the statements stored."""
+    exchange: Exchange | None = request.environ.get(ENVIRON_KEY)
+    if exchange is None:
+        return response
+    exchange.method = request.method  # after the alternate request syntax (xAPI-Communication 1.3)
+    exchange.route = request.url_rule.rule if request.url_rule is not None else UNMATCHED_ROUTE
+    principal = g.get("principal")
+    if principal is not None:
+        exchange.store_id, exchange.credential_key = principal.store_id, principal.key
+    if response.status_code >= 400 and response.mimetype == "application/json" and not response.is_streamed:
+        exchange.error = error_family(response.get_data())
+    elif exchange.route == STATEMENTS_ROUTE:
+        if request.method == "POST" and response.status_code == 200 and not response.is_streamed:
+            exchange.statements_stored = statement_count(response.get_data())
+        elif request.method == "PUT" and response.status_code == 204:
+            exchange.statements_stored = 1
+    return response
