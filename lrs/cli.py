@@ -275,5 +275,14 @@ def _add_delivery_commands() -> None:
 _add_delivery_commands()
 
 
+def _add_operations_commands() -> None:
+    from lrs.operations.cli import backup_command, restore_command
+    main.add_command(backup_command)
+    main.add_command(restore_command)
+
+
+_add_operations_commands()
+
+
 if __name__ == "__main__":
     main()

@@ -48,7 +48,7 @@ def install(app: Flask, operations_settings: OperationsSettings | None = None) -
     observers = [RequestLog(settings.log_format)]
     if metrics is not None:
         observers.append(metrics.observe)
-    app.wsgi_app = ObservedRequests(app.wsgi_app, observers)
+    app.wsgi_app = ObservedRequests(app.wsgi_app, observers, app.url_map)
     return operations
 
 

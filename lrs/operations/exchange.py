@@ -41,6 +41,9 @@ class Exchange:
     # the course API: invalid_package, ...), or the exception's type when nothing answered.
     error: str | None = None
     statements_stored: int = 0
+    # Set when Flask's after_request saw the answer; a WSGI layer that answers by itself (the plain
+    # statement POST, lrs/api/statements/post_route.py) leaves the route to be matched from the path.
+    noted: bool = False
 
 
 def error_family(body: bytes) -> str | None:

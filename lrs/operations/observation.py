@@ -9,6 +9,8 @@ import time
 from typing import Callable, Iterable
 
 from flask import Response, g, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Map
 from werkzeug.wsgi import ClosingIterator
 
 from lrs.operations.exchange import (ENVIRON_KEY, REQUEST_ID_HEADER, UNMATCHED_ROUTE, Exchange, error_family,
@@ -22,9 +24,10 @@ Observer = Callable[[Exchange], None]
 
 
 class ObservedRequests:
-    def __init__(self, wsgi_app, observers: Iterable[Observer]):
+    def __init__(self, wsgi_app, observers: Iterable[Observer], url_map: Map):
         self.wsgi_app = wsgi_app
         self.observers = tuple(observers)
+        self.url_map = url_map
 
     def __call__(self, environ, start_response):
         exchange = Exchange(request_id=request_id_from(environ.get("HTTP_X_REQUEST_ID")),
@@ -45,7 +48,21 @@ class ObservedRequests:
             exchange.error = exchange.error or type(error).__name__
             self._finish(exchange)
             raise
+        if not exchange.noted:
+            self._note_unrouted(exchange, environ, body)
         return ClosingIterator(body, lambda: self._finish(exchange))
+
+    def _note_unrouted(self, exchange: Exchange, environ, body) -> None:
+        """The route of an answer no Flask hook saw, matched from the path; for a statement POST, the ids
+        of a body already in hand. Store and credential stay unknown."""
+        try:
+            rule, _arguments = self.url_map.bind_to_environ(environ).match(return_rule=True)
+        except HTTPException:
+            return
+        exchange.route = rule.rule
+        if (exchange.route == STATEMENTS_ROUTE and exchange.method == "POST" and exchange.status == 200
+                and isinstance(body, list)):
+            exchange.statements_stored = statement_count(b"".join(body))
 
     def _finish(self, exchange: Exchange) -> None:
         exchange.duration_seconds = time.perf_counter() - exchange.started
@@ -61,6 +78,7 @@ def note_response(response: Response) -> Response:
     exchange: Exchange | None = request.environ.get(ENVIRON_KEY)
     if exchange is None:
         return response
+    exchange.noted = True
     exchange.method = request.method  # after the alternate request syntax (xAPI-Communication 1.3)
     exchange.route = request.url_rule.rule if request.url_rule is not None else UNMATCHED_ROUTE
     principal = g.get("principal")
