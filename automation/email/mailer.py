@@ -73,7 +73,7 @@ def valid_address(value: str) -> bool:
         address = Address(addr_spec=value)
     except (ValueError, IndexError, TypeError):
         return False
-    return bool(address.username) and "." in address.domain
+    return bool(address.username) and ("." in address.domain or address.domain == "localhost")
 
 
 def build_mailer(settings, engines) -> Mailer:
