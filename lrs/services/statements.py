@@ -62,6 +62,9 @@ class StatementService:
         self.max_terms_per_request = max_terms_per_request
         # (store id, activity id) -> canonical definition as this process last wrote or read it.
         self._definition_cache: dict[tuple[int, str], dict] = {}
+        # Store-level checks of a prepared batch before insert: check(store_id, statements) raises an XapiError to
+        # refuse it whole, or returns None or a callable to run once the batch is committed (analytics.profiles).
+        self.batch_checks: list = []
 
     # --- store -----------------------------------------------------------------------------
 
@@ -93,6 +96,7 @@ class StatementService:
         ids = [statement["id"] for statement in prepared]
         if follow_up is not None:
             prepared = self._with_follow_ups(prepared, follow_up, stored, version)
+        after_commit = [done for check in self.batch_checks if (done := check(principal.store_id, prepared))]
         for attempt in range(_WRITE_ATTEMPTS):
             try:
                 self._store_new(principal, prepared, stored_ms, payloads)
@@ -103,6 +107,8 @@ class StatementService:
                 time.sleep(0.01 * (attempt + 1))
         if follow_up is not None:
             follow_up.stored()
+        for done in after_commit:
+            done()
         return ids
 
     def _with_follow_ups(self, prepared: list[dict], follow_up, stored: str, version: str) -> list[dict]:
