@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from lrs.auth.authenticator import Authenticator
 from lrs.auth.throttle import FailureThrottle
 from lrs.auth.tokens import TokenIssuer
+from lrs.events import EventLog
 from lrs.services.activities import ActivityService
 from lrs.services.administration import Administration
 from lrs.services.agents import AgentService
@@ -35,6 +36,7 @@ class Services:
     tokens: TokenIssuer
     client_versions: ClientVersions
     administration: Administration
+    events: EventLog | None = None  # the spine's event stream (transactional outbox, lrs/events.py)
 
     def close(self) -> None:
         self.engines.dispose()
@@ -63,4 +65,5 @@ def build_services(settings: Settings) -> Services:
                     administration=Administration(credential_storage, AuditStorage(engines),
                                                   AdminStorage(engines),
                                                   ErasureStorage(engines), TermPurge(engines), throttle,
-                                                  audit_key=("erasure-audit:" + settings.secret_key).encode()))
+                                                  audit_key=("erasure-audit:" + settings.secret_key).encode()),
+                    events=EventLog(engines))

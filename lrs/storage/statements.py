@@ -7,6 +7,7 @@ from functools import partial
 import orjson
 from sqlalchemy import select, update
 
+from lrs.events import OUTBOX_COLUMNS, statement_event_rows
 from lrs.storage.body_codec import compress_body, stored_body
 from lrs.storage.dialect import (allocate_statement_seqs, bulk_insert, driver_rows,
                                  insert_ignoring_conflicts, placeholders, translated_errors)
@@ -15,8 +16,8 @@ from lrs.storage.engines import Engines
 from lrs.storage.pg_arrays import Int2Array, Int8Array
 from lrs.storage.errors import TransientStorageError
 from lrs.xapi.attachments import AttachmentPart
-from lrs.storage.tables import (attachment_uses, attachments, inherited_index, statement_index, statement_refs,
-                                statements)
+from lrs.storage.tables import (attachment_uses, attachments, event_outbox, inherited_index, statement_index,
+                                statement_refs, statements)
 from lrs.storage.terms import PURGE_LOCK, InternedTerms, StaleTerms, TermDictionary, check_generation
 from lrs.xapi.filter_terms import declared_attachment_hashes
 
@@ -52,8 +53,9 @@ FROM (SELECT key FROM (
     UNION SELECT hashtextextended(id, %(store)s::bigint) FROM unnest(%(keys)b::text[]) AS id
 ) AS keys ORDER BY key NULLS FIRST) AS sorted
 """
-# Sequence numbers in batch order, the statements, their index rows and the Activity definitions they
-# changed (in sorted id order, lrs/storage/activities.py), all or nothing; nothing at all
+# Sequence numbers in batch order, the statements, their index rows, the Activity definitions they
+# changed (in sorted id order, lrs/storage/activities.py) and their statement.stored events (the
+# transactional outbox, lrs/events.py), all or nothing; nothing at all
 # when a stored statement already targets one of the ids or a term purge ran since the term ids were
 # interned. Returns how many statements it stored and whether the generation held. Arrays
 # go in binary (%b): psycopg's text format escapes every quote of every JSON body with a regex.
@@ -90,6 +92,10 @@ WITH input AS (
     WHERE EXISTS (SELECT 1 FROM new)
     ON CONFLICT (store_id, activity_id) DO UPDATE SET definition = excluded.definition,
         updated_ms = excluded.updated_ms
+), outbox AS (
+    INSERT INTO event_outbox (kind, store_id, subject, payload, created_ms)
+    SELECT 'statement.stored', %(store)s::integer, input.statement_id, NULL, %(stored)s::bigint
+    FROM input WHERE EXISTS (SELECT 1 FROM new) ORDER BY input.position
 )
 SELECT count(*), EXISTS (SELECT 1 FROM fresh) FROM new
 """
@@ -292,13 +298,15 @@ class StatementStorage:
             self._apply_voiding(connection, store_id, records, referrers)
             self._propagate_statement_refs(connection, store_id, records, seqs, referrers)
             put_definitions_in(connection, store_id, definitions, updated_ms=stored_ms)
+            # The transactional outbox: the events commit or roll back with the statements.
+            bulk_insert(connection, event_outbox, OUTBOX_COLUMNS, statement_event_rows(store_id, records, stored_ms))
         return created
 
     def _insert_plain_postgresql(self, store_id: int, records: list[StatementRecord], interned: InternedTerms,
                                  stored_ms: int, credential_id: int | None, definitions: dict[str, dict]) -> bool:
         """The common case on PostgreSQL, statements that target no other statement and that none
-        already stored targets: the locks and one self-committing insert (statements, index rows and
-        changed Activity definitions) sent as one pipeline, so one round trip. False, with nothing written, when a stored statement targets one of them (the full
+        already stored targets: the locks and one self-committing insert (statements, index rows,
+        changed Activity definitions and statement.stored events) sent as one pipeline, so one round trip. False, with nothing written, when a stored statement targets one of them (the full
         path then links them); StaleTerms when a purge ran since the terms were interned."""
         positions, ids, roles = [], [], []
         term_ids = interned.ids

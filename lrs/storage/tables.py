@@ -166,3 +166,20 @@ audit_log = Table(
     Column("detail", Text, nullable=False),
     Index("ix_audit_log_store_at", "store_id", "at_ms"),
 )
+
+# The transactional outbox (lrs/events.py): one row per event, written in the transaction of the change
+# it reports. `txid` is the writing transaction's id on PostgreSQL (0 on SQLite, whose writers commit one
+# at a time): readers go in (txid, position) order and only past transactions that can no longer commit,
+# so a position allocated early but committed late is never skipped. A statement.stored row keeps no
+# copy of the statement (payload NULL): readers join it, and an erased statement leaves nothing behind.
+event_outbox = Table(
+    "event_outbox", metadata,
+    Column("position", BigIntegerKey, primary_key=True, autoincrement=True),
+    Column("txid", BigInteger, nullable=False, server_default="0"),
+    Column("kind", String(100), nullable=False),
+    Column("store_id", Integer, nullable=True),
+    Column("subject", String(300), nullable=False),
+    Column("payload", Text, nullable=True),
+    Column("created_ms", BigInteger, nullable=False),
+    Index("ix_event_outbox_txid_position", "txid", "position"),
+)

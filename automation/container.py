@@ -1,0 +1,51 @@
+"""Builds the automation core from the settings and the LRS's services: the one place that lists the
+handlers in use and chooses how they run (docs/adr/006-task-engine.md)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from automation.admin import AutomationAdmin
+from automation.dispatcher import Dispatcher
+from automation.effects import Effects
+from automation.forwarding.sender import Forwarding
+from automation.forwarding.subscriptions import SubscriptionStore
+from automation.handlers import HandlerRegistry
+from automation.progress import Progress
+from automation.settings import AutomationSettings
+
+
+@dataclass
+class Automation:
+    settings: AutomationSettings
+    registry: HandlerRegistry
+    effects: Effects
+    progress: Progress
+    forwarding: Forwarding
+    dispatcher: Dispatcher
+    admin: AutomationAdmin
+    runner: str  # embedded | worker | off (AutomationSettings.runner_for)
+
+
+def register_workflows(registry: HandlerRegistry, settings, services) -> None:
+    """The workflow handlers and scheduled jobs in use, one line each (automation/workflows/...)."""
+
+
+def build_automation(settings, services, *, automation_settings: AutomationSettings | None = None,
+                     registry: HandlerRegistry | None = None) -> Automation:
+    """`settings` is lrs.settings.Settings, `services` lrs.services.container.Services; nothing touches the
+    database here. `registry` replaces the workflow handlers (tests of the machinery)."""
+    automation_settings = automation_settings or AutomationSettings.from_env()
+    if registry is None:
+        registry = HandlerRegistry()
+        register_workflows(registry, settings, services)
+    engines = services.engines
+    effects = Effects(engines)
+    progress = Progress(engines)
+    forwarding = Forwarding(SubscriptionStore(engines), progress,
+                            timeout_seconds=automation_settings.forward_timeout_seconds)
+    dispatcher = Dispatcher(services.events, progress, effects, automation_settings,
+                            lambda: [*registry.consumers(), *forwarding.consumers()])
+    return Automation(settings=automation_settings, registry=registry, effects=effects, progress=progress,
+                      forwarding=forwarding, dispatcher=dispatcher,
+                      admin=AutomationAdmin(engines, dispatcher, forwarding, services.administration),
+                      runner=automation_settings.runner_for(engines.dialect))

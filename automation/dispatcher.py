@@ -1,0 +1,173 @@
+"""Moves the spine's events to consumers: each consumer reads the outbox from its own cursor.
+
+Delivery is at least once: a consumer's cursor moves only after its events were handled, so a worker that
+dies mid-batch leaves the batch to be read again, and Effects.run_once keeps each effect once. A failing
+event is retried with exponential back-off (retries.py): an ordered consumer (a forwarding subscription)
+waits at it, so nothing passes it; any other consumer sets the delivery aside (automation_deliveries) and
+goes on. After `max_attempts` tries the delivery is dead: a dead letter for admins to retry or discard.
+The same code runs under procrastinate workers (engine.py) and in-process on SQLite (embedded.py)."""
+from __future__ import annotations
+
+import logging
+import traceback
+from dataclasses import dataclass
+from typing import Callable
+
+from automation.effects import Effects
+from automation.handlers import Consumer
+from automation.progress import DEAD, DISCARDED, DONE, RETRYING, Delivery, Progress, now_ms
+from automation.retries import backoff_ms
+from automation.settings import AutomationSettings
+from lrs.events import Event, EventCursor, EventLog
+
+log = logging.getLogger(__name__)
+# A claimed retry is not handed to another runner for this long (a runner that died frees it after).
+_CLAIM_MS = 60_000
+
+
+@dataclass(frozen=True)
+class Step:
+    read: int = 0           # events read
+    handled: int = 0        # events the consumer took
+    failed: bool = False
+    more: bool = False      # a full batch was read: there may be more right now
+    waiting_until_ms: int = 0
+
+
+def _describe(error: BaseException) -> str:
+    return "".join(traceback.format_exception_only(type(error), error)).strip()
+
+
+class Dispatcher:
+    def __init__(self, events: EventLog, progress: Progress, effects: Effects, settings: AutomationSettings,
+                 consumers: Callable[[], list[Consumer]]):
+        self.events = events
+        self.progress = progress
+        self.effects = effects
+        self.settings = settings
+        self._consumers = consumers
+
+    def consumers(self) -> dict[str, Consumer]:
+        return {consumer.name: consumer for consumer in self._consumers()}
+
+    def _backoff(self, attempts: int) -> int:
+        return backoff_ms(attempts, base_seconds=self.settings.retry_base_seconds,
+                          max_delay_seconds=self.settings.retry_max_delay_seconds)
+
+    # --- reading the stream -------------------------------------------------------------------
+
+    def advance(self, consumer: Consumer, *, now: int | None = None) -> Step:
+        """One batch for one consumer: read after its cursor, hand over, move the cursor."""
+        now = now_ms() if now is None else now
+        state = self.progress.state(consumer.name)
+        if state.next_attempt_ms > now:
+            return Step(waiting_until_ms=state.next_attempt_ms)
+        events = self.events.read_after(state.cursor, self.settings.batch_size)
+        if not events:
+            return Step()
+        wanted = [event for event in events if event.kind in consumer.kinds]
+        full = len(events) == self.settings.batch_size
+        if consumer.ordered:
+            try:
+                if wanted:
+                    consumer.handle_batch(wanted, self.effects)
+            except Exception as error:  # noqa: BLE001 - any handler failure is retried, then a dead letter
+                return self._ordered_failure(consumer, state.attempts + 1, wanted, events, error, now)
+        else:
+            for event in wanted:
+                try:
+                    consumer.handle_batch([event], self.effects)
+                except Exception as error:  # noqa: BLE001
+                    log.warning("%s failed on event %s (%s), retried later: %s", consumer.name, event.position,
+                                event.kind, _describe(error))
+                    self.progress.failed(consumer.name, event, _describe(error),
+                                         next_attempt_ms=now + self._backoff(1),
+                                         dead=self.settings.max_attempts <= 1)
+        self.progress.move(consumer.name, events[-1].cursor)
+        return Step(read=len(events), handled=len(wanted), more=full)
+
+    def _ordered_failure(self, consumer: Consumer, attempts: int, wanted: list[Event], events: list[Event],
+                         error: Exception, now: int) -> Step:
+        described = _describe(error)
+        if attempts < self.settings.max_attempts:
+            wait = self._backoff(attempts)
+            log.warning("%s failed (attempt %s), next try in %.1f s: %s", consumer.name, attempts, wait / 1000,
+                        described)
+            self.progress.back_off(consumer.name, attempts, now + wait, described)
+            return Step(read=len(events), failed=True, waiting_until_ms=now + wait)
+        log.error("%s failed %s times: %s events become dead letters", consumer.name, attempts, len(wanted))
+        for event in wanted:
+            self.progress.failed(consumer.name, event, described, next_attempt_ms=now, dead=True)
+        self.progress.move(consumer.name, events[-1].cursor)
+        return Step(read=len(events), failed=True, more=True)
+
+    def run_until_idle(self, *, now: Callable[[], int] = now_ms, rounds: int = 10_000) -> int:
+        """Every consumer, then every due retry, until nothing is left that can run now; the number of
+        events handed over. For the embedded runner and tests."""
+        total = 0
+        for _ in range(rounds):
+            progressed = False
+            for consumer in self.consumers().values():
+                step = self.advance(consumer, now=now())
+                total += step.handled
+                progressed |= step.read > 0 and not step.failed
+            retried = self.redeliver_due(now=now())
+            progressed |= retried > 0
+            if not progressed:
+                break
+        return total
+
+    def behind(self) -> list[str]:
+        """Consumers with events to read that are not backing off (what a worker defers jobs for)."""
+        head = self.events.head()
+        states = self.progress.states()
+        now = now_ms()
+        names = []
+        for name in self.consumers():
+            state = states.get(name)
+            if state is None or (state.cursor < head and state.next_attempt_ms <= now):
+                names.append(name)
+        return names
+
+    # --- retries and dead letters ----------------------------------------------------------------
+
+    def redeliver_due(self, *, now: int | None = None, limit: int = 100) -> int:
+        """Tries the deliveries whose back-off is over; the number that succeeded."""
+        now = now_ms() if now is None else now
+        succeeded = 0
+        consumers = self.consumers()
+        for delivery in self.progress.due(now, limit):
+            if not self.progress.claim(delivery, now + _CLAIM_MS):
+                continue
+            succeeded += self._redeliver(delivery, consumers.get(delivery.consumer), now)
+        return succeeded
+
+    def _redeliver(self, delivery: Delivery, consumer: Consumer | None, now: int) -> int:
+        attempts = delivery.attempts + 1
+        try:
+            if consumer is None:
+                raise LookupError(f"no consumer named {delivery.consumer} is registered now")
+            events = self.events.at([delivery.event_position])
+            if not events:
+                raise LookupError(f"event {delivery.event_position} is no longer in the outbox")
+            consumer.handle_batch(events, self.effects)
+        except Exception as error:  # noqa: BLE001
+            dead = attempts >= self.settings.max_attempts
+            self.progress.finish(delivery.id, status=DEAD if dead else RETRYING, attempts=attempts,
+                                 next_attempt_ms=now + self._backoff(attempts), error=_describe(error))
+            return 0
+        self.progress.finish(delivery.id, status=DONE, attempts=attempts)
+        return 1
+
+    def retry_dead(self, delivery_id: int) -> bool:
+        """An admin's retry: the dead letter is tried again at once, with a fresh count of attempts."""
+        return self.progress.finish(delivery_id, status=RETRYING, attempts=0, next_attempt_ms=now_ms(),
+                                    only_from=(DEAD,))
+
+    def discard_dead(self, delivery_id: int) -> bool:
+        return self.progress.finish(delivery_id, status=DISCARDED, only_from=(DEAD,))
+
+    def start_at_head(self, consumer_name: str, *, connection=None) -> EventCursor:
+        head = self.events.head()
+        self.progress.start(consumer_name, head, connection=connection)
+        return head

@@ -1,0 +1,105 @@
+"""Exactly-once effects on top of at-least-once delivery.
+
+`run_once(key, action)` runs `action` unless an effect with that key is recorded as done, and records it
+done after the action succeeds. On PostgreSQL the key is inserted first, in a transaction held open while
+the action runs: a second worker with the same key waits on that row and then finds it done, and a worker
+that dies mid-action takes its uncommitted row with it, so the action runs again elsewhere. On SQLite
+(the embedded single runner, automation/embedded.py) the check, the action and the record follow each
+other without holding SQLite's one write lock across the action.
+
+An effect outside the database (an email, an HTTP request) that succeeded just before its worker died,
+before the record committed, runs again: the key goes with it (Message-ID, X-LRS-Delivery) so the
+receiver can tell (docs/automation.md). An effect inside the database (`run_once_in_transaction`) is
+exactly once without that window: the action writes in the record's own transaction.
+"""
+from __future__ import annotations
+
+import time
+from typing import Callable, Iterable, TypeVar
+
+from sqlalchemy import select, text
+from sqlalchemy.engine import Connection
+
+from automation.storage.tables import effects as effects_table
+from lrs.storage.dialect import insert_ignoring_conflicts
+from lrs.storage.engines import Engines
+
+T = TypeVar("T")
+MAX_KEY_LENGTH = 500
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _checked(keys: Iterable[str]) -> list[str]:
+    keys = list(dict.fromkeys(keys))
+    for key in keys:
+        if not key or len(key) > MAX_KEY_LENGTH:
+            raise ValueError(f"an effect key is 1 to {MAX_KEY_LENGTH} characters: {key[:80]!r}")
+    return keys
+
+
+class Effects:
+    def __init__(self, engines: Engines):
+        self._engines = engines
+        self._postgresql = engines.dialect == "postgresql"
+
+    def run_once(self, effect_key: str, action: Callable[[], T]) -> bool:
+        """True if `action` ran now (and succeeded), False if the effect was already done."""
+        return bool(self.run_once_many([effect_key], lambda pending: action()))
+
+    def run_once_many(self, effect_keys: Iterable[str], action: Callable[[list[str]], object]) -> list[str]:
+        """One action for the keys not yet done (`action(pending_keys)`, skipped when none are); all of
+        them are recorded done when it succeeds. Returns the keys it ran for."""
+        keys = _checked(effect_keys)
+        if not keys:
+            return []
+        if self._postgresql:
+            with self._engines.write.begin() as connection:
+                pending = self._claim(connection, keys)
+                if pending:
+                    action(pending)
+                return pending  # committed on leaving the block: the records and the action's success
+        pending = [key for key in keys if key not in self.done(keys)]
+        if pending:
+            action(pending)
+            with self._engines.write.begin() as connection:
+                connection.execute(insert_ignoring_conflicts(effects_table, "sqlite"),
+                                   [{"effect_key": key, "done_ms": _now_ms()} for key in pending])
+        return pending
+
+    def run_once_in_transaction(self, effect_key: str, action: Callable[[Connection], T]) -> bool:
+        """For an effect kept in this database: `action(connection)` writes in the same transaction as the
+        record, so the effect and its record commit together, exactly once."""
+        [key] = _checked([effect_key])
+        with self._engines.write.begin() as connection:
+            if not self._claim(connection, [key]):
+                return False
+            action(connection)
+        return True
+
+    def done(self, effect_keys: Iterable[str]) -> set[str]:
+        keys = list(effect_keys)
+        found: set[str] = set()
+        with self._engines.read.connect() as connection:
+            for start in range(0, len(keys), 500):
+                found.update(connection.execute(select(effects_table.c.effect_key).where(
+                    effects_table.c.effect_key.in_(keys[start:start + 500]))).scalars())
+        return found
+
+    def _claim(self, connection: Connection, keys: list[str]) -> list[str]:
+        """Inserts the keys not recorded yet and returns them; on PostgreSQL a key another transaction
+        holds makes this wait for it (and then counts as done if it committed)."""
+        if self._postgresql:
+            rows = connection.execute(text(
+                "INSERT INTO automation_effects (effect_key, done_ms) SELECT key, :now FROM unnest(:keys) AS key "
+                "ON CONFLICT (effect_key) DO NOTHING RETURNING effect_key"), {"now": _now_ms(), "keys": keys})
+            claimed = set(rows.scalars())
+            return [key for key in keys if key in claimed]
+        already = set(connection.execute(select(effects_table.c.effect_key).where(
+            effects_table.c.effect_key.in_(keys))).scalars())
+        pending = [key for key in keys if key not in already]
+        if pending:
+            connection.execute(effects_table.insert(), [{"effect_key": key, "done_ms": _now_ms()} for key in pending])
+        return pending

@@ -1,0 +1,147 @@
+"""The spine's event stream: a transactional outbox that modules (automation/) read in order.
+
+Every change that other modules react to appends an event row in the SAME database transaction as the
+change (table event_outbox, lrs/storage/tables.py): no event exists without its change, and no change
+without its event. Kinds are named `<area>.<past-tense verb>`: statement.stored and statement.voided are
+written by the statement storage itself; other areas call `EventLog.emit` inside their own transaction.
+
+Order. Readers go in (txid, position) order. SQLite commits one writer at a time, so there txid is 0 and
+position order is commit order. On PostgreSQL positions come from a sequence and are handed out before
+commit, so a reader that went by position alone could pass position 10 while the transaction holding 9
+is still open, and never see 9. Each row therefore carries its transaction's id, and a reader returns
+only rows of transactions older than every transaction still running (pg_snapshot_xmin): any row that
+appears later belongs to a newer transaction and sorts after everything already returned.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import orjson
+
+from lrs.storage.body_codec import stored_body
+from lrs.storage.dialect import bulk_insert, translated_errors
+from lrs.storage.engines import Engines
+from lrs.storage.tables import event_outbox
+
+STATEMENT_STORED = "statement.stored"
+STATEMENT_VOIDED = "statement.voided"
+OUTBOX_COLUMNS = ("kind", "store_id", "subject", "payload", "created_ms")
+_IFI_KEYS = ("mbox", "mbox_sha1sum", "openid", "account")
+
+# Events past `after`, with the statement a statement.stored event is about (read, not copied: the
+# outbox row holds no personal data of its own, so erasure of the statement erases the event's payload).
+_READ = """
+SELECT o.position, o.txid, o.kind, o.store_id, o.subject, o.payload, o.created_ms, s.body, s.body_zstd
+FROM event_outbox o
+LEFT JOIN statements s ON o.kind = 'statement.stored' AND s.store_id = o.store_id AND s.statement_id = o.subject
+WHERE (o.txid, o.position) > (?, ?) {visible}
+ORDER BY o.txid, o.position
+LIMIT ?
+"""
+# Rows of transactions that can no longer commit: every running transaction has an id >= xmin.
+_VISIBLE_POSTGRESQL = "AND o.txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+
+
+@dataclass(frozen=True, order=True)
+class EventCursor:
+    """Where a reader stands: the last event it has seen, in reading order."""
+    txid: int = 0
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Event:
+    position: int
+    kind: str
+    store_id: int | None
+    subject: str
+    payload: dict
+    created_ms: int
+    txid: int = field(default=0, compare=False)
+
+    @property
+    def cursor(self) -> EventCursor:
+        return EventCursor(self.txid, self.position)
+
+
+def statement_event_rows(store_id: int, records, created_ms: int) -> list[tuple]:
+    """Outbox rows (OUTBOX_COLUMNS) for stored statement records (lrs.storage.statements.StatementRecord),
+    in batch order: statement.stored for each, then statement.voided for each voiding statement."""
+    rows = [(STATEMENT_STORED, store_id, record.statement_id, None, created_ms) for record in records]
+    rows += [(STATEMENT_VOIDED, store_id, record.voids, orjson.dumps({"voided_by": record.statement_id}).decode(),
+              created_ms) for record in records if record.voids]
+    return rows
+
+
+def _ifi(agent: dict) -> dict:
+    """The agent's Inverse Functional Identifier as a dict; an anonymous Group keeps its members."""
+    found = {key: agent[key] for key in _IFI_KEYS if key in agent}
+    if found:
+        return found
+    return {key: value for key, value in agent.items() if key in ("objectType", "member")}
+
+
+def statement_payload(statement_id: str, statement: dict | None) -> dict:
+    """A statement.stored payload: what handlers filter on, and the statement itself for forwarding."""
+    if statement is None:  # erased since (lrs erase): nothing personal is left to hand on
+        return {"statement_id": statement_id, "erased": True}
+    obj = statement.get("object") or {}
+    return {"statement_id": statement_id, "verb_id": statement["verb"]["id"],
+            "object_id": obj.get("id"), "object_type": obj.get("objectType", "Activity"),
+            "actor": _ifi(statement.get("actor") or {}),
+            "registration": (statement.get("context") or {}).get("registration"),
+            "stored": statement.get("stored"), "statement": statement}
+
+
+class EventLog:
+    """Appends events and reads them in order; the only code that touches event_outbox."""
+
+    def __init__(self, engines: Engines):
+        self._engines = engines
+
+    def emit(self, kind: str, store_id: int | None, subject: str, payload: dict, *, connection=None) -> None:
+        """Appends one event; inside the caller's transaction when `connection` (a SQLAlchemy connection
+        in a transaction) is given, so it commits or rolls back with the change it reports."""
+        if "." not in kind:
+            raise ValueError(f"event kinds are '<area>.<past-tense verb>', not {kind!r}")
+        row = (kind, store_id, subject, orjson.dumps(payload).decode(), int(time.time() * 1000))
+        if connection is not None:
+            bulk_insert(connection, event_outbox, OUTBOX_COLUMNS, [row])
+            return
+        with translated_errors(), self._engines.write.begin() as own:
+            bulk_insert(own, event_outbox, OUTBOX_COLUMNS, [row])
+
+    def at(self, positions: list[int]) -> list[Event]:
+        """The events at these positions (a retried delivery's event), in reading order."""
+        if not positions:
+            return []
+        wanted = ", ".join(str(int(position)) for position in positions)
+        return self._events(self._engines.rows(_READ.format(visible=f"AND o.position IN ({wanted})"),
+                                               (-1, -1, len(positions))))
+
+    def read_after(self, after: EventCursor | int = EventCursor(), limit: int = 500) -> list[Event]:
+        """Up to `limit` events after `after` in reading order. An int means EventCursor(0, int), exact on
+        SQLite; on PostgreSQL keep the `cursor` of the last event read and pass that."""
+        if isinstance(after, int):
+            after = EventCursor(0, after)
+        visible = _VISIBLE_POSTGRESQL if self._engines.dialect == "postgresql" else ""
+        return self._events(self._engines.rows(_READ.format(visible=visible), (after.txid, after.position, limit)))
+
+    @staticmethod
+    def _events(rows) -> list[Event]:
+        events = []
+        for position, txid, kind, store_id, subject, payload, created_ms, body, compressed in rows:
+            if kind == STATEMENT_STORED:
+                data = statement_payload(subject, None if body is None else orjson.loads(stored_body(body, compressed)))
+            else:
+                data = orjson.loads(payload) if payload else {}
+            events.append(Event(position, kind, store_id, subject, data, created_ms, txid))
+        return events
+
+    def head(self) -> EventCursor:
+        """The cursor of the newest event a reader may see now (EventCursor() when there is none)."""
+        visible = _VISIBLE_POSTGRESQL.replace("AND", "WHERE", 1) if self._engines.dialect == "postgresql" else ""
+        rows = self._engines.rows(f"SELECT o.txid, o.position FROM event_outbox o {visible} "
+                                  "ORDER BY o.txid DESC, o.position DESC LIMIT 1")
+        return EventCursor(*rows[0]) if rows else EventCursor()

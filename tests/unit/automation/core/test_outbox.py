@@ -1,0 +1,110 @@
+"""The spine's transactional outbox (lrs/events.py): every stored statement has its event, written in the
+statement's own transaction, and readers never skip an event whose transaction commits late."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import text
+
+from lrs.events import STATEMENT_STORED, STATEMENT_VOIDED, EventCursor
+from tests.conftest import XapiClient
+from tests.factories import issue_credential
+
+VERB = "http://adlnet.gov/expapi/verbs/completed"
+
+
+def _statement(activity: str, statement_id: str | None = None, **extra) -> dict:
+    statement = {"actor": {"mbox": "mailto:outbox@example.com", "name": "Out Box"},
+                 "verb": {"id": VERB}, "object": {"id": activity}, **extra}
+    if statement_id:
+        statement["id"] = statement_id
+    return statement
+
+
+@pytest.fixture()
+def xapi(app):
+    services = app.extensions["lrs"]
+    issued = issue_credential(services, "outbox")
+    return XapiClient(app.test_client(), issued.key, issued.secret), issued.store_id
+
+
+def _events_of(app, store_id: int) -> list:
+    events, cursor = [], EventCursor()
+    while batch := app.extensions["lrs"].events.read_after(cursor, 200):
+        events += [event for event in batch if event.store_id == store_id]
+        cursor = batch[-1].cursor
+    return events
+
+
+def test_every_stored_statement_has_one_event_in_batch_order(app, xapi):
+    client, store_id = xapi
+    activities = [f"http://example.com/a/{uuid.uuid4()}" for _ in range(5)]
+    single = client.post_statements(_statement(activities[0])).get_json()
+    batch = client.post_statements([_statement(a) for a in activities[1:]]).get_json()
+    events = _events_of(app, store_id)
+    assert [event.subject for event in events] == single + batch
+    assert {event.kind for event in events} == {STATEMENT_STORED}
+    payload = events[1].payload
+    assert payload["verb_id"] == VERB and payload["object_id"] == activities[1]
+    assert payload["actor"] == {"mbox": "mailto:outbox@example.com"}  # the IFI, not the name
+    assert payload["statement"]["id"] == batch[0] and payload["stored"]
+    assert [event.position for event in events] == sorted(event.position for event in events)
+
+
+def test_voiding_statement_also_emits_statement_voided(app, xapi):
+    client, store_id = xapi
+    [target] = client.post_statements(_statement(f"http://example.com/{uuid.uuid4()}")).get_json()
+    voiding = {"actor": {"mbox": "mailto:outbox@example.com"}, "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+               "object": {"objectType": "StatementRef", "id": target}}
+    [voider] = client.post_statements(voiding).get_json()
+    events = _events_of(app, store_id)
+    assert [(event.kind, event.subject) for event in events] == [
+        (STATEMENT_STORED, target), (STATEMENT_STORED, voider), (STATEMENT_VOIDED, target)]
+    assert events[2].payload == {"voided_by": voider}
+
+
+def test_refused_batch_writes_no_event(app, xapi):
+    """No event without its change: a batch refused whole (xAPI-Communication 2.1.2.s2.b5) leaves none."""
+    client, store_id = xapi
+    statement_id = str(uuid.uuid4())
+    client.post_statements(_statement("http://example.com/first", statement_id))
+    conflicting = [_statement("http://example.com/new"), _statement("http://example.com/other", statement_id)]
+    assert client.post_statements(conflicting).status_code == 409
+    assert [event.subject for event in _events_of(app, store_id)] == [statement_id]
+
+
+def test_emit_in_a_rolled_back_transaction_leaves_no_event(app):
+    services = app.extensions["lrs"]
+    subject = str(uuid.uuid4())
+    with pytest.raises(RuntimeError):
+        with services.engines.write.begin() as connection:
+            services.events.emit("test.happened", None, subject, {"n": 1}, connection=connection)
+            raise RuntimeError("the change failed")
+    services.events.emit("test.happened", None, subject, {"n": 2})
+    found = [event for event in services.events.read_after(EventCursor(), 100_000) if event.subject == subject]
+    assert [event.payload for event in found] == [{"n": 2}]
+
+
+def test_reader_never_passes_an_event_whose_transaction_is_still_open(postgresql_database_url):
+    """An earlier position committed later is still read: the reader waits for the open transaction."""
+    from lrs.events import EventLog
+    from lrs.storage.engines import create_engines
+    from lrs.storage.migrate import upgrade
+    upgrade(postgresql_database_url)
+    engines = create_engines(postgresql_database_url)
+    log = EventLog(engines)
+    start = log.head()
+    try:
+        slow = engines.write.connect()
+        transaction = slow.begin()
+        log.emit("test.happened", None, "early", {}, connection=slow)  # takes the lower position
+        log.emit("test.happened", None, "late", {})  # commits first
+        assert [e.subject for e in log.read_after(start, 100)] == []  # not past the open transaction
+        transaction.commit()
+        slow.close()
+        read = log.read_after(start, 100)
+        assert [event.subject for event in read] == ["early", "late"]
+        assert read[0].position < read[1].position
+    finally:
+        engines.dispose()
