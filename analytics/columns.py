@@ -1,0 +1,169 @@
+"""CSV columns given as flattened statement paths: `actor.account.name`, `result.score.scaled`,
+`context.contextActivities.parent[0].id`, `result.extensions["https://example.com/ext/x"]`.
+
+A path is property names separated by dots; `[N]` (or a plain number) picks an array element and
+`["..."]` a property whose name holds dots or brackets (a JSON string, so IRIs of extensions work).
+A value is written as text: strings as they are, true/false, numbers as JSON writes them, objects and
+arrays as JSON; a missing value is an empty cell.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+import orjson
+
+from lrs.xapi.errors import BadRequest
+
+SECTION = "docs/analytics.md: CSV columns"
+MAX_COLUMNS = 200
+MAX_PATH_LENGTH = 1000
+DEFAULT_COLUMNS = ("id", "timestamp", "stored", "actor.name", "actor.mbox", "actor.account.homePage",
+                   "actor.account.name", "verb.id", "object.id", "result.score.scaled", "result.success",
+                   "result.completion", "result.duration", "context.registration")
+
+
+def _bad(message: str, path: str) -> BadRequest:
+    return BadRequest(f"column '{path[:100]}': {message}", path="columns", section=SECTION)
+
+
+def parse_path(path: str) -> tuple[str | int, ...]:
+    """The steps of one column path, in one pass over it."""
+    if not path or len(path) > MAX_PATH_LENGTH:
+        raise _bad(f"a column is 1 to {MAX_PATH_LENGTH} characters", path)
+    steps: list[str | int] = []
+    position, length = 0, len(path)
+    expect_step = True
+    while position < length:
+        char = path[position]
+        if char == "[":
+            close = path.find("]", position)
+            if path.startswith('["', position):
+                end = _json_string_end(path, position + 1)
+                if end is None or end >= length or path[end] != "]":
+                    raise _bad('a ["..."] step must hold one JSON string', path)
+                steps.append(orjson.loads(path[position + 1:end]))
+                position = end + 1
+            elif close > position and path[position + 1:close].isascii() and path[position + 1:close].isdigit():
+                steps.append(int(path[position + 1:close]))
+                position = close + 1
+            else:
+                raise _bad("a [...] step holds an array position or a JSON string", path)
+            expect_step = False
+        elif char == ".":
+            if expect_step:
+                raise _bad("an empty step", path)
+            expect_step = True
+            position += 1
+        elif char in ']"':
+            raise _bad(f"unexpected {char}", path)
+        else:
+            if not expect_step:
+                raise _bad("a step must follow a dot", path)
+            end = position
+            while end < length and path[end] not in '.[]"':
+                end += 1
+            name = path[position:end]
+            steps.append(int(name) if name.isascii() and name.isdigit() else name)
+            position = end
+            expect_step = False
+    if expect_step:
+        raise _bad("a path cannot end with a dot", path)
+    return tuple(steps)
+
+
+def _json_string_end(text: str, start: int) -> int | None:
+    """The index just after the JSON string starting at text[start] ('"'), or None."""
+    position = start + 1
+    while position < len(text):
+        char = text[position]
+        if char == "\\":
+            position += 2
+            continue
+        if char == '"':
+            return position + 1
+        position += 1
+    return None
+
+
+def parse_columns(text: str | None) -> tuple[list[str], list[tuple]]:
+    """The header and the parsed paths of a comma-separated `columns` value (a path holding a comma is
+    written in ["..."] with \\u002c). `id` is always first: it is what an export resumes after."""
+    names = list(DEFAULT_COLUMNS) if text is None else [name.strip() for name in _split_columns(text)]
+    if len(names) > MAX_COLUMNS:
+        raise BadRequest(f"at most {MAX_COLUMNS} columns", path="columns", section=SECTION)
+    if "id" not in names:
+        names.insert(0, "id")
+    return names, [parse_path(name) for name in names]
+
+
+def _split_columns(text: str) -> list[str]:
+    """Splits on commas outside ["..."] steps."""
+    parts, current, inside, escaped = [], [], False, False
+    for char in text:
+        if inside:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                inside = False
+        elif char == '"':
+            inside = True
+        elif char == ",":
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+def value_at(statement, steps: tuple) -> object:
+    value = statement
+    for step in steps:
+        if isinstance(value, dict) and isinstance(step, str):
+            value = value.get(step)
+        elif isinstance(value, dict) and isinstance(step, int):
+            value = value.get(str(step))
+        elif isinstance(value, list) and isinstance(step, int):
+            value = value[step] if step < len(value) else None
+        else:
+            return None
+        if value is None:
+            return None
+    return value
+
+
+def cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return orjson.dumps(value).decode()
+
+
+class CsvWriter:
+    """CSV text (RFC 4180, CRLF line ends) for pages of statement bodies."""
+
+    def __init__(self, names: list[str], paths: list[tuple]):
+        self._paths = paths
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer)
+        self.header = self._take([names])
+
+    def _take(self, rows) -> str:
+        self._writer.writerows(rows)
+        text = self._buffer.getvalue()
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        return text
+
+    def rows(self, bodies: list[str]) -> str:
+        paths, loads = self._paths, orjson.loads
+        return self._take([cell(value_at(statement, steps)) for steps in paths]
+                          for statement in map(loads, bodies))

@@ -1,0 +1,58 @@
+"""An export as an HTTP answer: JSON Lines or CSV streamed page by page (the API and the browser's link)."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flask import Response, current_app
+
+from analytics.columns import CsvWriter, parse_columns
+from lrs.auth.principal import Principal
+from lrs.xapi.errors import BadRequest
+
+SECTION = "docs/analytics.md: exports"
+OUTPUTS = {"jsonl": "application/x-ndjson; charset=utf-8", "csv": "text/csv; charset=utf-8; header=present"}
+
+
+def export_response(principal: Principal, parameters: dict) -> Response:
+    """Every check (scope, parameters, cursor, first page) happens before the first byte, so a refusal
+    is an answer with its status; a failure later ends the stream early, and the client resumes with
+    cursor=<id of the last statement it received>."""
+    parameters = dict(parameters)
+    output = parameters.pop("output", "jsonl")
+    if output not in OUTPUTS:
+        raise BadRequest("'output' is jsonl or csv", path="output", section=SECTION)
+    columns = parameters.pop("columns", None)
+    if output == "jsonl" and columns is not None:
+        raise BadRequest("'columns' applies to output=csv", path="columns", section=SECTION)
+    service = current_app.extensions["analytics"].exports
+    store_id = service.authorize(principal)
+    request = service.parse_request(parameters)
+    if output == "csv":
+        names, paths = parse_columns(columns)
+        writer = CsvWriter(names, paths)
+        header = writer.header.encode()
+
+        def render(page) -> bytes:
+            return writer.rows([statement.body for statement in page]).encode()
+    else:
+        header = b""
+
+        def render(page) -> bytes:
+            # Each line is the statement's text as stored: nothing is parsed or rewritten.
+            return ("\n".join([statement.body for statement in page]) + "\n").encode()
+    pages = service.pages(store_id, request)
+    first = next(pages, None)
+    response = Response(_stream(header, first, pages, render), content_type=OUTPUTS[output])
+    response.headers["Content-Disposition"] = f'attachment; filename="statements.{output}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _stream(header: bytes, first, pages, render) -> Iterator[bytes]:
+    if header:
+        yield header
+    if first is not None:
+        yield render(first)
+        for page in pages:
+            yield render(page)

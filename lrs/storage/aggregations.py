@@ -1,0 +1,119 @@
+"""Aggregations answered from the write-time index (docs/adr/007-aggregations.md).
+
+Every statement already has one statement_index row per (term, role) it matches: its verb, its Object
+activity, its agents, its registration. Counting grouped by one of those is a join of the matching
+statements (the same filters as a statements query) to their index rows of that role, by seq. Rows a
+statement holds only through a StatementRef (inherited_index) make it *match* a filter, as
+GET /statements does, but never count as its own verb, activity, agent or registration.
+
+Nothing is written on ingest for this: the cost is paid by the query, proportional to the statements
+the filters select.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lrs.storage.engines import Engines
+from lrs.storage.statement_export import ExportFilter, matching_statements_sql
+from lrs.xapi.filter_terms import Role
+
+# Every UTC offset in use is a whole number of quarter hours, so quarter-hour slots bucket exactly into
+# hours, days, weeks and months of any time zone.
+SLOT_MS = 15 * 60 * 1000
+_OWN = ("NOT EXISTS (SELECT 1 FROM inherited_index h WHERE h.store_id = {row}.store_id AND h.seq = {row}.seq "
+        "AND h.term_id = {row}.term_id AND h.role = {row}.role)")
+_TERM_ID = "(SELECT id FROM terms WHERE value = ?)"
+
+
+@dataclass(frozen=True)
+class ActivityOutcomeRow:
+    activity: str
+    learners: int
+    completed: int
+    passed: int
+    failed: int
+    passed_or_failed: int
+
+
+def _own_rows(alias: str, role: Role) -> str:
+    """A join to a statement's own index rows of one role."""
+    return (f" JOIN statement_index {alias} ON {alias}.seq = d.seq AND {alias}.role = {int(role)}"
+            f" AND {_OWN.format(row=alias)}")
+
+
+class AggregationStorage:
+    def __init__(self, engines: Engines):
+        self._engines = engines
+
+    def _matching(self, store_id: int, selection: ExportFilter) -> tuple[str, list]:
+        sql, parameters, source = matching_statements_sql(
+            store_id, selection, f"s.seq AS seq, {source_alias_stored(selection)} AS stored_ms")
+        return sql, parameters
+
+    def counts(self, store_id: int, selection: ExportFilter, *, role: Role | None, slotted: bool,
+               learners: bool) -> list[tuple]:
+        """Rows of (slot if `slotted`, term value if `role`, count): statements, or distinct learners
+        (agents in the agent filter's sense) when `learners`. A slot is SLOT_MS wide (stored_ms // SLOT_MS).
+        With both `slotted` and `learners` the rows are (slot, [term value], learner term id), distinct,
+        since learners of different slots cannot be added up."""
+        matching, parameters = self._matching(store_id, selection)
+        keys = []
+        if slotted:
+            keys.append(f"d.stored_ms / {SLOT_MS}")
+        joins = ""
+        if role is not None:
+            joins += _own_rows("g", role)
+            keys.append("g.term_id")
+        if learners:
+            joins += _own_rows("a", Role.AGENT)
+        names = [f"k{number}" for number in range(len(keys))]
+        selected = ", ".join(f"{key} AS {name}" for key, name in zip(keys, names))
+        if learners and slotted:
+            inner = f"SELECT DISTINCT {selected}, a.term_id AS n FROM ({matching}) d{joins}"
+        else:
+            measure = "count(DISTINCT a.term_id)" if learners else "count(*)"
+            inner = (f"SELECT {selected + ', ' if keys else ''}{measure} AS n FROM ({matching}) d{joins}"
+                     + (f" GROUP BY {', '.join(keys)}" if keys else ""))
+        if role is None:
+            return self._engines.rows(inner, parameters)
+        outer = ", ".join("t.value" if name == "k" + str(len(keys) - 1) else f"c.{name}" for name in names)
+        return self._engines.rows(f"SELECT {outer}, c.n FROM ({inner}) c JOIN terms t ON t.id = c.{names[-1]}",
+                                  parameters)
+
+    def activity_outcomes(self, store_id: int, selection: ExportFilter, *, completed: tuple[str, ...],
+                          passed: tuple[str, ...], failed: tuple[str, ...]) -> list[ActivityOutcomeRow]:
+        """Per Object activity: its learners, and how many of them have a statement with a verb of each
+        kind (verb term values)."""
+        matching, parameters = self._matching(store_id, selection)
+
+        def any_verb(values: tuple[str, ...]) -> tuple[str, list]:
+            if not values:
+                return "0", []
+            condition = " OR ".join(f"v.term_id = {_TERM_ID}" for _ in values)
+            return f"max(CASE WHEN {condition} THEN 1 ELSE 0 END)", list(values)
+
+        flags, flag_parameters = [], []
+        for values in (completed, passed, failed):
+            expression, values_parameters = any_verb(values)
+            flags.append(expression)
+            flag_parameters += values_parameters
+        per_learner = (f"SELECT o.term_id AS activity, a.term_id AS agent, {flags[0]} AS done, {flags[1]} AS pass, "
+                       f"{flags[2]} AS fail FROM ({matching}) d{_own_rows('o', Role.ACTIVITY)}"
+                       f"{_own_rows('a', Role.AGENT)}{_own_rows('v', Role.VERB)} GROUP BY o.term_id, a.term_id")
+        sql = (f"SELECT t.value, x.learners, x.done, x.pass, x.fail, x.judged FROM (SELECT activity, "
+               "count(*) AS learners, sum(done) AS done, sum(pass) AS pass, sum(fail) AS fail, "
+               f"sum(CASE WHEN pass + fail > 0 THEN 1 ELSE 0 END) AS judged FROM ({per_learner}) p "
+               "GROUP BY activity) x JOIN terms t ON t.id = x.activity")
+        # The flags' parameters come first: they precede the matching statements' in the SQL text.
+        rows = self._engines.rows(sql, flag_parameters + parameters)
+        return [ActivityOutcomeRow(value, *(int(number) for number in numbers)) for value, *numbers in rows]
+
+    def stored_range(self, store_id: int, selection: ExportFilter) -> tuple[int, int] | None:
+        """The first and last stored_ms of the matching statements, None when none match."""
+        matching, parameters = self._matching(store_id, selection)
+        row = self._engines.rows(f"SELECT min(d.stored_ms), max(d.stored_ms) FROM ({matching}) d", parameters)[0]
+        return None if row[0] is None else (int(row[0]), int(row[1]))
+
+
+def source_alias_stored(selection: ExportFilter) -> str:
+    return "i.stored_ms" if selection.terms else "s.stored_ms"

@@ -1,0 +1,107 @@
+"""Statements read in stored order in keyset pages, for exports of any size in constant memory.
+
+The same filters as a statements query (lrs/storage/statements.py `page`), read page after page on
+(stored_ms, seq) so each page is one index range scan that starts where the last one ended: the read
+costs the same at the millionth statement as at the first, and never holds more than a page.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from lrs.storage.body_codec import stored_body
+from lrs.storage.engines import Engines
+from lrs.storage.statements import PagePosition
+
+_TERM_ID = "(SELECT id FROM terms WHERE value = ?)"
+_COLUMNS = "s.stored_ms, s.seq, s.statement_id, s.body, s.body_zstd"
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    """What a statements query filters on: every (term, role) must match; stored_ms in (since, until]."""
+    terms: tuple = ()
+    since_ms: int | None = None
+    until_ms: int | None = None
+    include_voided: bool = False
+
+
+@dataclass(frozen=True)
+class ExportedStatement:
+    statement_id: str
+    body: str
+    position: PagePosition
+
+
+def matching_statements_sql(store_id: int, selection: ExportFilter, columns: str) -> tuple[str, list, str]:
+    """SELECT `columns` FROM the statements matching `selection`, without ORDER BY; returns the SQL, its
+    parameters and the alias ("i" or "s") whose stored_ms and seq carry the order. Statements are `s`;
+    with term filters the driving index rows are `i`. Shared by exports and aggregations."""
+    if selection.terms:
+        value, role = selection.terms[0]
+        sql = (f"SELECT {columns} FROM statement_index i JOIN statements s ON s.seq = i.seq "
+               f"WHERE i.store_id = ? AND i.term_id = {_TERM_ID} AND i.role = ?")
+        parameters: list = [store_id, value, int(role)]
+        for value, role in selection.terms[1:]:
+            sql += (f" AND EXISTS (SELECT 1 FROM statement_index o WHERE o.store_id = ? AND o.term_id = {_TERM_ID}"
+                    " AND o.role = ? AND o.stored_ms = i.stored_ms AND o.seq = i.seq)")
+            parameters += [store_id, value, int(role)]
+        source = "i"
+    else:
+        sql = f"SELECT {columns} FROM statements s WHERE s.store_id = ?"
+        parameters, source = [store_id], "s"
+    if not selection.include_voided:
+        sql += " AND s.voided = ?"
+        parameters.append(False)
+    if selection.since_ms is not None:
+        sql += f" AND {source}.stored_ms > ?"
+        parameters.append(selection.since_ms)
+    if selection.until_ms is not None:
+        sql += f" AND {source}.stored_ms <= ?"
+        parameters.append(selection.until_ms)
+    return sql, parameters, source
+
+
+class StatementExportStorage:
+    def __init__(self, engines: Engines, *, page_size: int = 2000):
+        self._engines = engines
+        self._page_size = page_size
+
+    def position_of(self, store_id: int, statement_id: str) -> PagePosition | None:
+        rows = self._engines.rows("SELECT stored_ms, seq FROM statements WHERE store_id = ? AND statement_id = ?",
+                                  (store_id, statement_id))
+        return PagePosition(*rows[0]) if rows else None
+
+    def count(self, store_id: int, selection: ExportFilter, *, after: PagePosition | None = None,
+              ascending: bool = True) -> int:
+        sql, parameters, source = matching_statements_sql(store_id, selection, "count(*)")
+        if after is not None:
+            sql += f" AND ({source}.stored_ms, {source}.seq) {'>' if ascending else '<'} (?, ?)"
+            parameters += [after.stored_ms, after.seq]
+        return self._engines.rows(sql, parameters)[0][0]
+
+    def pages(self, store_id: int, selection: ExportFilter, *, ascending: bool = True,
+              after: PagePosition | None = None, limit: int | None = None) -> Iterator[list[ExportedStatement]]:
+        """The matching statements in stored order (oldest first when `ascending`), a page at a time,
+        strictly after `after`; at most `limit` in all."""
+        remaining = limit
+        while remaining is None or remaining > 0:
+            size = self._page_size if remaining is None else min(self._page_size, remaining)
+            sql, parameters, source = matching_statements_sql(store_id, selection, _COLUMNS)
+            if after is not None:
+                sql += f" AND ({source}.stored_ms, {source}.seq) {'>' if ascending else '<'} (?, ?)"
+                parameters += [after.stored_ms, after.seq]
+            direction = "" if ascending else " DESC"
+            sql += f" ORDER BY {source}.stored_ms{direction}, {source}.seq{direction} LIMIT ?"
+            parameters.append(size)
+            rows = self._engines.rows(sql, parameters)
+            if not rows:
+                return
+            page = [ExportedStatement(statement_id, stored_body(body, compressed), PagePosition(stored_ms, seq))
+                    for stored_ms, seq, statement_id, body, compressed in rows]
+            yield page
+            after = page[-1].position
+            if remaining is not None:
+                remaining -= len(page)
+            if len(rows) < size:
+                return
