@@ -13,6 +13,7 @@ Per-session data cmi5 keeps in delivery's Session.data (written at launch, JSON)
 from __future__ import annotations
 
 import base64
+import re
 import binascii
 from dataclasses import dataclass
 
@@ -84,3 +85,21 @@ def lookup_token(runtime, token: str) -> AuSession | None:
     """As `lookup`, from the auth-token itself (what follows "Basic " in the Authorization header)."""
     credentials = credentials_of(token)
     return lookup(runtime, *credentials) if credentials else None
+
+
+# An xAPI duration (ISO 8601, xAPI-Data 4.6), already validated by the LRS: P[nY][nM][nW][nD][T[nH][nM][nS]].
+_DURATION = re.compile(r"P(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?"
+                       r"(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?")
+# Seconds per unit; years and months have no fixed length, so a mean one (ISO 8601 leaves it to the parties).
+_UNIT_SECONDS = (365.2425 * 86400, 30.436875 * 86400, 7 * 86400, 86400, 3600, 60, 1)
+
+
+def duration_seconds(duration) -> float | None:
+    """The seconds of an ISO 8601 duration such as the `result.duration` of a `terminated` (cmi5 9.5.4.1:
+    the session's time); None when it is not one."""
+    if not isinstance(duration, str) or len(duration) > 64:
+        return None
+    match = _DURATION.fullmatch(duration.strip())
+    if match is None or not any(match.groups()):
+        return None
+    return sum(float(part.replace(",", ".")) * unit for part, unit in zip(match.groups(), _UNIT_SECONDS) if part)

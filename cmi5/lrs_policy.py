@@ -7,27 +7,44 @@ registration's store, with the scopes an AU needs (statements, State, profiles) 
 - statements: cmi5.session_rules decides each batch; after an accepted cmi5 defined completed, passed or
   failed (Normal mode), the block and course `satisfied` statements cmi5.satisfaction decides are stored
   right after it, in the batch's transaction; `terminated` ends the session, so the token stops working
-  (8.2.1 "limited to the duration of the session");
+  (8.2.1 "limited to the duration of the session") and adds its duration to the AU's total time;
 - statement reads: the session's registration and actor only;
 - documents: cmi5.session_rules_documents.
 Between requests the rules' facts live in Session.data["rules"] (per session) and in the AU's item record
-(`completed`, `passed`, `passedMs`: per registration)."""
+(`completed`, `passed`, `passedMs`: per registration).
+
+Concurrent requests of one session: an accepted batch claims the facts it decided on before its
+statements are stored (DeliveryRuntime.claim_session_data: the session's data only if nobody changed it
+since it was read, with the AU's records, in one transaction). A request that lost the race reads the
+session again and is judged again on the new facts, so two requests can never both use the session's one
+`completed`, say. The claim remembers the ids (and digests) of the batch it accepted: should the statement
+write fail after it (a busy database), the AU's re-send of the same statements is accepted, not refused as
+a second `completed`.
+
+Re-sent statements (xAPI-Communication 2.1.2/2.1.3: a statement whose id is stored with the same content
+is not an error): a statement the rules refuse is looked up; stored and the same, or the same as one of
+the last accepted batch, it is left out of the judgement, and the statement service treats it as stored."""
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
+import orjson
+
 from delivery.errors import StaleRecord
-from delivery.standard import Session
+from delivery.standard import ItemRecord, RegistrationRecord, Session
 from lrs.auth.principal import Principal
 from lrs.xapi.agents import ifi_key
-from lrs.xapi.errors import Forbidden
+from lrs.xapi.comparison import statements_match
+from lrs.xapi.errors import Conflict, Forbidden, ServiceUnavailable, Unauthorized
 from lrs.xapi.filter_terms import Role, agent_term, registration_term
 from lrs.xapi.scopes import PROFILE, STATE, STATEMENTS_READ, STATEMENTS_WRITE
 from lrs.xapi.statement_query import StatementsQuery
 
-from cmi5.au_session import AuSession, au_session, open_session
+from cmi5 import vocabulary as v
+from cmi5.au_session import AuSession, au_session, duration_seconds, open_session
 from cmi5.satisfaction import on_au_statement
 from cmi5.session_rules import JUDGED_VERBS, SessionFacts, SessionRuleBroken, check_statements
 from cmi5.session_rules_documents import (DELETE, READ, WRITE, check_document_request, check_learner_preferences,
@@ -41,6 +58,8 @@ AU_SCOPES = frozenset({STATEMENTS_WRITE, STATEMENTS_READ, STATE, PROFILE})
 AU_AUTHORITY = ("cmi5 AU (auth-token)", "cmi5-au")        # name, account name of the AU statements' authority
 LMS_AUTHORITY = ("cmi5", "cmi5")                          # as DeliveryRuntime.principal(store, "cmi5")
 _ACTIONS = {"read": READ, "put": WRITE, "post": WRITE, "delete": DELETE}
+_CLAIM_ATTEMPTS = 8     # judgements of one request against a session other requests keep changing
+_LAST_BATCH_MAX = 100   # statements of the last accepted batch remembered for a re-send
 
 
 def au_token_credentials(runtime) -> Callable[[str, str], Principal | None]:
@@ -73,26 +92,91 @@ class AuSessionPolicy:
     # --- statements --------------------------------------------------------------------------------
 
     def before_store(self, statements: list[dict]) -> AuFollowUp:
-        judging = any(isinstance(s, dict) and isinstance(s.get("verb"), dict) and s["verb"].get("id") in JUDGED_VERBS
-                      for s in statements)
-        facts = self._facts(with_registration=judging)  # the AU's record is read only when it can matter
-        try:
-            checked = check_statements(self._au, facts, statements)
-        except SessionRuleBroken as broken:
-            raise _forbidden(broken) from None
+        """Judges the batch on the session's facts and claims the facts it leads to; judged again on
+        fresh facts when another request of the session claimed first."""
+        for _ in range(_CLAIM_ATTEMPTS):
+            decision = self._judge(statements)
+            if not decision.changes:
+                return decision.follow_up
+            claimed = self._claim(decision)
+            if claimed:
+                return decision.follow_up
+            self._reload()
+        raise ServiceUnavailable("other requests of this AU session kept changing it; send the statements again")
+
+    def _judge(self, statements: list[dict]) -> _Decision:
+        verbs = [_verb(statement) for statement in statements]
+        judging = any(verb in JUDGED_VERBS for verb in verbs)
+        state = item = None
+        if judging:  # the AU's record is read only when it can matter, with the records satisfaction needs
+            state = self._runtime.state(self._session, with_sessions=False)
+            item = state.item(self._au.au_id)
+        elif v.TERMINATED in verbs:  # its duration adds to the AU's total time
+            item = self._runtime.item_record(self._au.store_id, self._au.registration_id, self._au.au_id)
+        facts = self._facts(item)
+        kept, checked = self._check(facts, statements)
         follow_up = AuFollowUp(self, checked.facts, authority=self._runtime.principal(self._au.store_id,
                                                                                       LMS_AUTHORITY[0]))
-        if checked.judged and self._au.launch_mode == "Normal":
-            self._satisfaction(follow_up, [statements[position] for position in checked.judged], checked.judged)
-        return follow_up
+        if not kept:  # every statement was sent before: nothing changes
+            return _Decision(follow_up, changes=False)
+        judged = tuple(kept[position] for position in checked.judged)
+        record = None
+        if judged and self._au.launch_mode == "Normal":
+            self._check_ids_free(statements, judged)
+            item, record = self._satisfaction(follow_up, state, statements, judged)
+        if follow_up.facts.terminated and item is not None:
+            seconds = duration_seconds(((statements[_last_terminated(statements, kept)].get("result") or {})
+                                        .get("duration")))
+            if seconds:  # launch-api.md progress: totalTime "summed over every attempt and session"
+                item = replace(item, total_seconds=item.total_seconds + seconds)
+        items = (item,) if item is not None and (judged or follow_up.facts.terminated) else ()
+        data = {**self._session.data, "rules": follow_up.facts.session_data(),
+                "lastStatementMs": self._runtime.now_ms(),  # 9.5.4.2: abandoned's duration
+                "lastBatch": [[statements[position]["id"].lower(), _digest(statements[position])]
+                              for position in kept[:_LAST_BATCH_MAX]]}
+        return _Decision(follow_up, changes=True, data=data, items=items, record=record)
 
-    def _satisfaction(self, follow_up: AuFollowUp, judged: list[dict], positions: tuple[int, ...]) -> None:
+    def _check(self, facts: SessionFacts, statements: list[dict]):
+        """The rules over the batch without the statements already accepted: (positions judged, Checked)."""
+        skipped: set[int] = set()
+        while True:
+            kept = [position for position in range(len(statements)) if position not in skipped]
+            try:
+                return kept, check_statements(self._au, facts, [statements[position] for position in kept])
+            except SessionRuleBroken as broken:
+                position = kept[broken.position] if broken.position is not None else None
+                if position is None or not self._sent_before(statements[position]):
+                    broken.position = position
+                    raise _forbidden(broken) from None
+                skipped.add(position)
+
+    def _sent_before(self, statement) -> bool:
+        """xAPI-Communication 2.1.2/2.1.3: the same statement again (same id, same content) is not an error."""
+        if not isinstance(statement, dict) or not isinstance(statement.get("id"), str):
+            return False
+        statement_id = statement["id"].lower()
+        if [statement_id, _digest(statement)] in (self._session.data.get("lastBatch") or ()):
+            return True
+        stored = self._runtime.stored_statement(self._au.store_id, statement_id, runtime_name=LMS_AUTHORITY[0])
+        return stored is not None and statements_match(stored, statement)
+
+    def _check_ids_free(self, statements: list[dict], judged: tuple[int, ...]) -> None:
+        """A completed, passed or failed whose id a different statement already holds would be refused by
+        the statement service (409) after its facts and satisfaction were claimed: refused before."""
+        for position in judged:
+            statement = statements[position]
+            stored = self._runtime.stored_statement(self._au.store_id, statement["id"], runtime_name=LMS_AUTHORITY[0])
+            if stored is not None and not statements_match(stored, statement):
+                raise Conflict(f"a different statement with id {statement['id']} is already stored",
+                               path=f"[{position}].id", section="xAPI-Communication 2.1.2.s2.b5")
+
+    def _satisfaction(self, follow_up: AuFollowUp, state, statements: list[dict],
+                      positions: tuple[int, ...]) -> tuple[ItemRecord, RegistrationRecord | None]:
         """cmi5 9.3.9: the satisfied statements each accepted completed/passed/failed decides, in order."""
-        state = self._runtime.state(self._session)
         now = self._runtime.now_ms()
-        item, record = None, None
-        for position, statement in zip(positions, judged):
-            outcome = on_au_statement(state, self._au.au_id, statement, self._au.session_id, now)
+        item, record = state.item(self._au.au_id), None
+        for position in positions:
+            outcome = on_au_statement(state, self._au.au_id, statements[position], self._au.session_id, now)
             if outcome.statements:
                 follow_up.after[position] = outcome.statements
             item, record = outcome.item, outcome.record or record
@@ -100,20 +184,29 @@ class AuSessionPolicy:
                             record=outcome.record or state.record)
         if follow_up.facts.passed_ms is not None and item.data.get("passedMs") != follow_up.facts.passed_ms:
             item = replace(item, data={**item.data, "passedMs": follow_up.facts.passed_ms})
-        follow_up.item, follow_up.record = item, record
+        return item, record
 
-    def _facts(self, *, with_registration: bool) -> SessionFacts:
-        completed = passed = False
-        passed_ms = None
-        if with_registration:
-            data = self._runtime.item_record(self._au.store_id, self._au.registration_id, self._au.au_id).data
-            completed, passed, passed_ms = bool(data.get("completed")), bool(data.get("passed")), data.get("passedMs")
-        return SessionFacts.from_data(self._session.data.get("rules"), completed=completed, passed=passed,
-                                      passed_ms=passed_ms)
+    def _facts(self, item: ItemRecord | None) -> SessionFacts:
+        data = item.data if item is not None else {}
+        return SessionFacts.from_data(self._session.data.get("rules"), completed=bool(data.get("completed")),
+                                      passed=bool(data.get("passed")), passed_ms=data.get("passedMs"))
 
-    def _save_session(self, facts: SessionFacts, **extra) -> None:
-        data = {**self._session.data, "rules": facts.session_data(), **extra}
-        self._session = self._runtime.save_session_data(self._session, data)
+    def _claim(self, decision: _Decision) -> bool:
+        try:
+            session = self._runtime.claim_session_data(self._session, decision.data, items=decision.items,
+                                                       record=decision.record)
+        except StaleRecord:  # the registration's records changed (another session, waive): judge again
+            return False
+        if session is None:
+            return False
+        self._session = session
+        return True
+
+    def _reload(self) -> None:
+        session = self._runtime.find_session(self._session.id)
+        if session is None or session.state != "open":
+            raise Unauthorized("the AU session has ended; its auth-token no longer works (cmi5 8.2.1)")
+        self._session = session
 
     def restrict_query(self, query: StatementsQuery) -> StatementsQuery:
         """Issue 12 (8.2 fetch token): GET /statements sees the session's registration and actor only."""
@@ -140,9 +233,43 @@ class AuSessionPolicy:
         except SessionRuleBroken as broken:
             raise _forbidden(broken) from None
         if action == "read" and reads_learner_preferences(self._au, scope, document_id):
-            facts = self._facts(with_registration=False)
-            if not facts.preferences_read:  # cmi5 11.0: what lets the session's statements begin
-                self._save_session(replace(facts, preferences_read=True))
+            self._note_preferences_read()
+
+    def _note_preferences_read(self) -> None:
+        """cmi5 11.0: what lets the session's statements begin."""
+        for _ in range(_CLAIM_ATTEMPTS):
+            facts = self._facts(None)
+            if facts.preferences_read:
+                return
+            rules = replace(facts, preferences_read=True).session_data()
+            if self._runtime.claim_session_data(self._session, {**self._session.data, "rules": rules}) is not None:
+                return
+            self._reload()
+        raise ServiceUnavailable("other requests of this AU session kept changing it; try again")
+
+
+def _verb(statement) -> str | None:
+    verb = statement.get("verb") if isinstance(statement, dict) else None
+    return verb.get("id") if isinstance(verb, dict) else None
+
+
+def _last_terminated(statements: list[dict], kept: list[int]) -> int:
+    return next(position for position in reversed(kept) if _verb(statements[position]) == v.TERMINATED)
+
+
+def _digest(statement: dict) -> str:
+    """What identifies a re-send of the same statement: its content as sent, keys sorted."""
+    return hashlib.sha256(orjson.dumps(statement, option=orjson.OPT_SORT_KEYS)).hexdigest()[:32]
+
+
+@dataclass
+class _Decision:
+    """A judged batch: its follow-up, and what accepting it writes (the session's data, the AU's records)."""
+    follow_up: AuFollowUp
+    changes: bool
+    data: dict | None = None
+    items: tuple[ItemRecord, ...] = ()
+    record: RegistrationRecord | None = None
 
 
 @dataclass
@@ -152,20 +279,9 @@ class AuFollowUp:
     facts: SessionFacts
     authority: Principal
     after: dict[int, list[dict]] = field(default_factory=dict)
-    item: object = None
-    record: object = None
 
     def stored(self) -> None:
-        """The batch is committed: the session's facts, the AU's record, and the end of the session on
-        terminated (9.3.8: the LMS then rejects the session's statements; the token stops working)."""
-        policy = self.policy
-        runtime = policy._runtime
-        policy._save_session(self.facts, lastStatementMs=runtime.now_ms())  # 9.5.4.2: abandoned's duration
-        if self.item is not None:
-            try:
-                runtime.save_records([self.item], self.record)
-            except StaleRecord:  # the statements stand; a concurrent change of the registration won the record
-                log.warning("cmi5 session %s: the AU's record changed meanwhile; its summary was not updated",
-                            policy._au.session_id)
+        """The batch is committed (its facts and records were claimed before it): a `terminated` ends the
+        session (9.3.8: the LMS then rejects the session's statements; the token stops working)."""
         if self.facts.terminated:
-            runtime.end_session(policy._session, "ended")
+            self.policy._runtime.end_session(self.policy._session, "ended")

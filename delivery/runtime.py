@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 from typing import Callable
 from urllib.parse import quote, urlsplit
 
+import orjson
+
 from delivery.errors import NotFound, SessionEnded, Unauthorized
 from delivery.standard import ItemRecord, RegistrationRecord, RegistrationState, Session
 from delivery.storage.store import DeliveryStorage
@@ -21,8 +23,9 @@ from lrs.auth.principal import Principal
 from lrs.services.documents import DocumentService
 from lrs.services.statements import StatementService
 from lrs.xapi.documents import Document, DocumentAddress, Preconditions
-from lrs.xapi.errors import NotFound as DocumentNotFound
+from lrs.xapi.errors import NotFound as XapiNotFound
 from lrs.xapi.scopes import ALL
+from lrs.xapi.statement_query import SingleStatementRequest
 
 _TOKEN_BYTES = 32
 
@@ -145,13 +148,27 @@ class DeliveryRuntime:
         self._storage.change_session_data(session.store_id, session.id, data)
         return replace(session, data=data)
 
+    def claim_session_data(self, session: Session, data: dict, *, items: tuple[ItemRecord, ...] | list = (),
+                           record: RegistrationRecord | None = None) -> Session | None:
+        """Replaces the standard's per-session JSON only if nobody changed it since `session` was read and
+        the session is still open, and saves the records as save_records does, in one transaction: for a
+        standard whose decisions depend on what earlier requests of the session did (cmi5's session rules),
+        when two requests of one session can race. None, with nothing saved, when the session changed or
+        ended: read it again (find_session) and decide again. StaleRecord (409) when a record changed."""
+        saved = self._storage.claim_session_data(session.store_id, session.id, session.data, data,
+                                                 tuple(items), record)
+        return None if saved is None else replace(session, data=data)
+
     # --- records ---------------------------------------------------------------------------------
 
-    def state(self, session: Session, *, known: RegistrationState | None = None) -> RegistrationState:
+    def state(self, session: Session, *, known: RegistrationState | None = None,
+              with_sessions: bool = True) -> RegistrationState:
         """Everything stored for the session's registration (course, learner, records, sessions), on one
         connection. `known`: a state read earlier in the same request; its course and registration
-        (which never change) are kept and only the records and sessions read again."""
-        state = self._storage.registration_state(session.store_id, session.registration_id, known=known)
+        (which never change) are kept and only the records and sessions read again. `with_sessions`
+        False: without the sessions (`sessions` empty), for a caller that needs only the records."""
+        state = self._storage.registration_state(session.store_id, session.registration_id, known=known,
+                                                 with_sessions=with_sessions)
         if state is None:
             raise NotFound(f"session {session.id} has no registration or course any more")
         return state
@@ -188,11 +205,20 @@ class DeliveryRuntime:
         runtime, not the learner's)."""
         return self._statements.store(self.principal(store_id, runtime_name), statements, version=version)
 
+    def stored_statement(self, store_id: int, statement_id: str, *, runtime_name: str) -> dict | None:
+        """The statement stored under that id in the store (not voided), as stored; None when there is none."""
+        request = SingleStatementRequest(statement_id=statement_id.lower(), voided=False)
+        try:
+            found = self._statements.get_one(self.principal(store_id, runtime_name), request)
+        except XapiNotFound:
+            return None
+        return orjson.loads(found.body)
+
     def get_document(self, store_id: int, address: DocumentAddress, *, runtime_name: str) -> Document | None:
         """A state or profile document of the store, or None."""
         try:
             return self._documents.get(self.principal(store_id, runtime_name), address)
-        except DocumentNotFound:
+        except XapiNotFound:
             return None
 
     def put_document(self, store_id: int, address: DocumentAddress, content: bytes, content_type: str, *,

@@ -83,6 +83,11 @@ _ITEM_RECORDS = select(item_records).where(and_(
 _ITEM_RECORD = select(item_records).where(and_(
     item_records.c.store_id == bindparam("store_id"), item_records.c.registration_id == bindparam("registration_id"),
     item_records.c.launchable_id == bindparam("launchable_id")))
+_SESSION_BY_ID = select(sessions).where(sessions.c.id == bindparam("session_id"))
+# Compare-and-set of a session's data: only while the session is open and its data is what the writer read.
+_CLAIM_SESSION_DATA = update(sessions).where(and_(
+    sessions.c.id == bindparam("k_id"), sessions.c.store_id == bindparam("k_store_id"), sessions.c.state == "open",
+    sessions.c.data == bindparam("k_data"))).values(data=bindparam("v_data"))
 _SESSIONS_OF_REGISTRATION = select(sessions).where(and_(
     sessions.c.store_id == bindparam("store_id"), sessions.c.registration_id == bindparam("registration_id"))) \
     .order_by(sessions.c.launched_ms, sessions.c.id)
@@ -242,7 +247,7 @@ class DeliveryStorage:
     def session_by_id(self, session_id: str) -> Session | None:
         """For the runtime, which knows a session by a token it has already checked."""
         with self._read() as connection:
-            row = connection.execute(select(sessions).where(sessions.c.id == session_id)).first()
+            row = connection.execute(_SESSION_BY_ID, {"session_id": session_id}).first()
         return _session(row) if row else None
 
     def sessions_of_registration(self, store_id: int, registration_id: str) -> list[Session]:
@@ -296,14 +301,33 @@ class DeliveryStorage:
             connection.execute(update(sessions).where(and_(
                 sessions.c.store_id == store_id, sessions.c.id == session_id)).values(data=_json(data)))
 
+    def claim_session_data(self, store_id: int, session_id: str, seen: dict, data: dict,
+                           items: tuple[ItemRecord, ...] = (), record: RegistrationRecord | None = None
+                           ) -> tuple[tuple[ItemRecord, ...], RegistrationRecord | None] | None:
+        """Replaces the session's data with `data` only while the session is open and its data is still
+        `seen` (what the caller read and decided on), and saves the records as save_records does, in one
+        transaction. None, and nothing saved, when the session ended or its data changed meanwhile;
+        StaleRecord when a record did. Returns the records at their new versions."""
+        try:
+            with self._write() as connection:
+                result = connection.execute(_CLAIM_SESSION_DATA, {
+                    "k_id": session_id, "k_store_id": store_id, "k_data": _json(seen), "v_data": _json(data)})
+                if result.rowcount != 1:
+                    return None  # nothing written: the commit ends an empty transaction
+                return self._save_records_in(connection, items, record)
+        except IntegrityError:
+            raise StaleRecord("a record was stored by someone else since it was read") from None
+
     # --- a registration's whole state --------------------------------------------------------------
 
     def registration_state(self, store_id: int, registration_id: str, *,
-                           known: RegistrationState | None = None) -> RegistrationState | None:
+                           known: RegistrationState | None = None,
+                           with_sessions: bool = True) -> RegistrationState | None:
         """The registration, its course, records and sessions, read on one connection; None when the
         store has no such registration or its course row is gone. `known`: a state read earlier in the
         same request, whose registration and course (which never change) are kept, and only the records
-        and sessions read again."""
+        and sessions read again. `with_sessions` False: `sessions` is empty (a caller that needs only the
+        records)."""
         with self._read() as connection:
             if known is not None:
                 registration, course = known.registration, known.course
@@ -320,7 +344,7 @@ class DeliveryStorage:
             keys = {"store_id": store_id, "registration_id": registration_id}
             record_row = connection.execute(_REGISTRATION_RECORD, keys).first()
             item_rows = connection.execute(_ITEM_RECORDS, keys).all()
-            session_rows = connection.execute(_SESSIONS_OF_REGISTRATION, keys).all()
+            session_rows = connection.execute(_SESSIONS_OF_REGISTRATION, keys).all() if with_sessions else ()
         record = RegistrationRecord(store_id, registration_id)
         if record_row is not None:
             record = replace(record, data=orjson.loads(record_row.data), version=record_row.version)
@@ -351,31 +375,36 @@ class DeliveryStorage:
                      record: RegistrationRecord | None = None) -> tuple[tuple[ItemRecord, ...], RegistrationRecord | None]:
         """Saves all of them in one transaction, each only if its `version` is still the stored one
         (0: not stored yet); StaleRecord and nothing saved otherwise. Returns them at their new version."""
-        saved_items = []
         try:
             with self._write() as connection:
-                for item in items:
-                    parameters = {**_item_key(item), **{f"v_{name}": value for name, value in _item_values(item).items()},
-                                  "v_version": item.version + 1}
-                    if item.version == 0:
-                        connection.execute(_INSERT_ITEM, parameters)
-                    else:
-                        result = connection.execute(_UPDATE_ITEM, parameters)
-                        if result.rowcount != 1:
-                            raise StaleRecord(f"the record of '{item.launchable_id}' changed since it was read")
-                    saved_items.append(replace(item, version=item.version + 1))
-                saved_record = None
-                if record is not None:
-                    parameters = {"k_store_id": record.store_id, "k_registration_id": record.registration_id,
-                                  "k_version": record.version, "v_data": _json(record.data),
-                                  "v_version": record.version + 1}
-                    if record.version == 0:
-                        connection.execute(_INSERT_REGISTRATION_RECORD, parameters)
-                    else:
-                        result = connection.execute(_UPDATE_REGISTRATION_RECORD, parameters)
-                        if result.rowcount != 1:
-                            raise StaleRecord("the registration record changed since it was read")
-                    saved_record = replace(record, version=record.version + 1)
+                return self._save_records_in(connection, items, record)
         except IntegrityError:
             raise StaleRecord("a record was stored by someone else since it was read") from None
+
+    @staticmethod
+    def _save_records_in(connection, items: tuple[ItemRecord, ...],
+                         record: RegistrationRecord | None) -> tuple[tuple[ItemRecord, ...], RegistrationRecord | None]:
+        saved_items = []
+        for item in items:
+            parameters = {**_item_key(item), **{f"v_{name}": value for name, value in _item_values(item).items()},
+                          "v_version": item.version + 1}
+            if item.version == 0:
+                connection.execute(_INSERT_ITEM, parameters)
+            else:
+                result = connection.execute(_UPDATE_ITEM, parameters)
+                if result.rowcount != 1:
+                    raise StaleRecord(f"the record of '{item.launchable_id}' changed since it was read")
+            saved_items.append(replace(item, version=item.version + 1))
+        saved_record = None
+        if record is not None:
+            parameters = {"k_store_id": record.store_id, "k_registration_id": record.registration_id,
+                          "k_version": record.version, "v_data": _json(record.data),
+                          "v_version": record.version + 1}
+            if record.version == 0:
+                connection.execute(_INSERT_REGISTRATION_RECORD, parameters)
+            else:
+                result = connection.execute(_UPDATE_REGISTRATION_RECORD, parameters)
+                if result.rowcount != 1:
+                    raise StaleRecord("the registration record changed since it was read")
+            saved_record = replace(record, version=record.version + 1)
         return tuple(saved_items), saved_record
