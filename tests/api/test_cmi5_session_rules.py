@@ -14,6 +14,7 @@ import orjson
 import pytest
 
 from cmi5 import vocabulary as v
+from lrs.xapi.errors import Forbidden, Unauthorized
 from tests.api.test_cmi5_courses import cmi5_app
 from tests.unit.cmi5.support import au, block, course_xml
 from tests.unit.cmi5.test_session_rules import EXPERIENCED, Launch, au_statement
@@ -425,3 +426,86 @@ def test_other_credentials_are_not_held_to_the_rules(client, course):
     statement = quiz.statement(v.COMPLETED, result={"duration": "PT1S"})  # 9.5.3 for an AU
     response = client.open("POST", "/xapi/statements", headers=XAPI, json=statement)
     assert response.status_code == 200, response.get_data()[:300]
+
+
+# --- re-sent statements, concurrent requests, session time ---------------------------------------------
+
+def test_a_statement_sent_again_unchanged_is_not_an_error(client, course):
+    # xAPI-Communication 2.1.2/2.1.3: a statement whose id is stored with the same content is no error;
+    # the session rules (cmi5 9.3 one initialized, 9.3.3 one completed) do not count it a second time
+    registration_id = client.registration(course, KIM)
+    quiz = start_au(client, registration_id)
+    assert quiz.profile().status_code in (200, 404)
+    initialized, completed = quiz.statement(v.INITIALIZED), quiz.statement(v.COMPLETED)
+    accepted(quiz.post(initialized))
+    accepted(quiz.post(completed))
+    before = stored(client, registration_id)
+    assert quiz.post(initialized).get_json() == [initialized["id"]]
+    accepted(quiz.post(completed))
+    accepted(quiz.open("PUT", "/xapi/statements", query_string={"statementId": completed["id"]}, json=completed))
+    assert stored(client, registration_id) == before
+    # Within a batch: the re-sent one is left out, the new one judged and stored.
+    progressed = quiz.statement(EXPERIENCED, defined=False)
+    accepted(quiz.post([completed, progressed]))
+    assert [s["id"] for s in stored(client, registration_id)] == [s["id"] for s in before] + [progressed["id"]]
+    # The same id with other content is still refused, and the session's rules still hold.
+    changed = {**completed, "result": {"completion": True, "duration": "PT2S"}}
+    refused(quiz.post(changed), "cmi5 9.3")
+    refused(quiz.post(quiz.statement(v.COMPLETED)), "cmi5 9.3")
+
+
+def _au_principal(client, quiz: Au):
+    """The Principal an AU request gets when it is authenticated (cmi5.lrs_policy.au_token_credentials)."""
+    from cmi5.lrs_policy import au_token_credentials
+    session_id, secret = base64.b64decode(quiz.authorization.split(" ", 1)[1]).decode().split(":", 1)
+    return au_token_credentials(client.app.extensions["delivery"].runtime)(session_id, secret)
+
+
+def test_two_requests_of_one_session_cannot_both_use_its_one_initialized(client, course):
+    # cmi5 9.3: no defined verb twice in a session; issue 12: the rules hold for requests of one session that
+    # race. Both requests are authenticated (the session and its facts read) before either stores: the
+    # second's facts are stale, and it is judged again on what the first claimed.
+    registration_id = client.registration(course, KIM)
+    quiz = start_au(client, registration_id)
+    assert quiz.profile().status_code in (200, 404)
+    first, second = _au_principal(client, quiz), _au_principal(client, quiz)
+    service = client.app.extensions["lrs"].statements
+    service.store(first, quiz.statement(v.INITIALIZED), version="1.0.3")
+    before = stored(client, registration_id)
+    with pytest.raises(Forbidden) as refusal:
+        service.store(second, quiz.statement(v.INITIALIZED), version="1.0.3")
+    assert refusal.value.section == "cmi5 9.3" and "already used in this session" in str(refusal.value)
+    assert stored(client, registration_id) == before
+    # A racing request that the other one does not contradict is accepted on the fresh facts, and the
+    # satisfaction it decides is written once.
+    third, fourth = _au_principal(client, quiz), _au_principal(client, quiz)
+    service.store(third, quiz.statement(v.COMPLETED), version="1.0.3")
+    service.store(fourth, quiz.statement(v.PASSED), version="1.0.3")
+    assert verbs(stored(client, registration_id))[-4:] == ["completed", "passed", "satisfied", "satisfied"]
+
+
+def test_a_request_racing_the_end_of_its_session_is_401(client, course):
+    # cmi5 8.2.1: the token is limited to the duration of the session, also for a request authenticated
+    # just before another request of the session terminated it
+    registration_id = client.registration(course, KIM)
+    quiz = start_au(client, registration_id).start()
+    late = _au_principal(client, quiz)
+    accepted(quiz.post(quiz.statement(v.TERMINATED)))
+    before = stored(client, registration_id)
+    with pytest.raises(Unauthorized):
+        client.app.extensions["lrs"].statements.store(late, quiz.statement(EXPERIENCED, defined=False),
+                                                      version="1.0.3")
+    assert stored(client, registration_id) == before
+
+
+def test_terminated_durations_add_up_to_the_registration_total_time(client, course):
+    # launch-api.md progress: totalTime "summed over every attempt and session"; cmi5 9.5.4.1: terminated's
+    # duration is the session's time
+    registration_id = client.registration(course, KIM)
+    first = start_au(client, registration_id).start()
+    accepted(first.post(first.statement(v.TERMINATED, result={"duration": "PT1M30S"})))
+    progress = client.open("GET", f"/api/v1/registrations/{registration_id}").get_json()
+    assert progress["totalTime"] == "PT0H1M30S"
+    second = start_au(client, registration_id).start()
+    accepted(second.post(second.statement(v.TERMINATED, result={"duration": "PT1H0.5S"})))
+    assert client.open("GET", f"/api/v1/registrations/{registration_id}").get_json()["totalTime"] == "PT1H1M30.5S"
