@@ -1,7 +1,6 @@
 """`lrs backup FILE` and `lrs restore FILE` (docs/operations.md, Backups). Each has --help."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -12,10 +11,8 @@ database_option = click.option("--database-url", envvar="LRS_DATABASE_URL", defa
 
 
 def _database_url(database_url: str | None) -> str:
-    # Settings itself, without from_env: a backup has no business making or reading the server secret.
-    from lrs.settings import DEFAULT_DATA_DIR, Settings
-    data_dir = Path(os.environ.get("LRS_DATA_DIR", str(DEFAULT_DATA_DIR)))
-    return Settings(data_dir=data_dir, database_url=database_url or "").database_url
+    from lrs.operations.settings import database_url_from_env
+    return database_url_from_env(database_url)
 
 
 def _progress(line: str) -> None:

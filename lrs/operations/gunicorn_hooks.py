@@ -21,13 +21,20 @@ if _settings.metrics != "off" and not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     _owned_directory = tempfile.mkdtemp(prefix="lrs-metrics-")
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = _owned_directory
 
-# gunicorn's logging configuration (merged into its defaults): every line in LRS_LOG_FORMAT.
-logconfig_dict = {"formatters": {"generic": {
-    "()": "lrs.operations.log_format.JsonFormatter" if _settings.log_format == "json"
-    else "lrs.operations.log_format.TextFormatter"}}}
+# gunicorn's logging configuration (it replaces these keys of gunicorn's defaults): every line in
+# LRS_LOG_FORMAT, each once (gunicorn's loggers do not also pass their lines to the root logger's handler).
+_FORMATTER = ("lrs.operations.log_format.JsonFormatter" if _settings.log_format == "json"
+              else "lrs.operations.log_format.TextFormatter")
+logconfig_dict = {
+    "formatters": {"generic": {"()": _FORMATTER}},
+    "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+                "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False}},
+}
 
 
 def on_starting(server) -> None:
+    # logconfig_dict set gunicorn.error's level; --log-level decides it.
+    server.log.error_log.setLevel(server.log.loglevel)
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if directory and directory != _owned_directory:
         # A directory the operator named: values of an earlier run would be added to this one's.
@@ -42,10 +49,10 @@ def when_ready(server) -> None:
     from prometheus_client import start_http_server
 
     from lrs.operations.metrics import ActiveSessions, scrape_registry
-    from lrs.settings import Settings
+    from lrs.operations.settings import database_url_from_env
     from lrs.storage.engines import create_engines
     host, port = metrics_bind_address(_settings.metrics_bind)
-    engines = create_engines(Settings.from_env().database_url, pool_size=1)
+    engines = create_engines(database_url_from_env(), pool_size=1)
     start_http_server(port, addr=host, registry=scrape_registry([ActiveSessions(engines)]))
     server.log.info("metrics served on %s:%s", host, port)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from lrs.auth.server_secret import UnsafeSecret, checked_secret
 
@@ -68,3 +69,11 @@ def metrics_bind_address(bind: str) -> tuple[str, int]:
     if not separator or not host or not port.isdigit() or not 0 < int(port) < 65536:
         raise InvalidOperationsSetting(f"LRS_METRICS_BIND is {bind!r}; it must be host:port")
     return host.strip("[]"), int(port)
+
+
+def database_url_from_env(database_url: str | None = None) -> str:
+    """The database the server uses (LRS_DATABASE_URL, else the SQLite file in LRS_DATA_DIR), found without
+    Settings.from_env: backups and the metrics server have no business making or reading the server secret."""
+    from lrs.settings import DEFAULT_DATA_DIR, Settings
+    data_dir = Path(os.environ.get("LRS_DATA_DIR", str(DEFAULT_DATA_DIR)))
+    return Settings(data_dir=data_dir, database_url=database_url or os.environ.get("LRS_DATABASE_URL", "")).database_url
