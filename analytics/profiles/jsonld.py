@@ -10,7 +10,7 @@ from pathlib import Path
 import orjson
 from pyld import jsonld
 
-from lrs.xapi.errors import BadRequest
+from analytics.profiles.errors import ProfileInvalid
 
 PROFILE_CONTEXT = "https://w3id.org/xapi/profiles/context"
 ACTIVITY_CONTEXT = "https://w3id.org/xapi/profiles/activity-context"
@@ -49,7 +49,7 @@ def check_depth(document, path: str = "") -> None:
     while stack:
         value, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise BadRequest(f"the profile nests deeper than {MAX_DEPTH} levels, more than this LRS processes",
+            raise ProfileInvalid(f"the profile nests deeper than {MAX_DEPTH} levels, more than this LRS processes",
                              path=path, section=SECTION_JSONLD)
         if isinstance(value, dict):
             stack.extend((item, depth + 1) for item in value.values())
@@ -77,16 +77,16 @@ def compact(document: dict | list, context: str = PROFILE_CONTEXT) -> dict:
         raise _as_bad_request(error) from None
 
 
-def _as_bad_request(error: Exception) -> BadRequest:
+def _as_bad_request(error: Exception) -> ProfileInvalid:
     refused = _refusal_in(error)
     if refused is not None:
-        return BadRequest(f"the remote JSON-LD context {refused.url} is not one this LRS knows; it was not "
+        return ProfileInvalid(f"the remote JSON-LD context {refused.url} is not one this LRS knows; it was not "
                           f"fetched. Profiles may name only {PROFILE_CONTEXT} and {ACTIVITY_CONTEXT} "
                           "(shipped with the LRS) or give their context inline",
                           path="@context", section="xAPI Profiles Part Two §10.0")
     message = getattr(error, "args", [""])[0] or "invalid JSON-LD"
     code = getattr(error, "code", None) or getattr(error, "type", "")
-    return BadRequest(f"the profile is not valid JSON-LD: {message} ({code})", path="", section=SECTION_JSONLD)
+    return ProfileInvalid(f"the profile is not valid JSON-LD: {message} ({code})", path="", section=SECTION_JSONLD)
 
 
 def _refusal_in(error: BaseException | None) -> RemoteContextRefused | None:

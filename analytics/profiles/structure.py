@@ -18,11 +18,11 @@ import jsonschema_rs
 import orjson
 
 from analytics.profiles import jsonld
+from analytics.profiles.errors import ProfileInvalid
 from analytics.profiles.jsonpath import JsonPathError, parse
 from analytics.profiles.model import (EXTENSION_TYPES, PATTERN_KINDS, PRESENCE, Extension, Pattern, Profile,
                                       Rule, Template)
 from analytics.profiles.values import canonical
-from lrs.xapi.errors import BadRequest
 
 PROFILE_TYPE = "Profile"
 VERB_LIKE = ("Verb", "ActivityType", "AttachmentUsageType")
@@ -31,10 +31,6 @@ CONCEPT_TYPES = VERB_LIKE + EXTENSION_TYPES + DOCUMENT_RESOURCES + ("Activity",)
 MAX_PATTERN_DEPTH = 64  # a limit of this LRS (the matcher recurses once per level), not of the spec
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*$")
 _RELATION_ARRAYS = ("broader", "broadMatch", "narrower", "narrowMatch", "related", "relatedMatch", "exactMatch")
-
-
-class ProfileInvalid(BadRequest):
-    """400: the profile breaks a requirement of xAPI Profiles Part Two (`section`) at `path`."""
 
 
 def _fail(message: str, path: str, section: str) -> ProfileInvalid:
@@ -66,8 +62,8 @@ def _check_no_empty_values(document: dict) -> list[str]:
                 continue  # tolerated: see the module docstring
             if "inlineSchema" in path or ".activityDefinition.extensions" in path:
                 continue  # a JSON Schema or an extension value is not profile structure
-            shown = {None: "null", "": "an empty string"}.get(value, "an empty " + type(value).__name__
-                                                                   .replace("dict", "object").replace("list", "array"))
+            shown = ("null" if value is None else "an empty string" if value == ""
+                     else "an empty object" if value == {} else "an empty array")
             raise _fail(f"a profile value MUST NOT be {shown}", path.lstrip("."), "§4.0")
         if isinstance(value, dict):
             stack.extend((item, f"{path}.{key}") for key, item in value.items())
