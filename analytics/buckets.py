@@ -30,11 +30,13 @@ def _zone_names() -> frozenset[str]:
 
 def bucket_start(moment_ms: int, bucket: str, zone) -> datetime:
     """The start of the bucket holding this instant, in `zone`."""
-    local = datetime.fromtimestamp(moment_ms / 1000, tz=timezone.utc).astimezone(zone)
+    instant = datetime.fromtimestamp(moment_ms / 1000, tz=timezone.utc)
+    local = instant.astimezone(zone)
     if bucket == "hour":
-        # Truncating keeps the UTC offset the instant had (the fold of a repeated hour).
-        return (local - timedelta(minutes=local.minute, seconds=local.second,
-                                  microseconds=local.microsecond))
+        # Truncated in UTC, then shown in the zone: wall-clock arithmetic would drop the fold of a
+        # repeated hour and name the second 02:00 with the first one's offset.
+        return (instant - timedelta(minutes=local.minute, seconds=local.second,
+                                    microseconds=local.microsecond)).astimezone(zone)
     if bucket == "day":
         day = local.date()
     elif bucket == "week":
