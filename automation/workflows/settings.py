@@ -42,6 +42,8 @@ class WorkflowSettings:
     stripe_webhook_secret: str = ""
     stripe_tolerance_seconds: int = 300
     stripe_store_id: int | None = None
+    # The name certificates are issued by (printed on the PDF).
+    certificate_issuer: str = "Learning Record Store"
 
     @classmethod
     def from_env(cls, settings, environ: Mapping[str, str] | None = None) -> "WorkflowSettings":
@@ -63,4 +65,5 @@ class WorkflowSettings:
         return cls(email=email, public_url=settings.public_url.rstrip("/"), secret_key=settings.secret_key,
                    stripe_webhook_secret=env.get("LRS_STRIPE_WEBHOOK_SECRET", ""),
                    stripe_tolerance_seconds=int(env.get("LRS_STRIPE_TOLERANCE_SECONDS", "300")),
-                   stripe_store_id=int(store) if store else None)
+                   stripe_store_id=int(store) if store else None,
+                   certificate_issuer=env.get("LRS_CERTIFICATE_ISSUER", cls.certificate_issuer))

@@ -15,8 +15,10 @@ def insert_if_absent(connection, table: Table, values: dict) -> bool:
     """Inserts the row unless one with the same key (or unique columns) exists; True when it inserted.
     ON CONFLICT DO NOTHING, so two workers racing on one key never both insert and neither fails."""
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    result = connection.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())
-    return result.rowcount == 1
+    # RETURNING, not rowcount: the LRS's PostgreSQL engines report no rowcount for this statement.
+    key = next(iter(table.primary_key.columns))
+    statement = dialect.insert(table).values(**values).on_conflict_do_nothing().returning(key)
+    return connection.execute(statement).first() is not None
 
 
 def upsert(connection, table: Table, values: dict, key: tuple[str, ...]) -> None:

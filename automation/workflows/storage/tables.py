@@ -46,10 +46,15 @@ payment_events = Table(
     Column("event_id", String(255), primary_key=True),
     Column("type", Text, nullable=False),
     Column("store_id", Integer, nullable=True),
+    # data.object.id (a checkout session, invoice or subscription id): a subscription's ending is found by it
+    # even when its event arrives before the checkout that started it.
+    Column("object_id", String(255), nullable=True),
     Column("stripe_created", BigInteger, nullable=False),
     Column("received_ms", BigInteger, nullable=False),
     Column("payload", Text, nullable=False),
     Column("outcome", Text, nullable=False),
+    Index("ix_wf_payment_events_object", "object_id"),
+    Index("ix_wf_payment_events_store_received", "store_id", "received_ms"),
 )
 
 certificates = Table(

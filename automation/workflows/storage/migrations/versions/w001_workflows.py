@@ -46,11 +46,14 @@ def upgrade() -> None:
         sa.Column("event_id", sa.String(255), primary_key=True),
         sa.Column("type", sa.Text, nullable=False),
         sa.Column("store_id", sa.Integer, nullable=True),
+        sa.Column("object_id", sa.String(255), nullable=True),
         sa.Column("stripe_created", sa.BigInteger, nullable=False),
         sa.Column("received_ms", sa.BigInteger, nullable=False),
         sa.Column("payload", sa.Text, nullable=False),
         sa.Column("outcome", sa.Text, nullable=False),
     )
+    op.create_index("ix_wf_payment_events_object", "wf_payment_events", ["object_id"])
+    op.create_index("ix_wf_payment_events_store_received", "wf_payment_events", ["store_id", "received_ms"])
     op.create_table(
         "wf_certificates",
         sa.Column("id", sa.String(64), primary_key=True),
