@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from automation.admin import AutomationAdmin
 from automation.dispatcher import Dispatcher
 from automation.effects import Effects
+from automation.embedded import EmbeddedRunner, RunnerLock, lock_path
 from automation.forwarding.sender import Forwarding
 from automation.forwarding.subscriptions import SubscriptionStore
 from automation.handlers import HandlerRegistry
@@ -24,6 +25,17 @@ class Automation:
     dispatcher: Dispatcher
     admin: AutomationAdmin
     runner: str  # embedded | worker | off (AutomationSettings.runner_for)
+    embedded: EmbeddedRunner | None = None
+
+    def start_embedded(self) -> None:
+        """Starts the in-process runner when this deployment uses it (SQLite); at once if it runs. Returns
+        None: it is also a Flask before_request hook, where a value would be taken for the response."""
+        if self.embedded is not None:
+            self.embedded.start()
+
+    def close(self) -> None:
+        if self.embedded is not None:
+            self.embedded.stop()
 
 
 def register_workflows(registry: HandlerRegistry, settings, services) -> None:
@@ -43,9 +55,15 @@ def build_automation(settings, services, *, automation_settings: AutomationSetti
     progress = Progress(engines)
     forwarding = Forwarding(SubscriptionStore(engines), progress,
                             timeout_seconds=automation_settings.forward_timeout_seconds)
+    sqlite = engines.dialect == "sqlite"
     dispatcher = Dispatcher(services.events, progress, effects, automation_settings,
-                            lambda: [*registry.consumers(), *forwarding.consumers()])
-    return Automation(settings=automation_settings, registry=registry, effects=effects, progress=progress,
-                      forwarding=forwarding, dispatcher=dispatcher,
-                      admin=AutomationAdmin(engines, dispatcher, forwarding, services.administration),
-                      runner=automation_settings.runner_for(engines.dialect))
+                            lambda: [*registry.consumers(), *forwarding.consumers()],
+                            lock=RunnerLock(lock_path(str(engines.write.url))) if sqlite else None)
+    runner = automation_settings.runner_for(engines.dialect)
+    automation = Automation(settings=automation_settings, registry=registry, effects=effects, progress=progress,
+                            forwarding=forwarding, dispatcher=dispatcher,
+                            admin=AutomationAdmin(engines, dispatcher, forwarding, services.administration),
+                            runner=runner)
+    if runner == "embedded":
+        automation.embedded = EmbeddedRunner(automation, engines, poll_seconds=automation_settings.poll_seconds)
+    return automation

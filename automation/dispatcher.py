@@ -8,6 +8,7 @@ goes on. After `max_attempts` tries the delivery is dead: a dead letter for admi
 The same code runs under procrastinate workers (engine.py) and in-process on SQLite (embedded.py)."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import traceback
 from dataclasses import dataclass
@@ -40,7 +41,10 @@ def _describe(error: BaseException) -> str:
 
 class Dispatcher:
     def __init__(self, events: EventLog, progress: Progress, effects: Effects, settings: AutomationSettings,
-                 consumers: Callable[[], list[Consumer]]):
+                 consumers: Callable[[], list[Consumer]], lock=None):
+        # SQLite: automation.embedded.RunnerLock, one dispatch at a time; PostgreSQL: none, the task
+        # engine's per-consumer job locks and Effects' row locks keep concurrent workers apart.
+        self.lock = lock
         self.events = events
         self.progress = progress
         self.effects = effects
@@ -56,9 +60,15 @@ class Dispatcher:
 
     # --- reading the stream -------------------------------------------------------------------
 
+    def _exclusive(self):
+        return self.lock.held() if self.lock is not None else contextlib.nullcontext(True)
+
     def advance(self, consumer: Consumer, *, now: int | None = None) -> Step:
         """One batch for one consumer: read after its cursor, hand over, move the cursor."""
-        now = now_ms() if now is None else now
+        with self._exclusive():
+            return self._advance(consumer, now_ms() if now is None else now)
+
+    def _advance(self, consumer: Consumer, now: int) -> Step:
         state = self.progress.state(consumer.name)
         if state.next_attempt_ms > now:
             return Step(waiting_until_ms=state.next_attempt_ms)
@@ -137,9 +147,10 @@ class Dispatcher:
         succeeded = 0
         consumers = self.consumers()
         for delivery in self.progress.due(now, limit):
-            if not self.progress.claim(delivery, now + _CLAIM_MS):
-                continue
-            succeeded += self._redeliver(delivery, consumers.get(delivery.consumer), now)
+            with self._exclusive():
+                if not self.progress.claim(delivery, now + _CLAIM_MS):
+                    continue
+                succeeded += self._redeliver(delivery, consumers.get(delivery.consumer), now)
         return succeeded
 
     def _redeliver(self, delivery: Delivery, consumer: Consumer | None, now: int) -> int:

@@ -93,7 +93,7 @@ class Effects:
         holds makes this wait for it (and then counts as done if it committed)."""
         if self._postgresql:
             rows = connection.execute(text(
-                "INSERT INTO automation_effects (effect_key, done_ms) SELECT key, :now FROM unnest(:keys) AS key "
+                "INSERT INTO automation_effects (effect_key, done_ms) SELECT key, :now FROM unnest(CAST(:keys AS text[])) AS key "
                 "ON CONFLICT (effect_key) DO NOTHING RETURNING effect_key"), {"now": _now_ms(), "keys": keys})
             claimed = set(rows.scalars())
             return [key for key in keys if key in claimed]
