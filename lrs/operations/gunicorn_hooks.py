@@ -23,12 +23,14 @@ if _settings.metrics != "off" and not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
 
 # gunicorn's logging configuration (it replaces these keys of gunicorn's defaults): every line in
 # LRS_LOG_FORMAT, each once (gunicorn's loggers do not also pass their lines to the root logger's handler).
+# gunicorn's access log is off: the request log (lrs.requests) replaces it, and gunicorn's would write
+# query strings, which carry agents (personal data) and one-time keys.
 _FORMATTER = ("lrs.operations.log_format.JsonFormatter" if _settings.log_format == "json"
               else "lrs.operations.log_format.TextFormatter")
 logconfig_dict = {
     "formatters": {"generic": {"()": _FORMATTER}},
     "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
-                "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False}},
+                "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False}},
 }
 
 
