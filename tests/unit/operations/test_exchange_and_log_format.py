@@ -1,0 +1,76 @@
+"""Request ids, error families and log lines (issue 16: logs never carry a secret, token, statement body or
+document; one JSON line per request with its request id)."""
+from __future__ import annotations
+
+import logging
+
+import orjson
+import pytest
+
+from lrs.operations.exchange import error_family, request_id_from, statement_count
+from lrs.operations.log_format import JsonFormatter, TextFormatter, redacted
+
+
+@pytest.mark.parametrize("client_id", ["0f8fad5b-d9cb-469f-a165-70867728950e", "proxy.id:0001", "a" * 128])
+def test_a_plain_client_request_id_is_kept(client_id):
+    assert request_id_from(client_id) == client_id
+
+
+@pytest.mark.parametrize("client_id", [None, "", "short", "a" * 129, "id with space", "<script>alert(1)</script>",
+                                       "id\nforged-line", "Basic dXNlcjpwYXNz=="])
+def test_anything_else_gets_a_new_random_id(client_id):
+    generated = request_id_from(client_id)
+    assert generated != client_id and len(generated) == 32 and generated != request_id_from(client_id)
+
+
+def test_error_family_is_the_error_name_of_a_json_body():
+    assert error_family(b'{"error": "InvalidStatement", "message": "m"}') == "InvalidStatement"
+    assert error_family(b'{"error": "invalid_package"}') == "invalid_package"
+    for body in (b"", b"not json", b"[1]", b'{"error": 3}', b'{"error": "has spaces in it"}',
+                 b'{"error": "' + b"x" * 65 + b'"}'):
+        assert error_family(body) is None
+
+
+def test_statement_count_reads_the_ids_of_a_post_answer():
+    assert statement_count(b'["a", "b", "c"]') == 3
+    assert statement_count(b'{"not": "a list"}') == 0
+
+
+def test_sql_and_its_parameters_are_cut_from_logged_text():
+    # SQLAlchemy's error text: the statement, then the parameters (a statement body, say).
+    text = ('(psycopg.errors.UniqueViolation) duplicate key\n[SQL: INSERT INTO statements (body) VALUES (%(body)s)]\n'
+            '[parameters: {\'body\': \'{"secret": "statement body"}\'}]\n(Background on this error at: https://sqlalche.me)')
+    cleaned = redacted(text)
+    assert "statement body" not in cleaned and "INSERT" not in cleaned
+    assert cleaned.startswith("(psycopg.errors.UniqueViolation) duplicate key")
+
+
+def _record(message: str, **extra) -> logging.LogRecord:
+    record = logging.LogRecord("lrs.test", logging.ERROR, __file__, 1, message, (), None)
+    record.__dict__.update(extra)
+    return record
+
+
+def test_a_json_line_is_one_object_with_the_request_fields():
+    fields = {"request_id": "abc", "method": "GET", "route": "/xapi/statements", "status": 200}
+    line = JsonFormatter().format(_record("request", request_fields=fields))
+    assert "\n" not in line
+    parsed = orjson.loads(line)
+    assert parsed["level"] == "error" and parsed["logger"] == "lrs.test" and parsed.items() >= fields.items()
+
+
+def test_a_logged_exception_stays_one_json_line_without_its_sql_parameters():
+    try:
+        raise RuntimeError("failed\n[SQL: UPDATE documents SET body = ?]\n[parameters: ('document content',)]")
+    except RuntimeError:
+        import sys
+        record = logging.LogRecord("lrs.test", logging.ERROR, __file__, 1, "boom", (), sys.exc_info())
+    line = JsonFormatter().format(record)
+    assert "\n" not in line and "document content" not in line
+    assert "RuntimeError" in orjson.loads(line)["exception"]
+
+
+def test_text_lines_list_the_request_fields():
+    line = TextFormatter().format(_record("request", request_fields={"request_id": "abc", "status": 200,
+                                                                    "store_id": None}))
+    assert "request_id=abc status=200" in line and "store_id" not in line
