@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs ADL's cmi5 LMS test suite (CATAPULT lts/, kept outside this repository) against this server,
-# through conformance/cmi5_suite_adapter/course_api_lms_script.js, served by gunicorn on a throw-away database.
+# through conformance/catapult/course_api_lms_script.js, served by gunicorn on a throw-away database.
 set -euo pipefail
 
 usage() {
@@ -10,14 +10,15 @@ Usage: conformance/run_catapult.sh [OPTIONS]
 Runs ADL's cmi5 LMS test suite (github adlnet/CATAPULT, folder lts/, checked out outside this
 repository) against this server on a throw-away database: checks out lts/ if it is missing,
 `npm ci`s it (no browser download), builds its test packages, migrates the database, creates a
-`courses` credential for the adapter (conformance/cmi5_suite_adapter/course_api_lms_script.js) and an `all/read` one for the
+`courses` credential for the adapter (conformance/catapult/course_api_lms_script.js) and an `all/read` one for the
 suite's statement reads, starts gunicorn on a free port, runs the suite with jest and Debian's
 Chromium, prints the summary and each failing test, then stops the server and removes the database.
 
 Options:
   --catapult DIR     The CATAPULT checkout holding lts/ (default: $CATAPULT_DIR, else ../catapult
                      next to the repo). Made when missing: from --git-dir, else cloned from GitHub.
-  --git-dir DIR      A CATAPULT git directory (e.g. a mirror) to check lts/ out of, instead of cloning.
+  --git-dir DIR      A CATAPULT git directory (e.g. a bare mirror) to take lts/ from (git archive, read
+                     only), instead of cloning; needed where GitHub cannot be reached.
   --sqlite           A throw-away SQLite file in a temporary directory (the default).
   --postgresql       A throw-away database on $LRS_TEST_POSTGRES_URL
                      (default postgresql://postgres@127.0.0.1:5432/postgres), dropped afterwards.
@@ -26,7 +27,7 @@ Options:
   --same-origin      Serve the packages from the server's own origin (127.0.0.1) instead of a second
                      loopback origin (127.0.0.2, through LRS_CONTENT_URL, the default).
   --grep PATTERN     Only the suite's tests whose name matches PATTERN (jest -t).
-  --trace "PKG ARGS" Instead of the suite, run one package's AU (conformance/cmi5_suite_adapter/replay_one_au.js) and
+  --trace "PKG ARGS" Instead of the suite, run one package's AU (conformance/catapult/replay_one_au.js) and
                      print each request it sends with our answer, e.g. --trace "006-launchMode.zip --mode Browse".
   --rebuild          Run `npm ci` and the package build again even when they are already done.
   --keep             Keep the temporary directory (server log, jest output) and print its path.
@@ -52,6 +53,7 @@ KEEP=0
 RUN_TIMEOUT=900
 POSTGRES_ADMIN_URL="${LRS_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
 CHROMIUM="${CATAPULT_CHROMIUM:-/usr/bin/chromium}"
+SERVER_THREADS=8  # per gunicorn worker; see the server start below
 
 die() { echo "run_catapult: $*" >&2; exit 2; }
 
@@ -85,8 +87,11 @@ case "$CATAPULT_DIR/" in "$REPO_DIR"/*) die "the CATAPULT checkout must be outsi
 LTS_DIR="$CATAPULT_DIR/lts"
 if [ ! -f "$LTS_DIR/package.json" ]; then
     if [ -n "$CATAPULT_GIT_DIR" ]; then
-        git --git-dir="$CATAPULT_GIT_DIR" --work-tree="$CATAPULT_DIR" checkout HEAD -- lts \
-            || die "could not check lts/ out of $CATAPULT_GIT_DIR"
+        # `git archive` only reads the git directory (a checkout would write an index into a bare mirror).
+        # It may print "invalid object ... player/service/node_modules.tar.gz" for the blob a copy lacks,
+        # and still writes lts/ whole; the package.json test below checks it.
+        git --git-dir="$CATAPULT_GIT_DIR" archive --format=tar HEAD lts | tar -x -C "$CATAPULT_DIR" \
+            && [ -f "$LTS_DIR/package.json" ] || die "could not check lts/ out of $CATAPULT_GIT_DIR"
     else
         git clone --quiet --depth 1 --filter=blob:none --no-checkout "$CATAPULT_REPO_URL" "$CATAPULT_DIR/.git-clone" \
             || die "could not clone $CATAPULT_REPO_URL"
@@ -142,13 +147,15 @@ fi
 
 SERVER_DIR="$REPO_DIR"
 if [ -n "$COMMIT" ]; then
-    # The snapshot's packages come first on sys.path, before the virtualenv's editable install of the repo.
     SERVER_DIR="$WORK_DIR/server"
     mkdir -p "$SERVER_DIR"
     git -C "$REPO_DIR" archive "$COMMIT" | tar -x -C "$SERVER_DIR" || die "could not archive $COMMIT"
-    export PYTHONPATH="$SERVER_DIR${PYTHONPATH:+:$PYTHONPATH}"
     echo "run_catapult: serving $(git -C "$REPO_DIR" rev-parse --short "$COMMIT")" >&2
 fi
+# The served tree's packages come first on sys.path, before the virtualenv's editable install, whose
+# package list was fixed when it was installed (a package added since, e.g. a namespace package the
+# editable finder does not map, would otherwise be missing from `lrs` and gunicorn).
+export PYTHONPATH="$SERVER_DIR${PYTHONPATH:+:$PYTHONPATH}"
 cd "$SERVER_DIR"
 "$VENV/lrs" db upgrade >"$WORK_DIR/setup.log" 2>&1 \
     || { cat "$WORK_DIR/setup.log" >&2; die "lrs db upgrade failed"; }
@@ -161,8 +168,13 @@ cd "$SERVER_DIR"
     --scopes all/read >>"$WORK_DIR/setup.log" 2>&1 \
     || { cat "$WORK_DIR/setup.log" >&2; die "lrs credentials create failed"; }
 
+# Threaded workers, not `make run`'s sync ones: Chromium talks to gunicorn directly here, with no buffering
+# proxy in front (README, Deploying), and it opens connections it sends nothing on (preconnects, spare
+# sockets of its pool). A sync worker that accepts one blocks reading it until the 30 s worker timeout,
+# and two such sockets stopped the whole server mid-suite (`WORKER TIMEOUT`, `no URI read` in the log;
+# the suite's tests then time out at 5 s). A gthread worker hands an idle connection back to its poller.
 # The access log with each request's time in seconds (%(L)s), to see where an AU's 5 s go.
-"$VENV/gunicorn" -w 2 "${BIND_ARGS[@]}" --access-logfile - \
+"$VENV/gunicorn" -w 2 --worker-class gthread --threads "$SERVER_THREADS" "${BIND_ARGS[@]}" --access-logfile - \
     --access-logformat '%(h)s %(u)s %(t)s "%(r)s" %(s)s %(b)s %(L)ss "%(f)s"' lrs.wsgi:app >"$WORK_DIR/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 300); do
@@ -191,10 +203,10 @@ warm_up() {
 }
 warm_up || die "the server refused the warm-up requests (see $WORK_DIR/server.log with --keep)"
 
-# The environment conformance/cmi5_suite_adapter/course_api_lms_script.js and the puppeteer configuration read.
-export CATAPULT_LMS="$REPO_DIR/conformance/cmi5_suite_adapter/course_api_lms_script.js"
+# The environment conformance/catapult/course_api_lms_script.js and the puppeteer configuration read.
+export CATAPULT_LMS="$REPO_DIR/conformance/catapult/course_api_lms_script.js"
 export CATAPULT_LTS_DIR="$LTS_DIR"
-export JEST_PUPPETEER_CONFIG="$REPO_DIR/conformance/cmi5_suite_adapter/debian_chromium_launch.js"
+export JEST_PUPPETEER_CONFIG="$REPO_DIR/conformance/catapult/debian_chromium_launch.js"
 export CATAPULT_CHROMIUM="$CHROMIUM"
 export LRS_BASE_URL="$BASE_URL"
 export LRS_KEY="$LMS_KEY" LRS_SECRET="$LMS_SECRET"
@@ -202,7 +214,7 @@ export LRS_READ_KEY="$READER_KEY" LRS_READ_SECRET="$READER_SECRET"
 
 if [ -n "$TRACE" ]; then
     read -r -a TRACE_ARGS <<<"$TRACE"
-    (cd "$REPO_DIR/conformance/cmi5_suite_adapter" && timeout "$RUN_TIMEOUT" node replay_one_au.js "${TRACE_ARGS[@]}") || STATUS=1
+    (cd "$REPO_DIR/conformance/catapult" && timeout "$RUN_TIMEOUT" node replay_one_au.js "${TRACE_ARGS[@]}") || STATUS=1
     exit "${STATUS:-0}"
 fi
 
@@ -218,7 +230,7 @@ if [ ! -s "$WORK_DIR/jest.json" ]; then
     tail -n 60 "$WORK_DIR/jest.out" | sed 's/^/  | /'
     STATUS=1
 else
-    python3 "$REPO_DIR/conformance/cmi5_suite_adapter/report_totals.py" "$WORK_DIR/jest.json" "$DIALECT" "$SECONDS_TAKEN" \
+    python3 "$REPO_DIR/conformance/catapult/report_totals.py" "$WORK_DIR/jest.json" "$DIALECT" "$SECONDS_TAKEN" \
         || STATUS=1
     # The suite logs the result object of each failed AU run ("reqId - text: message") after its file.
     if grep -q "^  console.log" "$WORK_DIR/jest.out"; then
@@ -227,7 +239,7 @@ else
     fi
 fi
 
-if grep -qE 'Traceback|\[ERROR\]' "$WORK_DIR/server.log"; then
-    echo "Server log has errors:"; grep -E -A 15 'Traceback|\[ERROR\]' "$WORK_DIR/server.log" | head -n 60 | sed 's/^/  | /'
+if grep -qE 'Traceback|\[(ERROR|CRITICAL)\]' "$WORK_DIR/server.log"; then
+    echo "Server log has errors:"; grep -E -A 15 'Traceback|\[(ERROR|CRITICAL)\]' "$WORK_DIR/server.log" | head -n 60 | sed 's/^/  | /'
 fi
 exit "$STATUS"
