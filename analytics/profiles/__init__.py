@@ -1,1 +1,1 @@
-"""xAPI Profiles: import (JSON-LD, offline), statement template and pattern validation, per-store reports and enforcement."""
+"""xAPI Profiles: offline JSON-LD import, template and pattern validation, per-store report and enforce."""

@@ -52,7 +52,7 @@ def read_profile(body: bytes) -> tuple[Profile, dict]:
 
 # --- §4.0 and §2.0 --------------------------------------------------------------------------------
 
-def _check_no_empty_values(document: dict) -> list[str]:
+def _check_no_empty_values(document: dict) -> None:
     """§4.0: values MUST NOT be empty objects, null, empty strings or empty arrays (iterative walk)."""
     stack: list[tuple[object, str]] = [(document, "")]
     while stack:

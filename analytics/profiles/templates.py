@@ -171,7 +171,8 @@ def extension_violations(statement: dict, profile: Profile) -> list[Violation]:
     if not profile.extensions:
         return []
     found = []
-    places = [("context", _get(statement, "context", "extensions")), ("result", _get(statement, "result", "extensions"))]
+    places = [("context", _get(statement, "context", "extensions")),
+              ("result", _get(statement, "result", "extensions"))]
     for path, activity in _activities(statement):
         places.append((f"{path}.definition", _get(activity, "definition", "extensions")))
     allowed = {"context": "ContextExtension", "result": "ResultExtension"}

@@ -32,7 +32,8 @@ def _attempt() -> xs.AttemptContext:
 
 
 FULL = xs.Snapshot(version="scorm2004",
-                   outcome=xs.Outcome(completion=True, success=True, score=xs.Score(scaled=0.8, raw=80, min=0, max=100)),
+                   outcome=xs.Outcome(completion=True, success=True,
+                                      score=xs.Score(scaled=0.8, raw=80, min=0, max=100)),
                    interactions=(xs.Interaction(index=0, id="q1", type="choice", learner_response="a[,]b",
                                                 result="correct", latency="PT5S", correct_responses=("a[,]b",)),
                                  xs.Interaction(index=1, id="q2", type="true-false", learner_response="false",

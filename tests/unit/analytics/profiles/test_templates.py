@@ -251,7 +251,8 @@ def test_a_scorm_comment_without_response_breaks_the_commenting_template():
                  "context": {"contextActivities": {"grouping": [
                      {"id": "https://lrs.example/c/items/1?attemptId=1",
                       "definition": {"type": "http://adlnet.gov/expapi/activities/attempt"}},
-                     {"id": "https://lrs.example/c", "definition": {"type": "http://adlnet.gov/expapi/activities/course"}}]}},
+                     {"id": "https://lrs.example/c",
+                      "definition": {"type": "http://adlnet.gov/expapi/activities/course"}}]}},
                  "timestamp": "2024-01-01T10:00:00.000Z"}
     outcome = validate(statement, scorm)
     assert [(v.template, v.rule) for v in outcome.violations] == [("https://w3id.org/xapi/scorm#commenting", 0)]
