@@ -111,8 +111,6 @@ class AuSessionPolicy:
         if judging:  # the AU's record is read only when it can matter, with the records satisfaction needs
             state = self._runtime.state(self._session, with_sessions=False)
             item = state.item(self._au.au_id)
-        elif v.TERMINATED in verbs:  # its duration adds to the AU's total time
-            item = self._runtime.item_record(self._au.store_id, self._au.registration_id, self._au.au_id)
         facts = self._facts(item)
         kept, checked = self._check(facts, statements)
         follow_up = AuFollowUp(self, checked.facts, authority=self._runtime.principal(self._au.store_id,
@@ -124,17 +122,20 @@ class AuSessionPolicy:
         if judged and self._au.launch_mode == "Normal":
             self._check_ids_free(statements, judged)
             item, record = self._satisfaction(follow_up, state, statements, judged)
-        if follow_up.facts.terminated and item is not None:
-            seconds = duration_seconds(((statements[_last_terminated(statements, kept)].get("result") or {})
-                                        .get("duration")))
-            if seconds:  # launch-api.md progress: totalTime "summed over every attempt and session"
+        add_seconds = None
+        ending = [position for position in kept if verbs[position] == v.TERMINATED]
+        if ending:  # launch-api.md progress: totalTime "summed over every attempt and session"
+            seconds = duration_seconds((statements[ending[-1]].get("result") or {}).get("duration"))  # 9.5.4.1
+            if seconds and judged:
                 item = replace(item, total_seconds=item.total_seconds + seconds)
-        items = (item,) if item is not None and (judged or follow_up.facts.terminated) else ()
+            elif seconds:
+                add_seconds = seconds  # no need to read the AU's record for that
+        items = (item,) if judged else ()
         data = {**self._session.data, "rules": follow_up.facts.session_data(),
                 "lastStatementMs": self._runtime.now_ms(),  # 9.5.4.2: abandoned's duration
                 "lastBatch": [[statements[position]["id"].lower(), _digest(statements[position])]
                               for position in kept[:_LAST_BATCH_MAX]]}
-        return _Decision(follow_up, changes=True, data=data, items=items, record=record)
+        return _Decision(follow_up, changes=True, data=data, items=items, record=record, add_seconds=add_seconds)
 
     def _check(self, facts: SessionFacts, statements: list[dict]):
         """The rules over the batch without the statements already accepted: (positions judged, Checked)."""
@@ -194,7 +195,7 @@ class AuSessionPolicy:
     def _claim(self, decision: _Decision) -> bool:
         try:
             session = self._runtime.claim_session_data(self._session, decision.data, items=decision.items,
-                                                       record=decision.record)
+                                                       record=decision.record, add_seconds=decision.add_seconds)
         except StaleRecord:  # the registration's records changed (another session, waive): judge again
             return False
         if session is None:
@@ -253,10 +254,6 @@ def _verb(statement) -> str | None:
     return verb.get("id") if isinstance(verb, dict) else None
 
 
-def _last_terminated(statements: list[dict], kept: list[int]) -> int:
-    return next(position for position in reversed(kept) if _verb(statements[position]) == v.TERMINATED)
-
-
 def _digest(statement: dict) -> str:
     """What identifies a re-send of the same statement: its content as sent, keys sorted."""
     return hashlib.sha256(orjson.dumps(statement, option=orjson.OPT_SORT_KEYS)).hexdigest()[:32]
@@ -270,6 +267,7 @@ class _Decision:
     data: dict | None = None
     items: tuple[ItemRecord, ...] = ()
     record: RegistrationRecord | None = None
+    add_seconds: float | None = None
 
 
 @dataclass

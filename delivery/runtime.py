@@ -149,14 +149,17 @@ class DeliveryRuntime:
         return replace(session, data=data)
 
     def claim_session_data(self, session: Session, data: dict, *, items: tuple[ItemRecord, ...] | list = (),
-                           record: RegistrationRecord | None = None) -> Session | None:
+                           record: RegistrationRecord | None = None, add_seconds: float | None = None
+                           ) -> Session | None:
         """Replaces the standard's per-session JSON only if nobody changed it since `session` was read and
         the session is still open, and saves the records as save_records does, in one transaction: for a
         standard whose decisions depend on what earlier requests of the session did (cmi5's session rules),
         when two requests of one session can race. None, with nothing saved, when the session changed or
-        ended: read it again (find_session) and decide again. StaleRecord (409) when a record changed."""
+        ended: read it again (find_session) and decide again. StaleRecord (409) when a record changed.
+        `add_seconds`: time to add to the total of the session's item without reading its record first."""
+        added = (session.registration_id, session.launchable_id, add_seconds) if add_seconds else None
         saved = self._storage.claim_session_data(session.store_id, session.id, session.data, data,
-                                                 tuple(items), record)
+                                                 tuple(items), record, added)
         return None if saved is None else replace(session, data=data)
 
     # --- records ---------------------------------------------------------------------------------

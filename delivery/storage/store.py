@@ -16,6 +16,7 @@ from delivery.errors import StaleRecord
 from delivery.standard import (ItemRecord, Registration, RegistrationRecord, RegistrationState, Session,
                                StoredCourse)
 from delivery.storage.tables import courses, item_records, registration_records, registrations, sessions
+from lrs.storage.dialect import translated_errors
 from lrs.storage.engines import Engines
 
 
@@ -53,6 +54,47 @@ def _session(row) -> Session:
                    ended_ms=row.ended_ms, data=orjson.loads(row.data))
 
 
+# The runtime's hottest reads and writes (every commit, every AU statement) on the driver's own connection
+# (Engines.rows / Engines.driver): SQLAlchemy's statement, connection and result objects cost more than the
+# query. Placeholders are `?` (Engines.rows makes them `%s` on PostgreSQL).
+_SESSION_COLUMNS = ("id", "store_id", "registration_id", "course_id", "launchable_id", "launch_mode", "return_url",
+                    "state", "launched_ms", "ended_ms", "data")
+_ITEM_COLUMNS = ("store_id", "registration_id", "launchable_id", "completion", "success", "score", "satisfied",
+                 "waived", "attempts", "total_seconds", "last_launched_ms", "data", "version")
+_RAW_SESSION_BY_TOKEN = f"SELECT {', '.join(_SESSION_COLUMNS)} FROM delivery_sessions WHERE session_token_hash = ?"
+_RAW_SESSION_BY_ID = f"SELECT {', '.join(_SESSION_COLUMNS)} FROM delivery_sessions WHERE id = ?"
+_RAW_ITEM_RECORD = (f"SELECT {', '.join(_ITEM_COLUMNS)} FROM delivery_item_records "
+                    "WHERE store_id = ? AND registration_id = ? AND launchable_id = ?")
+# PostgreSQL: one self-committing statement on an autocommit connection, one round trip where BEGIN,
+# UPDATE and COMMIT took three.
+_RAW_CLAIM_SESSION_DATA_POSTGRESQL = ("UPDATE delivery_sessions SET data = %s WHERE id = %s AND store_id = %s "
+                                      "AND state = 'open' AND data = %s")
+_RAW_UPDATE_ITEM_POSTGRESQL = (
+    "UPDATE delivery_item_records SET completion = %s, success = %s, score = %s, satisfied = %s, waived = %s, "
+    "attempts = %s, total_seconds = %s, last_launched_ms = %s, data = %s, version = %s "
+    "WHERE store_id = %s AND registration_id = %s AND launchable_id = %s AND version = %s")
+
+# What the store sends outside SQLAlchemy, with the number of parameters each takes (`?` or `%s`), for
+# tests/unit/delivery/test_lookup_indexes.py, which explains each on both dialects.
+DRIVER_STATEMENTS = (_RAW_SESSION_BY_TOKEN, _RAW_SESSION_BY_ID, _RAW_ITEM_RECORD, _RAW_CLAIM_SESSION_DATA_POSTGRESQL,
+                     _RAW_UPDATE_ITEM_POSTGRESQL)
+
+
+class _Row:
+    """Attribute access to a driver row, as the row builders below read SQLAlchemy's."""
+    __slots__ = ("_values", "_names")
+
+    def __init__(self, names: dict[str, int], values: tuple):
+        self._names, self._values = names, values
+
+    def __getattr__(self, name: str):
+        return self._values[self._names[name]]
+
+
+_SESSION_NAMES = {name: index for index, name in enumerate(_SESSION_COLUMNS)}
+_ITEM_NAMES = {name: index for index, name in enumerate(_ITEM_COLUMNS)}
+
+
 def _item(row) -> ItemRecord:
     return ItemRecord(store_id=row.store_id, registration_id=row.registration_id,
                       launchable_id=row.launchable_id, completion=row.completion, success=row.success,
@@ -70,7 +112,6 @@ def _item_values(record: ItemRecord) -> dict:
 
 # The runtime's hot statements, built once: building and cache-keying a Core statement on every call
 # cost more than running it (bench scorm, a commit's three statements).
-_SESSION_BY_TOKEN = select(sessions).where(sessions.c.session_token_hash == bindparam("token_hash"))
 _REGISTRATION = select(registrations).where(and_(
     registrations.c.store_id == bindparam("store_id"), registrations.c.id == bindparam("registration_id")))
 _COURSE = select(courses).where(and_(courses.c.store_id == bindparam("store_id"),
@@ -80,10 +121,6 @@ _REGISTRATION_RECORD = select(registration_records).where(and_(
     registration_records.c.registration_id == bindparam("registration_id")))
 _ITEM_RECORDS = select(item_records).where(and_(
     item_records.c.store_id == bindparam("store_id"), item_records.c.registration_id == bindparam("registration_id")))
-_ITEM_RECORD = select(item_records).where(and_(
-    item_records.c.store_id == bindparam("store_id"), item_records.c.registration_id == bindparam("registration_id"),
-    item_records.c.launchable_id == bindparam("launchable_id")))
-_SESSION_BY_ID = select(sessions).where(sessions.c.id == bindparam("session_id"))
 # Compare-and-set of a session's data: only while the session is open and its data is what the writer read.
 _CLAIM_SESSION_DATA = update(sessions).where(and_(
     sessions.c.id == bindparam("k_id"), sessions.c.store_id == bindparam("k_store_id"), sessions.c.state == "open",
@@ -100,6 +137,10 @@ _UPDATE_ITEM = update(item_records).where(and_(
     item_records.c.store_id == bindparam("k_store_id"), item_records.c.registration_id == bindparam("k_registration_id"),
     item_records.c.launchable_id == bindparam("k_launchable_id"), item_records.c.version == bindparam("k_version"))) \
     .values(version=bindparam("v_version"), **{name: bindparam(f"v_{name}") for name in _ITEM_FIELDS})
+_ADD_ITEM_SECONDS = update(item_records).where(and_(
+    item_records.c.store_id == bindparam("k_store_id"), item_records.c.registration_id == bindparam("k_registration_id"),
+    item_records.c.launchable_id == bindparam("k_launchable_id"))) \
+    .values(total_seconds=item_records.c.total_seconds + bindparam("seconds"), version=item_records.c.version + 1)
 _INSERT_REGISTRATION_RECORD = insert(registration_records).values(
     store_id=bindparam("k_store_id"), registration_id=bindparam("k_registration_id"), data=bindparam("v_data"),
     version=1)
@@ -246,9 +287,8 @@ class DeliveryStorage:
 
     def session_by_id(self, session_id: str) -> Session | None:
         """For the runtime, which knows a session by a token it has already checked."""
-        with self._read() as connection:
-            row = connection.execute(_SESSION_BY_ID, {"session_id": session_id}).first()
-        return _session(row) if row else None
+        rows = self._engines.rows(_RAW_SESSION_BY_ID, (session_id,))
+        return _session(_Row(_SESSION_NAMES, rows[0])) if rows else None
 
     def sessions_of_registration(self, store_id: int, registration_id: str) -> list[Session]:
         with self._read() as connection:
@@ -283,9 +323,8 @@ class DeliveryStorage:
         return _session(found)
 
     def session_by_token(self, session_token_hash: str) -> Session | None:
-        with self._read() as connection:
-            row = connection.execute(_SESSION_BY_TOKEN, {"token_hash": session_token_hash}).first()
-        return _session(row) if row else None
+        rows = self._engines.rows(_RAW_SESSION_BY_TOKEN, (session_token_hash,))
+        return _session(_Row(_SESSION_NAMES, rows[0])) if rows else None
 
     def end_session(self, store_id: int, session_id: str, state: str, now_ms: int) -> bool:
         """Open -> `state`; False when the session was not open (someone else ended it first). The
@@ -302,18 +341,34 @@ class DeliveryStorage:
                 sessions.c.store_id == store_id, sessions.c.id == session_id)).values(data=_json(data)))
 
     def claim_session_data(self, store_id: int, session_id: str, seen: dict, data: dict,
-                           items: tuple[ItemRecord, ...] = (), record: RegistrationRecord | None = None
+                           items: tuple[ItemRecord, ...] = (), record: RegistrationRecord | None = None,
+                           add_seconds: tuple[str, str, float] | None = None
                            ) -> tuple[tuple[ItemRecord, ...], RegistrationRecord | None] | None:
         """Replaces the session's data with `data` only while the session is open and its data is still
         `seen` (what the caller read and decided on), and saves the records as save_records does, in one
-        transaction. None, and nothing saved, when the session ended or its data changed meanwhile;
-        StaleRecord when a record did. Returns the records at their new versions."""
+        transaction. `add_seconds` (registration id, launchable id, seconds): adds to that item record's
+        total_seconds without reading it (a new version; a record not stored yet is created). None, and
+        nothing saved, when the session ended or its data changed meanwhile; StaleRecord when a record did.
+        Returns the records at their new versions."""
+        if not items and record is None and add_seconds is None and self._engines.dialect == "postgresql":
+            with translated_errors(), self._engines.driver() as connection:
+                claimed = connection.execute(_RAW_CLAIM_SESSION_DATA_POSTGRESQL,
+                                             (_json(data), session_id, store_id, _json(seen))).rowcount
+            return ((), None) if claimed == 1 else None
         try:
             with self._write() as connection:
                 result = connection.execute(_CLAIM_SESSION_DATA, {
                     "k_id": session_id, "k_store_id": store_id, "k_data": _json(seen), "v_data": _json(data)})
                 if result.rowcount != 1:
                     return None  # nothing written: the commit ends an empty transaction
+                if add_seconds is not None:
+                    registration_id, launchable_id, seconds = add_seconds
+                    key = {"k_store_id": store_id, "k_registration_id": registration_id,
+                           "k_launchable_id": launchable_id}
+                    if connection.execute(_ADD_ITEM_SECONDS, {**key, "seconds": seconds}).rowcount != 1:
+                        fresh = ItemRecord(store_id, registration_id, launchable_id, total_seconds=seconds)
+                        connection.execute(_INSERT_ITEM, {**key, **{f"v_{name}": value for name, value
+                                                                    in _item_values(fresh).items()}})
                 return self._save_records_in(connection, items, record)
         except IntegrityError:
             raise StaleRecord("a record was stored by someone else since it was read") from None
@@ -360,10 +415,8 @@ class DeliveryStorage:
         return {row.launchable_id: _item(row) for row in rows}
 
     def item_record(self, store_id: int, registration_id: str, launchable_id: str) -> ItemRecord | None:
-        with self._read() as connection:
-            row = connection.execute(_ITEM_RECORD, {"store_id": store_id, "registration_id": registration_id,
-                                                    "launchable_id": launchable_id}).first()
-        return _item(row) if row else None
+        rows = self._engines.rows(_RAW_ITEM_RECORD, (store_id, registration_id, launchable_id))
+        return _item(_Row(_ITEM_NAMES, rows[0])) if rows else None
 
     def registration_record(self, store_id: int, registration_id: str) -> RegistrationRecord | None:
         with self._read() as connection:
@@ -375,11 +428,23 @@ class DeliveryStorage:
                      record: RegistrationRecord | None = None) -> tuple[tuple[ItemRecord, ...], RegistrationRecord | None]:
         """Saves all of them in one transaction, each only if its `version` is still the stored one
         (0: not stored yet); StaleRecord and nothing saved otherwise. Returns them at their new version."""
+        if len(items) == 1 and record is None and items[0].version > 0 and self._engines.dialect == "postgresql":
+            return (self._update_item_postgresql(items[0]),), None  # a commit's one write
         try:
             with self._write() as connection:
                 return self._save_records_in(connection, items, record)
         except IntegrityError:
             raise StaleRecord("a record was stored by someone else since it was read") from None
+
+    def _update_item_postgresql(self, item: ItemRecord) -> ItemRecord:
+        values = _item_values(item)
+        with translated_errors(), self._engines.driver() as connection:
+            updated = connection.execute(_RAW_UPDATE_ITEM_POSTGRESQL, (
+                *(values[name] for name in _ITEM_FIELDS), item.version + 1,
+                item.store_id, item.registration_id, item.launchable_id, item.version)).rowcount
+        if updated != 1:
+            raise StaleRecord(f"the record of '{item.launchable_id}' changed since it was read")
+        return replace(item, version=item.version + 1)
 
     @staticmethod
     def _save_records_in(connection, items: tuple[ItemRecord, ...],

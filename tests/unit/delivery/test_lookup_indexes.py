@@ -12,7 +12,7 @@ from sqlalchemy import event, text
 from delivery.course import Launchable
 from delivery.runtime import token_digest
 from delivery.standard import Registration, Session, StoredCourse
-from delivery.storage.store import DeliveryStorage
+from delivery.storage.store import DRIVER_STATEMENTS, DeliveryStorage
 from lrs.services.container import build_services
 from lrs.settings import Settings
 
@@ -65,8 +65,13 @@ def _lookups(services) -> list[tuple[str, object]]:
     finally:
         for engine in engines:
             event.remove(engine, "before_cursor_execute", captured)
-    return [(sql, parameters) for sql, parameters in captured.statements
+    sent = [(sql, parameters) for sql, parameters in captured.statements
             if sql.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE"))]
+    # The hottest ones go to the driver itself (no SQLAlchemy event sees them): explained with sample values.
+    samples = {0: (token_digest("session"),), 1: (session_id,), 2: (store_id, registration_id, "i1"),
+               3: ("{}", session_id, store_id, "{}"),
+               4: ("completed", "passed", 0.5, True, False, 1, 1.0, None, "{}", 2, store_id, registration_id, "i1", 1)}
+    return sent + [(sql, samples[index]) for index, sql in enumerate(DRIVER_STATEMENTS)]
 
 
 def _full_scans(services, sql: str, parameters) -> list[str]:
@@ -74,6 +79,7 @@ def _full_scans(services, sql: str, parameters) -> list[str]:
     with services.engines.write.connect() as connection:
         raw = connection.connection.driver_connection
         cursor = raw.cursor()
+        sql = sql.replace("%s", "?") if connection.dialect.name == "sqlite" else sql.replace("?", "%s")
         if connection.dialect.name == "sqlite":
             cursor.execute("EXPLAIN QUERY PLAN " + sql, parameters)
             lines = [row[-1] for row in cursor.fetchall()]
@@ -89,7 +95,7 @@ def _full_scans(services, sql: str, parameters) -> list[str]:
 
 def test_every_lookup_is_answered_from_an_index(services):
     lookups = _lookups(services)
-    assert len(lookups) >= 15
+    assert len(lookups) >= 19
     scans = {sql: found for sql, parameters in lookups if (found := _full_scans(services, sql, parameters))}
     assert scans == {}
 
