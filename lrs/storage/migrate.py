@@ -36,6 +36,12 @@ def automation_alembic_config(database_url: str) -> Config:
     return _config(Path(automation.storage.__file__).with_name("migrations"), database_url)
 
 
+def profiles_alembic_config(database_url: str) -> Config:
+    """The xAPI Profiles branch (analytics/profiles/migrations, label `profiles`)."""
+    import analytics.profiles
+    return _config(Path(analytics.profiles.__file__).with_name("migrations"), database_url)
+
+
 def _config(location: Path, database_url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(location))
@@ -44,7 +50,8 @@ def _config(location: Path, database_url: str) -> Config:
 
 
 def upgrade(database_url: str, revision: str = "head", *, delivery_revision: str = "head",
-            workflows_revision: str | None = "head", automation_revision: str | None = "head") -> None:
+            workflows_revision: str | None = "head", automation_revision: str | None = "head",
+            profiles_revision: str | None = "head") -> None:
     """The LRS's migrations to `revision`, then delivery's to `delivery_revision` (None: leave it)."""
     engines = create_engines(database_url)
     try:
@@ -52,7 +59,8 @@ def upgrade(database_url: str, revision: str = "head", *, delivery_revision: str
             for config, target in ((alembic_config(database_url), revision),
                                    (delivery_alembic_config(database_url), delivery_revision),
                                    (workflows_alembic_config(database_url), workflows_revision),
-                                   (automation_alembic_config(database_url), automation_revision)):
+                                   (automation_alembic_config(database_url), automation_revision),
+                                   (profiles_alembic_config(database_url), profiles_revision)):
                 if target is None:
                     continue
                 config.attributes["connection"] = connection
