@@ -31,6 +31,7 @@ from analytics.profiles.templates import SUCCESS, Outcome, validate
 from lrs.auth.principal import Principal
 from lrs.xapi.errors import BadRequest, Conflict, NotFound, PayloadTooLarge
 from lrs.xapi.scopes import ALL, READ_ALL_STATEMENTS, require
+from lrs.xapi.timestamps import parse_timestamp_ms
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,9 @@ class _StoreView:
     read_at: float
 
 
+_OFF = _StoreView("off", (), 0.0)
+
+
 def _now_ms() -> int:
     return int(time.time() * 1000)
 
@@ -84,6 +88,10 @@ class ProfileService:
         self._statements = statements  # lrs.services.statements.StatementService
         self.settings = settings or ProfileSettings()
         self._views: dict[int, _StoreView] = {}
+        # Every store whose mode is not off, read in one query at most every recheck_seconds: a store without
+        # profiles costs its batches one dictionary lookup and no query.
+        self._modes: dict[int, str] = {}
+        self._modes_read_at = float("-inf")
         self._compiled: dict[str, Profile] = {}  # document digest -> profile
         self._lock = threading.Lock()
 
@@ -248,7 +256,7 @@ class ProfileService:
                 "sequences": [self._follow(active, key, members) for key, members in groups.items()]}
 
     def _follow(self, active: ActiveVersion, subregistration: str | None, statements: list[dict]) -> dict:
-        statements.sort(key=lambda statement: statement.get("timestamp", ""))  # stable: ties keep stored order
+        statements.sort(key=_timestamp_ms)  # stable: ties keep stored order
         stream, not_valid = [], []
         for index, statement in enumerate(statements):
             outcome = validate(statement, active.profile)
@@ -291,13 +299,18 @@ class ProfileService:
         return tuple(self._compile(version) for version in self._storage.versions(store_id))
 
     def _view(self, store_id: int) -> _StoreView:
-        view = self._views.get(store_id)
         now = time.monotonic()
-        if view is not None and now - view.read_at < self.settings.recheck_seconds:
+        if now - self._modes_read_at >= self.settings.recheck_seconds:
+            modes = self._storage.modes_not_off()
+            with self._lock:
+                self._modes, self._modes_read_at = modes, now
+        mode = self._modes.get(store_id, "off")
+        if mode == "off":
+            return _OFF
+        view = self._views.get(store_id)
+        if view is not None and view.mode == mode and now - view.read_at < self.settings.recheck_seconds:
             return view
-        mode = self._storage.mode(store_id)
-        versions = () if mode == "off" else self._active_versions(store_id)
-        view = _StoreView(mode, versions, now)
+        view = _StoreView(mode, self._active_versions(store_id), now)
         with self._lock:
             self._views[store_id] = view
         return view
@@ -320,6 +333,14 @@ class ProfileService:
     def _forget(self, store_id: int) -> None:
         with self._lock:
             self._views.pop(store_id, None)
+            self._modes_read_at = float("-inf")
+
+
+def _timestamp_ms(statement: dict) -> int:
+    try:
+        return parse_timestamp_ms(statement.get("timestamp"), parameter="timestamp")
+    except BadRequest:
+        return 0
 
 
 def _category_ids(statement: dict) -> set:

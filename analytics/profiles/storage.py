@@ -95,22 +95,19 @@ class ProfileStorage:
                 profile_versions.c.store_id == store_id, profile_versions.c.version_id == version_id)))
         return removed.rowcount > 0
 
-    def active(self, store_id: int) -> tuple[str, list[StoredVersion]]:
-        """The store's mode and, unless it is off, its versions with their documents: one read."""
-        with self._engines.read.connect() as connection:
-            mode = connection.execute(select(profile_store_modes.c.mode)
-                                      .where(profile_store_modes.c.store_id == store_id)).scalar() or "off"
-            if mode == "off":
-                return mode, []
-            rows = connection.execute(select(profile_versions).where(profile_versions.c.store_id == store_id))
-            return mode, [_version(row, with_document=True) for row in rows]
-
     # --- mode ------------------------------------------------------------------------------------
 
     def mode(self, store_id: int) -> str:
         with self._engines.read.connect() as connection:
             return connection.execute(select(profile_store_modes.c.mode)
                                       .where(profile_store_modes.c.store_id == store_id)).scalar() or "off"
+
+    def modes_not_off(self) -> dict[int, str]:
+        """Every store's mode but the default: the small table read whole."""
+        with self._engines.read.connect() as connection:
+            rows = connection.execute(select(profile_store_modes.c.store_id, profile_store_modes.c.mode)
+                                      .where(profile_store_modes.c.mode != "off"))
+            return {row.store_id: row.mode for row in rows}
 
     def set_mode(self, store_id: int, mode: str, now_ms: int) -> None:
         with self._engines.write.begin() as connection:
