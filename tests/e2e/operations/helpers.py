@@ -42,8 +42,9 @@ def throwaway_postgres_database(label: str):
 
 
 def lrs_command(*arguments: str, check: bool = True, **environment: str) -> subprocess.CompletedProcess:
-    """`lrs ...` as an operator runs it (python -m lrs.cli from the checkout)."""
-    result = subprocess.run([sys.executable, "-m", "lrs.cli", *arguments], cwd=ROOT, capture_output=True,
+    """`lrs ...` as an operator runs it: the console script's entry point, lrs.cli:main, from the checkout."""
+    result = subprocess.run([sys.executable, "-c", "from lrs.cli import main; main(prog_name='lrs')", *arguments],
+                            cwd=ROOT, capture_output=True,
                             text=True, timeout=300, env={**os.environ, "LRS_SECRET_KEY": SERVER_SECRET,
                                                          **environment})
     if check and result.returncode != 0:
