@@ -2,6 +2,7 @@
 handlers in use and chooses how they run (docs/adr/006-task-engine.md)."""
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 
 from automation.admin import AutomationAdmin
@@ -40,6 +41,11 @@ class Automation:
 
 def register_workflows(registry: HandlerRegistry, settings, services) -> None:
     """The workflow handlers and scheduled jobs in use, one line each (automation/workflows/...)."""
+    from automation.workflows.container import build_workflows, nudge_job, workflow_handlers
+    workflows = build_workflows(settings, services)  # issue 15: email, enrolment, payments, certificates...
+    for handler in workflow_handlers(workflows):  # the list, one line each: automation/workflows/container.py
+        registry.register(handler)
+    registry.schedule(nudge_job(workflows))  # the re-engagement sweep
 
 
 def build_automation(settings, services, *, automation_settings: AutomationSettings | None = None,
@@ -50,6 +56,9 @@ def build_automation(settings, services, *, automation_settings: AutomationSetti
     if registry is None:
         registry = HandlerRegistry()
         register_workflows(registry, settings, services)
+        for plugin in automation_settings.plugins:
+            module, _, function = plugin.partition(":")
+            getattr(importlib.import_module(module), function)(registry, settings, services)
     engines = services.engines
     effects = Effects(engines)
     progress = Progress(engines)

@@ -62,8 +62,7 @@ def _periodic(app: procrastinate.App, automation: Automation, job, retry) -> Non
     def run(timestamp: int) -> None:
         job.run(automation.effects, timestamp * 1000)
 
-    task = app.task(name=f"automation.scheduled.{job.name}", queue=QUEUE, retry=retry,
-                    queueing_lock=f"scheduled:{job.name}")(run)
+    task = app.task(name=f"automation.scheduled.{job.name}", queue=QUEUE, retry=retry)(run)
     app.periodic(cron=job.cron, periodic_id=job.name)(task)
 
 
@@ -94,13 +93,22 @@ async def wake(app: procrastinate.App, automation: Automation, *, stalled_second
             if loop.time() >= next_stalled_check:
                 next_stalled_check = loop.time() + _STALLED_CHECK_SECONDS
                 for job in await app.job_manager.get_stalled_jobs(queue=QUEUE, seconds_since_heartbeat=stalled_seconds):
-                    log.warning("job %s (%s %s) belonged to a worker that stopped; it runs again", job.id,
-                                job.task_name, job.task_kwargs)
-                    await app.job_manager.retry_job(job)
+                    await _put_back(app, job)
         except Exception:  # noqa: BLE001 - the waker must outlive a database restart
             log.exception("automation waker step failed; trying again")
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(stop.wait(), automation.settings.poll_seconds)
+
+
+async def _put_back(app: procrastinate.App, job) -> None:
+    """A job of a worker that stopped beating. An advance or redeliver job is only a nudge (the work
+    itself is in the cursors and deliveries): it is closed as failed, which frees its consumer's lock, and
+    the waker defers a fresh one. A scheduled tick runs again."""
+    log.warning("job %s (%s %s) belonged to a worker that stopped", job.id, job.task_name, job.task_kwargs)
+    if job.task_name in (ADVANCE, REDELIVER):
+        await app.job_manager.finish_job(job, status=procrastinate.jobs.Status.FAILED, delete_job=False)
+    else:
+        await app.job_manager.retry_job(job)
 
 
 def _now_ms() -> int:

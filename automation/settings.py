@@ -32,6 +32,9 @@ class AutomationSettings:
     # A signed forward older than this should be refused by receivers (stated in the signature header's
     # documentation; the sender uses it only to document, the receiver enforces it).
     forward_tolerance_seconds: int = 300
+    # More handlers to register, as "module:function" names, each called with (registry, settings,
+    # services): a deployment's own handlers, or a test's, without editing automation/container.py.
+    plugins: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.runner not in RUNNERS:
@@ -62,4 +65,6 @@ class AutomationSettings:
                    worker_concurrency=get("LRS_AUTOMATION_WORKER_CONCURRENCY", defaults.worker_concurrency),
                    forward_timeout_seconds=get("LRS_FORWARD_TIMEOUT_SECONDS", defaults.forward_timeout_seconds),
                    forward_tolerance_seconds=get("LRS_FORWARD_TOLERANCE_SECONDS",
-                                                 defaults.forward_tolerance_seconds))
+                                                 defaults.forward_tolerance_seconds),
+                   plugins=tuple(name.strip() for name in environ.get("LRS_AUTOMATION_PLUGINS", "").split(",")
+                                 if name.strip()))
