@@ -66,8 +66,9 @@ def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
 class SmtpServer:
     """Started in a thread of its own; `stop()` when done."""
 
-    def __init__(self, *, tls_directory: Path | None = None, username: str = "", password: str = ""):
-        self.inbox = Inbox()
+    def __init__(self, *, tls_directory: Path | None = None, username: str = "", password: str = "",
+                 inbox: Inbox | None = None):
+        self.inbox = inbox or Inbox()
         self.port = free_port()
         self.ca_file: Path | None = None
         options = {}
