@@ -11,7 +11,6 @@ from typing import Callable, Iterable
 from flask import Response, g, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map
-from werkzeug.wsgi import ClosingIterator
 
 from lrs.operations.exchange import (ENVIRON_KEY, REQUEST_ID_HEADER, UNMATCHED_ROUTE, Exchange, error_family,
                                      request_id_from, statement_count)
@@ -50,7 +49,7 @@ class ObservedRequests:
             raise
         if not exchange.noted:
             self._note_unrouted(exchange, environ, body)
-        return ClosingIterator(body, lambda: self._finish(exchange))
+        return _ObservedBody(body, lambda: self._finish(exchange))
 
     def _note_unrouted(self, exchange: Exchange, environ, body) -> None:
         """The route of an answer no Flask hook saw, matched from the path; for a statement POST, the ids
@@ -92,3 +91,30 @@ def note_response(response: Response) -> Response:
         elif request.method == "PUT" and response.status_code == 204:
             exchange.statements_stored = 1
     return response
+
+
+class _ObservedBody:
+    """The answer's body, passed on as it is; `finished` runs once, after its last byte or at close(),
+    whichever comes first (a server always closes; a test client may only read)."""
+
+    def __init__(self, body, finished: Callable[[], None]):
+        self._body = body
+        self._finished = finished
+        self._done = False
+
+    def __iter__(self):
+        yield from self._body
+        self._finish()
+
+    def close(self) -> None:
+        try:
+            close = getattr(self._body, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self._finish()
+
+    def _finish(self) -> None:
+        if not self._done:
+            self._done = True
+            self._finished()
