@@ -51,6 +51,9 @@ def parse(text: str) -> JsonPath:
         raise JsonPathError("a JSONPath must be a non-empty string", 0)
     if len(text) > MAX_PATH_LENGTH:
         raise JsonPathError(f"a JSONPath longer than {MAX_PATH_LENGTH} characters is refused", MAX_PATH_LENGTH)
+    control = next((index for index, char in enumerate(text) if char < " " and char not in "\t\r\n"), None)
+    if control is not None:
+        raise JsonPathError("a JSONPath holds no control characters", control)
     alternatives = []
     reader = _Reader(text)
     while True:

@@ -141,7 +141,8 @@ def get_version():
 @blueprint.route("/versions", methods=["PATCH"])
 @blueprint.query(_VERSION)
 @blueprint.body(_json({"type": "object", "required": ["alsoForCategories"], "properties": {
-    "alsoForCategories": {"type": "array", "items": {"type": "string"}}}},
+    "alsoForCategories": {"type": "array", "maxItems": 100,
+                          "items": {"type": "string", "minLength": 1, "maxLength": 2048}}}},
     {"alsoForCategories": ["https://w3id.org/xapi/cmi5/context/categories/cmi5"]}),
     description="Category activity ids that also make a statement subject to this version, besides the "
                 "version id itself (xAPI Profiles Part Two §5.0)")
@@ -151,9 +152,10 @@ def change_version():
     store_id = _admin()
     body = _json_body()
     categories = body.get("alsoForCategories") if isinstance(body, dict) else None
-    if not isinstance(categories, list) or not all(isinstance(item, str) and item for item in categories) \
-            or len(categories) > 100:
-        raise BadRequest("alsoForCategories is an array of at most 100 activity ids", path="alsoForCategories")
+    if not isinstance(categories, list) or len(categories) > 100 \
+            or not all(isinstance(item, str) and 0 < len(item) <= 2048 for item in categories):
+        raise BadRequest("alsoForCategories is an array of at most 100 activity ids (1 to 2,048 characters)",
+                         path="alsoForCategories")
     return json_response(_service().set_categories(store_id, _parameter("version"), categories))
 
 
@@ -213,9 +215,11 @@ def statement_report(statement_id: str):
 @blueprint.route("/reports/violations", methods=["GET"])
 @blueprint.query({"in": "query", "name": "version", "required": False, "schema": {"type": "string"}},
                  {"in": "query", "name": "template", "required": False, "schema": {"type": "string"}},
-                 {"in": "query", "name": "rule", "required": False, "schema": {"type": "integer", "minimum": -1}},
+                 {"in": "query", "name": "rule", "required": False,
+                  "schema": {"type": "integer", "minimum": -1, "maximum": 10_000}},
                  {"in": "query", "name": "concept", "required": False, "schema": {"type": "string"}},
-                 {"in": "query", "name": "after", "required": False, "schema": {"type": "integer"},
+                 {"in": "query", "name": "after", "required": False,
+                  "schema": {"type": "integer", "minimum": 0, "maximum": 2 ** 62},
                   "description": "the `next` of the previous page"},
                  {"in": "query", "name": "limit", "required": False,
                   "schema": {"type": "integer", "minimum": 1, "maximum": 1000}})

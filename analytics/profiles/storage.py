@@ -34,6 +34,11 @@ class RecordedResult:
     violations: list[dict]
 
 
+def _storable(*values) -> bool:
+    """Whether text columns can hold these strings: PostgreSQL's cannot hold U+0000, and no row has it."""
+    return not any(isinstance(value, str) and "\x00" in value for value in values)
+
+
 class VersionConflict(Exception):
     """The store holds this version id with a different document."""
 
@@ -77,12 +82,16 @@ class ProfileStorage:
             return [_version(row) for row in rows]
 
     def version(self, store_id: int, version_id: str) -> StoredVersion | None:
+        if not _storable(version_id):
+            return None
         with self._engines.read.connect() as connection:
             row = connection.execute(select(profile_versions).where(and_(
                 profile_versions.c.store_id == store_id, profile_versions.c.version_id == version_id))).first()
         return _version(row, with_document=True) if row is not None else None
 
     def set_categories(self, store_id: int, version_id: str, categories: list[str]) -> bool:
+        if not _storable(version_id):
+            return False
         with self._engines.write.begin() as connection:
             changed = connection.execute(update(profile_versions).where(and_(
                 profile_versions.c.store_id == store_id, profile_versions.c.version_id == version_id))
@@ -90,6 +99,8 @@ class ProfileStorage:
         return changed.rowcount > 0
 
     def delete_version(self, store_id: int, version_id: str) -> bool:
+        if not _storable(version_id):
+            return False
         with self._engines.write.begin() as connection:
             removed = connection.execute(delete(profile_versions).where(and_(
                 profile_versions.c.store_id == store_id, profile_versions.c.version_id == version_id)))
@@ -144,6 +155,8 @@ class ProfileStorage:
                 connection.execute(insert(profile_violations), violations)
 
     def results_of(self, store_id: int, statement_id: str) -> list[RecordedResult]:
+        if not _storable(statement_id):
+            return []
         with self._engines.read.connect() as connection:
             rows = connection.execute(select(profile_results).where(and_(
                 profile_results.c.store_id == store_id, profile_results.c.statement_id == statement_id))
@@ -160,6 +173,8 @@ class ProfileStorage:
     def violations(self, store_id: int, *, version_id: str | None = None, template_id: str | None = None,
                    rule_index: int | None = None, concept_id: str | None = None, after_id: int = 0,
                    limit: int = 100) -> list[dict]:
+        if not _storable(version_id, template_id, concept_id):
+            return []
         table = profile_violations
         conditions = [table.c.store_id == store_id, table.c.id > after_id]
         for column, value in ((table.c.version_id, version_id), (table.c.template_id, template_id),

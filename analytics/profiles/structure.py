@@ -29,7 +29,7 @@ VERB_LIKE = ("Verb", "ActivityType", "AttachmentUsageType")
 DOCUMENT_RESOURCES = ("StateResource", "AgentProfileResource", "ActivityProfileResource")
 CONCEPT_TYPES = VERB_LIKE + EXTENSION_TYPES + DOCUMENT_RESOURCES + ("Activity",)
 MAX_PATTERN_DEPTH = 64  # a limit of this LRS (the matcher recurses once per level), not of the spec
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*$")
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`\x00-\x1f\x7f]*$")
 _RELATION_ARRAYS = ("broader", "broadMatch", "narrower", "narrowMatch", "related", "relatedMatch", "exactMatch")
 
 
