@@ -70,7 +70,11 @@ def lock_path(database_url: str) -> Path | None:
 
 def due_tick_ms(cron: str, now: int) -> int:
     """The newest tick of `cron` at or before `now` (milliseconds)."""
-    return int(croniter(cron, now / 1000).get_prev(float) * 1000)
+    ticks = croniter(cron, now / 1000 + 1)  # croniter's get_prev is strictly before its start
+    tick = ticks.get_prev(float)
+    if tick * 1000 > now:
+        tick = ticks.get_prev(float)
+    return int(tick * 1000)
 
 
 class EmbeddedRunner:
