@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed
 LRS_HOST ?= 127.0.0.1
 LRS_PORT ?= 8080
 LRS_WORKERS ?= 2
+# Threads per worker: browsers (players, pages) keep idle sockets open, which would hold a sync worker each.
+LRS_THREADS ?= 4
 # The PostgreSQL half of the test suite; conftest skips it loudly when unreachable (fails under CI=true).
 LRS_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 PYTEST_WORKERS ?= 2
@@ -34,7 +36,7 @@ migrate: $(STAMP)  ## Apply database migrations to LRS_DATABASE_URL (default: ./
 	$(BIN)/lrs db upgrade
 
 run: $(STAMP) npm migrate  ## Serve the LRS under gunicorn on LRS_HOST:LRS_PORT (default 127.0.0.1:8080)
-	$(BIN)/gunicorn --workers $(LRS_WORKERS) --bind $(LRS_HOST):$(LRS_PORT) --access-logfile - --access-logformat $(ACCESS_LOG_FORMAT) lrs.wsgi:app
+	$(BIN)/gunicorn --workers $(LRS_WORKERS) --worker-class gthread --threads $(LRS_THREADS) --bind $(LRS_HOST):$(LRS_PORT) --access-logfile - --access-logformat $(ACCESS_LOG_FORMAT) lrs.wsgi:app
 
 test: $(STAMP) npm  ## Run the whole test suite on SQLite and PostgreSQL
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not serial" $(PYTEST_ARGS)

@@ -252,9 +252,12 @@ def run_server(database_url: str, workers: int = 2, *, public_url: bool = False,
     listening = {"public_url": f"http://127.0.0.1:{port}", "port": str(port)} if public_url else {}
     environment = {**os.environ, "LRS_DATABASE_URL": database_url, "LRS_SECRET_KEY": SERVER_SECRET,
                    **{f"LRS_{name.upper()}": value for name, value in {**listening, **settings}.items()}}
+    # Browsers open idle sockets (preconnects, spare pool sockets) that block a sync worker until its
+    # timeout; threaded workers hand them back (found by CATAPULT, conformance/README-catapult.md).
+    worker_class = ["--worker-class", "gthread", "--threads", "4"] if public_url else []
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-         "lrs.wsgi:app"], env=environment)
+        [sys.executable, "-m", "gunicorn", "-w", str(workers), *worker_class, "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", "lrs.wsgi:app"], env=environment)
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
