@@ -18,6 +18,9 @@ from lrs.operations.exchange import (ENVIRON_KEY, REQUEST_ID_HEADER, UNMATCHED_R
 log = logging.getLogger(__name__)
 
 STATEMENTS_ROUTE = "/xapi/statements"
+# Matching a path costs more than the rest of the observation; the answering layers outside Flask serve
+# a few fixed paths, so their routes are kept (and all forgotten past this many).
+_UNROUTED_CACHE_SIZE = 256
 
 Observer = Callable[[Exchange], None]
 
@@ -27,6 +30,7 @@ class ObservedRequests:
         self.wsgi_app = wsgi_app
         self.observers = tuple(observers)
         self.url_map = url_map
+        self._unrouted: dict[tuple[str, str], str] = {}  # (method, path) -> route template
 
     def __call__(self, environ, start_response):
         exchange = Exchange(request_id=request_id_from(environ.get("HTTP_X_REQUEST_ID")),
@@ -54,11 +58,18 @@ class ObservedRequests:
     def _note_unrouted(self, exchange: Exchange, environ, body) -> None:
         """The route of an answer no Flask hook saw, matched from the path; for a statement POST, the ids
         of a body already in hand. Store and credential stay unknown."""
-        try:
-            rule, _arguments = self.url_map.bind_to_environ(environ).match(return_rule=True)
-        except HTTPException:
-            return
-        exchange.route = rule.rule
+        key = (exchange.method, environ.get("PATH_INFO", ""))
+        route = self._unrouted.get(key)
+        if route is None:
+            try:
+                rule, _arguments = self.url_map.bind_to_environ(environ).match(return_rule=True)
+            except HTTPException:
+                return
+            route = rule.rule
+            if len(self._unrouted) >= _UNROUTED_CACHE_SIZE:
+                self._unrouted.clear()
+            self._unrouted[key] = route
+        exchange.route = route
         if (exchange.route == STATEMENTS_ROUTE and exchange.method == "POST" and exchange.status == 200
                 and isinstance(body, list)):
             exchange.statements_stored = statement_count(b"".join(body))
