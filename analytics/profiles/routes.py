@@ -12,6 +12,8 @@ from lrs.api.openapi import DocumentedBlueprint
 from lrs.api.responses import json_response
 from lrs.xapi.errors import BadRequest, UnsupportedMediaType
 from lrs.xapi.scopes import READ_ALL_STATEMENTS, require
+from lrs.xapi.validation import validate_statement as validate_xapi_statement
+from lrs.xapi.versions import V2_0_0, negotiate
 
 PREFIX = "/api/v1/profiles"
 _JSON_TYPES = ("application/json", "application/ld+json")
@@ -202,6 +204,8 @@ def validate_statement():
     statement = _json_body()
     if not isinstance(statement, dict):
         raise BadRequest("the body is one statement (a JSON object)", path="")
+    # an xAPI statement first (the version the header names, 2.0.0 without one): rules assume its shape
+    validate_xapi_statement(statement, negotiate(request.headers.get("X-Experience-API-Version") or V2_0_0))
     return json_response(_service().validate_statement(store_id, statement, _parameter("version", False)))
 
 

@@ -345,10 +345,13 @@ def _timestamp_ms(statement: dict) -> int:
 
 def _category_ids(statement: dict) -> set:
     context = statement.get("context")
-    category = context.get("contextActivities", {}).get("category") if isinstance(context, dict) else None
+    activities = context.get("contextActivities") if isinstance(context, dict) else None
+    category = activities.get("category") if isinstance(activities, dict) else None
     if isinstance(category, dict):
         category = [category]
-    return {activity.get("id") for activity in category or () if isinstance(activity, dict)}
+    if not isinstance(category, list):
+        return set()
+    return {activity.get("id") for activity in category if isinstance(activity, dict)}
 
 
 def _applicable(statement: dict, versions: tuple[ActiveVersion, ...]):
@@ -362,10 +365,13 @@ def _applicable(statement: dict, versions: tuple[ActiveVersion, ...]):
 
 def _subregistration(statement: dict, active: ActiveVersion) -> str | None:
     """Part Two §9.0: the subregistration extension entry for this profile, if the statement has one."""
-    entries = (statement.get("context") or {}).get("extensions", {}).get(SUBREGISTRATION)
+    context = statement.get("context")
+    extensions = context.get("extensions") if isinstance(context, dict) else None
+    entries = extensions.get(SUBREGISTRATION) if isinstance(extensions, dict) else None
     for entry in entries if isinstance(entries, list) else ():
-        if isinstance(entry, dict) and entry.get("profile") in (active.profile.id, active.version_id):
-            return entry.get("subregistration")
+        if isinstance(entry, dict) and entry.get("profile") in (active.profile.id, active.version_id) \
+                and isinstance(entry.get("subregistration"), str):
+            return entry["subregistration"]
     return None
 
 

@@ -55,6 +55,8 @@ def normalized(statement: dict) -> dict:
 
 def validate(statement: dict, profile: Profile, *, lookup: Callable[[str], dict | None] | None = None,
              depth: int = 0) -> Outcome:
+    if not isinstance(statement, dict):
+        return Outcome(UNMATCHED)
     statement = normalized(statement)
     result = Outcome(UNMATCHED)
     for template in profile.templates:
@@ -80,21 +82,25 @@ def matches_determining_properties(statement: dict, template: Template) -> bool:
         if not isinstance(target, dict) or target.get("objectType", "Activity") != "Activity" \
                 or _get(target, "definition", "type") != template.object_activity_type:
             return False
-    activities = _get(statement, "context", "contextActivities") or {}
+    activities = _get(statement, "context", "contextActivities")
+    activities = activities if isinstance(activities, dict) else {}
     for key, wanted in (("grouping", template.context_grouping_types), ("parent", template.context_parent_types),
                         ("other", template.context_other_types), ("category", template.context_category_types)):
         if wanted and not set(wanted) <= _types(activities.get(key)):
             return False
     if template.attachment_usage_types:
-        usage = {attachment.get("usageType") for attachment in statement.get("attachments") or ()
-                 if isinstance(attachment, dict)}
+        attachments = statement.get("attachments")
+        usage = {attachment.get("usageType") for attachment in attachments if isinstance(attachment, dict)} \
+            if isinstance(attachments, list) else set()
         if not set(template.attachment_usage_types) <= usage:
             return False
     return True
 
 
 def _types(activities) -> set:
-    return {_get(activity, "definition", "type") for activity in activities or () if isinstance(activity, dict)}
+    if not isinstance(activities, list):
+        return set()
+    return {_get(activity, "definition", "type") for activity in activities if isinstance(activity, dict)}
 
 
 def _get(value, *keys):
@@ -118,7 +124,8 @@ def _broken_rules(statement: dict, template: Template, profile: Profile, lookup,
                                     f"{'object' if name.startswith('object') else 'context.statement'} "
                                     "MUST be a StatementRef"))
             continue
-        other = lookup(target.get("id")) if lookup is not None and depth < _REFERENCE_DEPTH else None
+        other = lookup(target.get("id")) if lookup is not None and depth < _REFERENCE_DEPTH \
+            and isinstance(target.get("id"), str) else None
         if other is not None:  # "if a Statement ... is available to the checking system"
             matched = validate(other, profile, lookup=lookup, depth=depth + 1).matched
             if not set(matched) & set(refs):
@@ -200,7 +207,8 @@ def _activities(statement: dict):
     target = statement.get("object")
     if isinstance(target, dict) and target.get("objectType", "Activity") == "Activity":
         yield "object", target
-    for key, activities in (_get(statement, "context", "contextActivities") or {}).items():
+    context_activities = _get(statement, "context", "contextActivities")
+    for key, activities in (context_activities.items() if isinstance(context_activities, dict) else ()):
         for index, activity in enumerate(activities if isinstance(activities, list) else ()):
             if isinstance(activity, dict):
                 yield f"context.contextActivities.{key}[{index}]", activity

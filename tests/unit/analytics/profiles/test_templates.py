@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analytics.profiles.jsonpath import JsonPathError, parse
 from analytics.profiles.model import Rule
@@ -256,3 +258,27 @@ def test_a_scorm_comment_without_response_breaks_the_commenting_template():
                  "timestamp": "2024-01-01T10:00:00.000Z"}
     outcome = validate(statement, scorm)
     assert [(v.template, v.rule) for v in outcome.violations] == [("https://w3id.org/xapi/scorm#commenting", 0)]
+
+
+# --- hostile statements --------------------------------------------------------------------------------
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(
+        st.sampled_from(["id", "verb", "object", "context", "contextActivities", "category", "grouping",
+                         "definition", "type", "result", "extensions", "attachments", "usageType", "objectType",
+                         "timestamp", "statement", "https://w3id.org/xapi/cmi5/context/extensions/sessionid"]),
+        children, max_size=4),
+    max_leaves=20)
+
+
+_PUBLISHED = [published(name)[0] for name in ("cmi5-v1.0", "scorm-v1.0", "video-v1.0.3")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(statement=_json_values)
+def test_any_json_is_judged_without_an_exception(statement):
+    # rules run on what clients send; the shapes the profile expects may be missing or of another type
+    for profile in _PUBLISHED:
+        outcome = validate(statement, profile, lookup=lambda _id: statement if isinstance(statement, dict) else None)
+        assert outcome.outcome in (SUCCESS, INVALID, UNMATCHED)
