@@ -39,8 +39,8 @@ class Metrics:
         self._extra_collectors: list = []
         self.requests = Counter("lrs_http_requests", "HTTP requests answered, by method, route template and "
                                 "status.", ["method", "route", "status"], registry=registry)
-        self.duration = Histogram("lrs_http_request_duration_seconds", "Time from a request's arrival to its "
-                                  "answer's last byte.", ["method", "route", "status"], registry=registry)
+        self.duration = Histogram("lrs_http_request_duration_seconds", "Time from a request's arrival until its "
+                                  "answer is ready to send.", ["method", "route", "status"], registry=registry)
         self.rejections = Counter("lrs_http_rejections", "Requests refused (4xx/5xx), by the error family of "
                                   "the answer's body (xAPI: BadRequest, Conflict, ...).", ["family", "status"],
                                   registry=registry)

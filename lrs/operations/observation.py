@@ -1,7 +1,7 @@
 """One WSGI layer around the whole application sees every request, those the inner layers refuse too:
-it gives each an id (X-Request-Id, returned on the answer), times it to its last byte, and hands the
-finished Exchange to the observers (metrics, request log). Flask's after_request adds what only the
-application knows: the route template, the credential, the error family and what was stored."""
+it gives each an id (X-Request-Id, returned on the answer), times it until its answer is ready to send,
+and hands the finished Exchange to the observers (metrics, request log). Flask's after_request adds what
+only the application knows: the route template, the credential, the error family and what was stored."""
 from __future__ import annotations
 
 import logging
@@ -53,7 +53,12 @@ class ObservedRequests:
             raise
         if not exchange.noted:
             self._note_unrouted(exchange, environ, body)
-        return _ObservedBody(body, lambda: self._finish(exchange))
+        if exchange.status:
+            # Recorded before the server sends a byte, so a client that has its answer (and then scrapes
+            # /metrics) always finds it counted.
+            self._finish(exchange)
+            return body
+        return _ObservedBody(body, lambda: self._finish(exchange))  # an app that starts its answer late
 
     def _note_unrouted(self, exchange: Exchange, environ, body) -> None:
         """The route of an answer no Flask hook saw, matched from the path; for a statement POST, the ids
