@@ -10,6 +10,10 @@ PATTERN_KINDS = ("alternates", "optional", "oneOrMore", "sequence", "zeroOrMore"
 EXTENSION_TYPES = ("ContextExtension", "ResultExtension", "ActivityExtension")
 
 
+def _position_of(item: tuple) -> int:
+    return item[0]
+
+
 @dataclass(frozen=True)
 class Rule:
     """§8.1 Statement Template Rule. `any`/`all`/`none` hold canonical keys (analytics.profiles.values)."""
@@ -78,3 +82,18 @@ class Profile:
     @property
     def template_ids(self) -> frozenset[str]:
         return frozenset(template.id for template in self.templates)
+
+    def templates_for(self, verb_id) -> tuple[Template, ...]:
+        """The templates whose determining verb a statement with this verb can match, in profile order: a
+        profile of many templates costs a statement only those of its verb and those naming no verb."""
+        index = self.__dict__.get("_by_verb")
+        if index is None:
+            groups: dict = {}
+            for position, template in enumerate(self.templates):
+                groups.setdefault(template.verb, []).append((position, template))
+            verbless = groups.get(None, [])
+            index = {verb: tuple(template for _position, template in sorted(group + verbless, key=_position_of))
+                     for verb, group in groups.items() if verb is not None}
+            index[None] = tuple(template for _position, template in verbless)
+            object.__setattr__(self, "_by_verb", index)  # frozen: computed once, on first use
+        return index.get(verb_id, index[None])

@@ -59,7 +59,8 @@ def validate(statement: dict, profile: Profile, *, lookup: Callable[[str], dict 
         return Outcome(UNMATCHED)
     statement = normalized(statement)
     result = Outcome(UNMATCHED)
-    for template in profile.templates:
+    verb = _get(statement, "verb", "id")
+    for template in profile.templates_for(verb if isinstance(verb, str) else None):
         if not matches_determining_properties(statement, template):
             continue
         broken = _broken_rules(statement, template, profile, lookup, depth)

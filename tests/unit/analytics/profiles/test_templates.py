@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from analytics.profiles.jsonpath import JsonPathError, parse
 from analytics.profiles.model import Rule
 from analytics.profiles.structure import read_profile
-from analytics.profiles.templates import INVALID, SUCCESS, UNMATCHED, rule_failure, validate
+from analytics.profiles.templates import (INVALID, SUCCESS, UNMATCHED, matches_determining_properties, rule_failure,
+                                          validate)
 from analytics.profiles.values import canonical
 from tests.unit.analytics.profiles.builders import PLACE, VERSION, body, place_statement, published, sports
 
@@ -282,3 +283,21 @@ def test_any_json_is_judged_without_an_exception(statement):
     for profile in _PUBLISHED:
         outcome = validate(statement, profile, lookup=lambda _id: statement if isinstance(statement, dict) else None)
         assert outcome.outcome in (SUCCESS, INVALID, UNMATCHED)
+
+
+@settings(max_examples=200, deadline=None)
+@given(verb=st.sampled_from([None, "http://adlnet.gov/expapi/verbs/completed",
+                             "http://adlnet.gov/expapi/verbs/terminated", "https://w3id.org/xapi/video/verbs/played",
+                             "https://example.org/other"]),
+       statement=_json_values)
+def test_the_verb_index_finds_exactly_the_templates_a_full_scan_finds(verb, statement):
+    # Part Three §2.1: every template whose determining properties match is considered, in profile order
+    statement = dict(statement) if isinstance(statement, dict) else {}
+    if verb is not None:
+        statement["verb"] = {"id": verb}
+    for profile in _PUBLISHED:
+        scanned = [template.id for template in profile.templates
+                   if matches_determining_properties(statement, template)]
+        indexed = [template.id for template in profile.templates_for(verb)
+                   if matches_determining_properties(statement, template)]
+        assert indexed == scanned
