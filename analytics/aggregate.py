@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from analytics.buckets import BUCKETS, bucket_range, bucket_start, label, parse_zone
+from analytics.buckets import BUCKETS, MAX_BUCKETS, bucket_range, bucket_start, label, parse_zone
 from lrs.services.aggregations import GROUPS
 from lrs.xapi.errors import BadRequest
 
@@ -99,6 +99,29 @@ def time_series(rows: list[tuple], grouping: Grouping, first_ms: int | None, las
     zone = grouping.zone
     return [{"start": label(start), "count": counted.get(label(start), 0)}
             for start in bucket_range(first_ms, last_ms, grouping.bucket, zone)]
+
+
+def series_range(since_ms: int | None, until_ms: int | None, matched: tuple[int, int] | None,
+                 grouping: Grouping) -> tuple[int | None, int | None]:
+    """The instants a time series runs between: since (exclusive) to until, each defaulting to the first and
+    last matching statement; when that is more buckets than a series holds, the matching statements' own
+    range (the buckets outside it are all zero)."""
+    first = since_ms + 1 if since_ms is not None else (matched[0] if matched else None)
+    last = until_ms if until_ms is not None else (matched[1] if matched else None)
+    if first is None or last is None or first > last:
+        return first, last
+    if matched is not None and bucket_count_exceeds(first, last, grouping):
+        return max(first, matched[0]), min(last, matched[1])
+    if matched is None and bucket_count_exceeds(first, last, grouping):
+        return None, None
+    return first, last
+
+
+def bucket_count_exceeds(first_ms: int, last_ms: int, grouping: Grouping) -> bool:
+    """Whether first..last spans more than MAX_BUCKETS buckets (cheaply: by the bucket's shortest length)."""
+    shortest_ms = {"hour": 3_600_000, "day": 82_800_000, "week": 7 * 86_400_000 - 3_600_000,
+                   "month": 28 * 86_400_000 - 3_600_000}[grouping.bucket]
+    return (last_ms - first_ms) // shortest_ms + 2 > MAX_BUCKETS
 
 
 def _hashable(value):

@@ -25,7 +25,12 @@ def parse_zone(name: str | None) -> zoneinfo.ZoneInfo | timezone:
 
 @lru_cache(maxsize=1)
 def _zone_names() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    return frozenset(zoneinfo.available_timezones()) | {"UTC"}
+
+
+def zone_names() -> list[str]:
+    """The time zones `tz` takes: the IANA names this machine's zone database holds."""
+    return sorted(_zone_names())
 
 
 def bucket_start(moment_ms: int, bucket: str, zone) -> datetime:

@@ -17,7 +17,12 @@ from lrs.xapi.errors import BadRequest
 
 SECTION = "docs/analytics.md: CSV columns"
 MAX_COLUMNS = 200
-MAX_PATH_LENGTH = 1000
+MAX_PATH_LENGTH = 4000
+# What the OpenAPI document promises is accepted (a subset of what parse_columns takes): names of
+# letters, digits, _ and -, [N], and ["..."] without quotes, backslashes or control characters.
+_NAME, _INDEX, _QUOTED = r"[A-Za-z0-9_\-]+", r"\[[0-9]{1,6}\]", r'\["[^"\\\x00-\x1f]*"\]'
+_PATH = f"(?:{_NAME}|{_QUOTED})(?:\\.{_NAME}|{_INDEX}|{_QUOTED})*"
+COLUMNS_PATTERN = f"^{_PATH}(?:,{_PATH}){{0,{MAX_COLUMNS - 2}}}$"
 DEFAULT_COLUMNS = ("id", "timestamp", "stored", "actor.name", "actor.mbox", "actor.account.homePage",
                    "actor.account.name", "verb.id", "object.id", "result.score.scaled", "result.success",
                    "result.completion", "result.duration", "context.registration")
@@ -42,7 +47,10 @@ def parse_path(path: str) -> tuple[str | int, ...]:
                 end = _json_string_end(path, position + 1)
                 if end is None or end >= length or path[end] != "]":
                     raise _bad('a ["..."] step must hold one JSON string', path)
-                steps.append(orjson.loads(path[position + 1:end]))
+                try:
+                    steps.append(orjson.loads(path[position + 1:end]))
+                except orjson.JSONDecodeError:
+                    raise _bad('a ["..."] step must hold one JSON string', path) from None
                 position = end + 1
             elif close > position and path[position + 1:close].isascii() and path[position + 1:close].isdigit():
                 steps.append(int(path[position + 1:close]))

@@ -18,12 +18,11 @@ def export_response(principal: Principal, parameters: dict) -> Response:
     is an answer with its status; a failure later ends the stream early, and the client resumes with
     cursor=<id of the last statement it received>."""
     parameters = dict(parameters)
-    output = parameters.pop("output", "jsonl")
+    columns = parameters.pop("columns", None)
+    # Columns make sense only for CSV, so they ask for it; output=jsonl says otherwise and they are unused.
+    output = parameters.pop("output", "csv" if columns is not None else "jsonl")
     if output not in OUTPUTS:
         raise BadRequest("'output' is jsonl or csv", path="output", section=SECTION)
-    columns = parameters.pop("columns", None)
-    if output == "jsonl" and columns is not None:
-        raise BadRequest("'columns' applies to output=csv", path="columns", section=SECTION)
     service = current_app.extensions["analytics"].exports
     store_id = service.authorize(principal)
     request = service.parse_request(parameters)

@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import g, request
 from flask.views import MethodView
 
-from analytics.aggregate import grouped_counts, parse_grouping, rate, time_series
+from analytics.aggregate import grouped_counts, parse_grouping, rate, series_range, time_series
 from analytics.api.common import FILTERS, analytics_blueprint, analytics_services, no_sniffing
-from analytics.buckets import BUCKETS
+from analytics.buckets import BUCKETS, zone_names
 from lrs.api.openapi import query_parameter
 from lrs.api.responses import json_response
 from lrs.services.aggregations import GROUPS
@@ -18,12 +18,14 @@ blueprint = analytics_blueprint("aggregations", __name__, "Counts over a store's
                                                           "filters (docs/analytics.md, docs/adr/007-aggregations.md)")
 SECTION = "docs/analytics.md: aggregations"
 TZ = query_parameter("tz", "IANA time zone of the time buckets", {"type": "string", "default": "UTC",
-                                                                  "example": "Europe/Berlin"})
+                                                                  "enum": zone_names(), "example": "Europe/Berlin"})
 MEASURE = query_parameter("measure", "statements: how many statements; learners: how many distinct agents",
                           {"type": "string", "enum": ["statements", "learners"], "default": "statements"})
+GROUPINGS = [*GROUPS, *BUCKETS, *(f"{bucket},{term}" for bucket in BUCKETS for term in GROUPS),
+             *(f"{term},{bucket}" for term in GROUPS for bucket in BUCKETS)]
 GROUP_BY = query_parameter(
     "group_by", "One of verb, activity, actor, registration and/or one time bucket (hour, day, week, month), "
-                "comma-separated", {"type": "string", "example": "week,verb"}, required=True)
+                "comma-separated", {"type": "string", "enum": GROUPINGS, "example": "week,verb"}, required=True)
 BUCKET = query_parameter("bucket", "The time bucket", {"type": "string", "enum": list(BUCKETS)}, required=True)
 
 
@@ -87,19 +89,11 @@ class TimeSeries(MethodView):
                              path="bucket", section=SECTION)
         service = analytics_services().aggregations
         rows = service.counts(store_id, filters, group=None, slotted=True, learners=grouping.measure == "learners")
-        first, last = filters.selection.since_ms, filters.selection.until_ms
-        if first is None or last is None:
-            found = service.stored_range(store_id, filters)
-            if found is not None:
-                first = found[0] if first is None else first + 1  # since is exclusive
-                last = found[1] if last is None else last
-            elif first is not None:
-                first += 1
-        elif first is not None:
-            first += 1
+        found = service.stored_range(store_id, filters)
+        series = time_series(rows, grouping, *series_range(filters.selection.since_ms, filters.selection.until_ms,
+                                                           found, grouping))
         return no_sniffing(json_response({"bucket": grouping.bucket, "measure": grouping.measure,
-                                          "tz": grouping.zone_name,
-                                          "series": time_series(rows, grouping, first, last)}))
+                                          "tz": grouping.zone_name, "series": series}))
 
 
 @blueprint.route("/aggregations/learners")

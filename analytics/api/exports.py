@@ -5,7 +5,7 @@ from flask import g, request
 from flask.views import MethodView
 
 from analytics.api.common import FILTERS, analytics_blueprint
-from analytics.columns import DEFAULT_COLUMNS
+from analytics.columns import COLUMNS_PATTERN, DEFAULT_COLUMNS, MAX_PATH_LENGTH
 from analytics.exporting import OUTPUTS, export_response
 from lrs.api.openapi import UUID, query_parameter
 from lrs.xapi.ignored_parameters import without_ignored
@@ -21,12 +21,13 @@ EXPORT_QUERY = (
     query_parameter("ascending", "Oldest first (the default for exports: stored order)",
                     {"type": "string", "enum": ["true", "false"], "default": "true"}),
     query_parameter("limit", "At most this many statements; 0 or absent: all", {"type": "integer", "minimum": 0}),
-    query_parameter("output", "jsonl: one statement per line as stored; csv: the chosen columns",
-                    {"type": "string", "enum": list(OUTPUTS), "default": "jsonl"}),
+    query_parameter("output", "jsonl: one statement per line as stored; csv: the chosen columns (default: csv "
+                              "when columns are given, else jsonl)", {"type": "string", "enum": list(OUTPUTS)}),
     query_parameter("columns", "csv: comma-separated statement paths such as actor.account.name, "
                                "result.score.scaled, context.contextActivities.parent[0].id, "
                                'result.extensions["https://example.com/ext"]; id is always the first column. '
-                               f"Default: {','.join(DEFAULT_COLUMNS)}", {"type": "string"}),
+                               f"Given alone, they ask for csv. Default: {','.join(DEFAULT_COLUMNS)}",
+                    {"type": "string", "pattern": COLUMNS_PATTERN, "maxLength": MAX_PATH_LENGTH}),
     query_parameter("voided", "include: voided statements too (a backup to re-import)",
                     {"type": "string", "enum": ["include", "exclude"], "default": "exclude"}),
     query_parameter("cursor", "Resume after this statement: the id of the last one received, with the same "

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from lrs.auth.principal import Principal
 from lrs.storage.engines import Engines
 from lrs.storage.statement_export import ExportedStatement, ExportFilter, StatementExportStorage
-from lrs.xapi.errors import BadRequest, Forbidden
+from lrs.xapi.errors import BadRequest, Forbidden, NotFound
 from lrs.xapi.scopes import READ_ALL_STATEMENTS, require
 from lrs.xapi.statement_query import SingleStatementRequest, parse_statements_request, parse_uuid
 
@@ -114,6 +114,6 @@ class ExportService:
             return None
         position = self._storage.position_of(store_id, cursor)
         if position is None:
-            raise BadRequest(f"the cursor names no statement of this store ({cursor})", path="cursor",
-                             section=SECTION)
+            raise NotFound(f"the cursor names no statement of this store ({cursor})", path="cursor",
+                           section=SECTION)
         return position

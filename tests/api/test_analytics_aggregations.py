@@ -243,10 +243,24 @@ def test_bad_aggregation_parameters_are_a_400_naming_the_parameter(app):
             ("counts", {"group_by": "verb", "limit": "5"}, "limit"),
             ("counts", {"group_by": "verb", "verb": "not an iri"}, "verb"),
             ("timeseries", {"bucket": "fortnight"}, "bucket"), ("timeseries", {}, "bucket"),
-            ("timeseries", {"bucket": "hour", "since": "2000-01-01T00:00:00Z", "until": "2026-01-01T00:00:00Z"},
-             "bucket"),
             ("learners", {"statementId": str(uuid.uuid4())}, "statementId")]:
         rejected(client.request("GET", "/api/v1/aggregations/" + path, query_string=parameters), name)
+
+
+def test_a_time_series_longer_than_its_bound_keeps_to_the_matching_statements_or_is_refused(app):
+    # At most 10,000 buckets: since..until beyond it falls back to the statements' own range.
+    first = {"id": str(uuid.uuid4()), "actor": ACTORS[0], "verb": {"id": VERBS[3]}, "object": {"id": ACTIVITIES[0]},
+             "stored": "2024-01-01T10:00:00.000Z", "timestamp": "2024-01-01T10:00:00Z"}
+    client = _store(app, [first])
+    wide = {"since": "2000-01-01T00:00:00Z", "until": "2030-01-01T00:00:00Z"}
+    assert _get(client, "timeseries", bucket="hour", **wide)["series"] == [
+        {"start": "2024-01-01T10:00:00+00:00", "count": 1}]
+    assert len(_get(client, "timeseries", bucket="day", since="2023-12-30T00:00:00Z",
+                    until="2024-01-02T00:00:00Z")["series"]) == 4  # zero-filled around it; until is inclusive
+    second = {**first, "id": str(uuid.uuid4()), "stored": "2026-01-01T10:00:00.000Z"}
+    client = _store(app, [first, second])
+    rejected(client.request("GET", "/api/v1/aggregations/timeseries", query_string={"bucket": "hour"}), "bucket")
+    assert len(_get(client, "timeseries", bucket="month")["series"]) == 25
 
 
 def test_aggregations_need_a_credential_that_reads_the_whole_store(app):
