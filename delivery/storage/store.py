@@ -65,19 +65,36 @@ _RAW_SESSION_BY_TOKEN = f"SELECT {', '.join(_SESSION_COLUMNS)} FROM delivery_ses
 _RAW_SESSION_BY_ID = f"SELECT {', '.join(_SESSION_COLUMNS)} FROM delivery_sessions WHERE id = ?"
 _RAW_ITEM_RECORD = (f"SELECT {', '.join(_ITEM_COLUMNS)} FROM delivery_item_records "
                     "WHERE store_id = ? AND registration_id = ? AND launchable_id = ?")
-# PostgreSQL: one self-committing statement on an autocommit connection, one round trip where BEGIN,
-# UPDATE and COMMIT took three.
-_RAW_CLAIM_SESSION_DATA_POSTGRESQL = ("UPDATE delivery_sessions SET data = %s WHERE id = %s AND store_id = %s "
-                                      "AND state = 'open' AND data = %s")
-_RAW_UPDATE_ITEM_POSTGRESQL = (
-    "UPDATE delivery_item_records SET completion = %s, success = %s, score = %s, satisfied = %s, waived = %s, "
-    "attempts = %s, total_seconds = %s, last_launched_ms = %s, data = %s, version = %s "
-    "WHERE store_id = %s AND registration_id = %s AND launchable_id = %s AND version = %s")
+# One self-committing statement on an autocommit connection: on PostgreSQL one round trip where BEGIN,
+# UPDATE and COMMIT took three; on SQLite the lock is taken for the one statement (WAL readers never wait).
+_RAW_CLAIM_SESSION_DATA = "UPDATE delivery_sessions SET data = ? WHERE id = ? AND store_id = ? AND state = 'open' " \
+    "AND data = ?"
+_RAW_UPDATE_ITEM = (
+    "UPDATE delivery_item_records SET completion = ?, success = ?, score = ?, satisfied = ?, waived = ?, "
+    "attempts = ?, total_seconds = ?, last_launched_ms = ?, data = ?, version = ? "
+    "WHERE store_id = ? AND registration_id = ? AND launchable_id = ? AND version = ?")
+_REGISTRATION_COLUMNS = ("id", "store_id", "course_id", "learner", "learner_key", "created_ms")
+_COURSE_COLUMNS = ("store_id", "id", "standard", "edition", "title", "launchables", "structure", "runtime",
+                   "created_ms", "deleted")
+_RAW_REGISTRATION = f"SELECT {', '.join(_REGISTRATION_COLUMNS)} FROM delivery_registrations WHERE store_id = ? AND id = ?"
+# A parsed course is kept (DeliveryStorage._course): its row's key, version and deleted flag say whether the
+# copy is current, without sending the course's JSON again.
+_RAW_COURSE_VERSION = "SELECT store_id, id, created_ms, deleted FROM delivery_courses WHERE store_id = ? AND id = ?"
+_RAW_COURSE = f"SELECT {', '.join(_COURSE_COLUMNS)} FROM delivery_courses WHERE store_id = ? AND id = ?"
+_RAW_REGISTRATION_RECORD = "SELECT data, version FROM delivery_registration_records " \
+    "WHERE store_id = ? AND registration_id = ?"
+_RAW_ITEM_RECORDS = f"SELECT {', '.join(_ITEM_COLUMNS)} FROM delivery_item_records WHERE store_id = ? AND registration_id = ?"
+_RAW_SESSIONS_OF_REGISTRATION = (f"SELECT {', '.join(_SESSION_COLUMNS)} FROM delivery_sessions "
+                                 "WHERE store_id = ? AND registration_id = ? ORDER BY launched_ms, id")
+_REGISTRATION_NAMES = {name: index for index, name in enumerate(_REGISTRATION_COLUMNS)}
+_COURSE_NAMES = {name: index for index, name in enumerate(_COURSE_COLUMNS)}
+_COURSE_VERSION_NAMES = {"store_id": 0, "id": 1, "created_ms": 2, "deleted": 3}
 
 # What the store sends outside SQLAlchemy, with the number of parameters each takes (`?` or `%s`), for
 # tests/unit/delivery/test_lookup_indexes.py, which explains each on both dialects.
-DRIVER_STATEMENTS = (_RAW_SESSION_BY_TOKEN, _RAW_SESSION_BY_ID, _RAW_ITEM_RECORD, _RAW_CLAIM_SESSION_DATA_POSTGRESQL,
-                     _RAW_UPDATE_ITEM_POSTGRESQL)
+DRIVER_STATEMENTS = (_RAW_SESSION_BY_TOKEN, _RAW_SESSION_BY_ID, _RAW_ITEM_RECORD, _RAW_CLAIM_SESSION_DATA,
+                     _RAW_UPDATE_ITEM, _RAW_REGISTRATION, _RAW_COURSE_VERSION, _RAW_COURSE, _RAW_REGISTRATION_RECORD,
+                     _RAW_ITEM_RECORDS, _RAW_SESSIONS_OF_REGISTRATION)
 
 
 class _Row:
@@ -121,13 +138,30 @@ _REGISTRATION_RECORD = select(registration_records).where(and_(
     registration_records.c.registration_id == bindparam("registration_id")))
 _ITEM_RECORDS = select(item_records).where(and_(
     item_records.c.store_id == bindparam("store_id"), item_records.c.registration_id == bindparam("registration_id")))
+_SESSION = select(sessions).where(and_(sessions.c.store_id == bindparam("store_id"),
+                                       sessions.c.id == bindparam("session_id")))
+_SESSION_COLUMN_NAMES = ("id", "store_id", "registration_id", "course_id", "launchable_id", "launch_mode", "return_url",
+                         "state", "launched_ms", "ended_ms", "launch_token_hash", "launch_token_expires_ms",
+                         "session_token_hash", "data")
+_INSERT_SESSION = insert(sessions).values(**{name: bindparam(f"v_{name}") for name in _SESSION_COLUMN_NAMES})
+_INSERT_REGISTRATION = insert(registrations).values(**{name: bindparam(f"v_{name}") for name in (
+    "store_id", "id", "course_id", "learner", "learner_key", "created_ms")})
+_CHANGE_SESSION_DATA = update(sessions).where(and_(
+    sessions.c.store_id == bindparam("k_store_id"), sessions.c.id == bindparam("k_id"))).values(data=bindparam("v_data"))
+_END_SESSION = update(sessions).where(and_(
+    sessions.c.store_id == bindparam("k_store_id"), sessions.c.id == bindparam("k_id"), sessions.c.state == "open")) \
+    .values(state=bindparam("v_state"), ended_ms=bindparam("v_ended_ms"), launch_token_hash=None,
+            launch_token_expires_ms=None)
+# A launch token is redeemed once: the UPDATE matches only while it is still there and unexpired.
+_REDEEM_LAUNCH_TOKEN = update(sessions).where(and_(
+    sessions.c.launch_token_hash == bindparam("k_launch_token_hash"), sessions.c.state == "open",
+    sessions.c.launch_token_expires_ms > bindparam("k_now_ms"))) \
+    .values(launch_token_hash=None, launch_token_expires_ms=None, session_token_hash=bindparam("v_session_token_hash")) \
+    .returning(*sessions.c)
 # Compare-and-set of a session's data: only while the session is open and its data is what the writer read.
 _CLAIM_SESSION_DATA = update(sessions).where(and_(
     sessions.c.id == bindparam("k_id"), sessions.c.store_id == bindparam("k_store_id"), sessions.c.state == "open",
     sessions.c.data == bindparam("k_data"))).values(data=bindparam("v_data"))
-_SESSIONS_OF_REGISTRATION = select(sessions).where(and_(
-    sessions.c.store_id == bindparam("store_id"), sessions.c.registration_id == bindparam("registration_id"))) \
-    .order_by(sessions.c.launched_ms, sessions.c.id)
 _ITEM_FIELDS = ("completion", "success", "score", "satisfied", "waived", "attempts", "total_seconds",
                 "last_launched_ms", "data")
 _INSERT_ITEM = insert(item_records).values(
@@ -162,6 +196,16 @@ class DeliveryStorage:
         self._parsed: OrderedDict[tuple[int, str], StoredCourse] = OrderedDict()
         self._parsed_lock = threading.Lock()
 
+    def _cached_course(self, row) -> StoredCourse | None:
+        """The parsed course of a row holding at least its key, created_ms and deleted flag, when it is kept."""
+        key = (row.store_id, row.id)
+        with self._parsed_lock:
+            course = self._parsed.get(key)
+            if course is not None and course.created_ms == row.created_ms:
+                self._parsed.move_to_end(key)
+                return course if course.deleted == bool(row.deleted) else replace(course, deleted=bool(row.deleted))
+        return None
+
     def _course(self, row) -> StoredCourse:
         """The course of the row, parsed once; `deleted` is always the row's own (a course deleted after
         it was cached must read deleted)."""
@@ -177,6 +221,13 @@ class DeliveryStorage:
             while len(self._parsed) > _COURSES_MAX:
                 self._parsed.popitem(last=False)
         return course
+
+    def _driver_write(self, sql: str, parameters: tuple) -> int:
+        """One self-committing statement (`?` placeholders) on the driver's autocommit connection; its rowcount."""
+        if self._engines.dialect == "postgresql":
+            sql = sql.replace("?", "%s")
+        with translated_errors(), self._engines.driver() as connection:
+            return connection.execute(sql, parameters).rowcount
 
     @contextmanager
     def _write(self):
@@ -200,8 +251,7 @@ class DeliveryStorage:
 
     def course(self, store_id: int, course_id: str) -> StoredCourse | None:
         with self._read() as connection:
-            row = connection.execute(select(courses).where(
-                and_(courses.c.store_id == store_id, courses.c.id == course_id))).first()
+            row = connection.execute(_COURSE, {"store_id": store_id, "course_id": course_id}).first()
         return self._course(row) if row else None
 
     def courses(self, store_id: int) -> list[StoredCourse]:
@@ -235,10 +285,10 @@ class DeliveryStorage:
         compares course and learner)."""
         try:
             with self._write() as connection:
-                connection.execute(insert(registrations).values(
-                    store_id=registration.store_id, id=registration.id, course_id=registration.course_id,
-                    learner=_json(registration.learner), learner_key=registration.learner_key,
-                    created_ms=registration.created_ms))
+                connection.execute(_INSERT_REGISTRATION, {
+                    "v_store_id": registration.store_id, "v_id": registration.id, "v_course_id": registration.course_id,
+                    "v_learner": _json(registration.learner), "v_learner_key": registration.learner_key,
+                    "v_created_ms": registration.created_ms})
             return registration
         except IntegrityError:
             existing = self.registration(registration.store_id, registration.id)
@@ -257,21 +307,20 @@ class DeliveryStorage:
 
     def registration(self, store_id: int, registration_id: str) -> Registration | None:
         with self._read() as connection:
-            row = connection.execute(select(registrations).where(
-                and_(registrations.c.store_id == store_id, registrations.c.id == registration_id))).first()
+            row = connection.execute(_REGISTRATION, {"store_id": store_id, "registration_id": registration_id}).first()
         return _registration(row) if row else None
 
     # --- sessions --------------------------------------------------------------------------------
 
     def add_session(self, session: Session, *, launch_token_hash: str, launch_token_expires_ms: int) -> None:
         with self._write() as connection:
-            connection.execute(insert(sessions).values(
-                id=session.id, store_id=session.store_id, registration_id=session.registration_id,
-                course_id=session.course_id, launchable_id=session.launchable_id,
-                launch_mode=session.launch_mode, return_url=session.return_url, state=session.state,
-                launched_ms=session.launched_ms, ended_ms=session.ended_ms,
-                launch_token_hash=launch_token_hash, launch_token_expires_ms=launch_token_expires_ms,
-                session_token_hash=None, data=_json(session.data)))
+            connection.execute(_INSERT_SESSION, {
+                "v_id": session.id, "v_store_id": session.store_id, "v_registration_id": session.registration_id,
+                "v_course_id": session.course_id, "v_launchable_id": session.launchable_id,
+                "v_launch_mode": session.launch_mode, "v_return_url": session.return_url, "v_state": session.state,
+                "v_launched_ms": session.launched_ms, "v_ended_ms": session.ended_ms,
+                "v_launch_token_hash": launch_token_hash, "v_launch_token_expires_ms": launch_token_expires_ms,
+                "v_session_token_hash": None, "v_data": _json(session.data)})
 
     def remove_session(self, store_id: int, session_id: str) -> None:
         """Undoes add_session when the launch failed half-way."""
@@ -281,8 +330,7 @@ class DeliveryStorage:
 
     def session(self, store_id: int, session_id: str) -> Session | None:
         with self._read() as connection:
-            row = connection.execute(select(sessions).where(
-                and_(sessions.c.store_id == store_id, sessions.c.id == session_id))).first()
+            row = connection.execute(_SESSION, {"store_id": store_id, "session_id": session_id}).first()
         return _session(row) if row else None
 
     def session_by_id(self, session_id: str) -> Session | None:
@@ -308,19 +356,10 @@ class DeliveryStorage:
         """Swaps an unexpired launch token of an open session for a session token, once: the UPDATE
         matches only while the launch token is still there, so two redeemers cannot both win."""
         with self._write() as connection:
-            row = connection.execute(select(sessions.c.id).where(
-                sessions.c.launch_token_hash == launch_token_hash)).first()
-            if row is None:
-                return None
-            result = connection.execute(update(sessions).where(and_(
-                sessions.c.id == row.id, sessions.c.launch_token_hash == launch_token_hash,
-                sessions.c.state == "open", sessions.c.launch_token_expires_ms > now_ms))
-                .values(launch_token_hash=None, launch_token_expires_ms=None,
-                        session_token_hash=session_token_hash))
-            if result.rowcount != 1:
-                return None
-            found = connection.execute(select(sessions).where(sessions.c.id == row.id)).first()
-        return _session(found)
+            found = connection.execute(_REDEEM_LAUNCH_TOKEN, {
+                "k_launch_token_hash": launch_token_hash, "k_now_ms": now_ms,
+                "v_session_token_hash": session_token_hash}).first()
+        return _session(found) if found is not None else None
 
     def session_by_token(self, session_token_hash: str) -> Session | None:
         rows = self._engines.rows(_RAW_SESSION_BY_TOKEN, (session_token_hash,))
@@ -330,15 +369,13 @@ class DeliveryStorage:
         """Open -> `state`; False when the session was not open (someone else ended it first). The
         launch token goes too: an ended session can no longer be entered."""
         with self._write() as connection:
-            result = connection.execute(update(sessions).where(and_(
-                sessions.c.store_id == store_id, sessions.c.id == session_id, sessions.c.state == "open"))
-                .values(state=state, ended_ms=now_ms, launch_token_hash=None, launch_token_expires_ms=None))
+            result = connection.execute(_END_SESSION, {"k_store_id": store_id, "k_id": session_id, "v_state": state,
+                                                       "v_ended_ms": now_ms})
         return result.rowcount == 1
 
     def change_session_data(self, store_id: int, session_id: str, data: dict) -> None:
         with self._write() as connection:
-            connection.execute(update(sessions).where(and_(
-                sessions.c.store_id == store_id, sessions.c.id == session_id)).values(data=_json(data)))
+            connection.execute(_CHANGE_SESSION_DATA, {"k_store_id": store_id, "k_id": session_id, "v_data": _json(data)})
 
     def claim_session_data(self, store_id: int, session_id: str, seen: dict, data: dict,
                            items: tuple[ItemRecord, ...] = (), record: RegistrationRecord | None = None,
@@ -350,10 +387,8 @@ class DeliveryStorage:
         total_seconds without reading it (a new version; a record not stored yet is created). None, and
         nothing saved, when the session ended or its data changed meanwhile; StaleRecord when a record did.
         Returns the records at their new versions."""
-        if not items and record is None and add_seconds is None and self._engines.dialect == "postgresql":
-            with translated_errors(), self._engines.driver() as connection:
-                claimed = connection.execute(_RAW_CLAIM_SESSION_DATA_POSTGRESQL,
-                                             (_json(data), session_id, store_id, _json(seen))).rowcount
+        if not items and record is None and add_seconds is None:  # one statement: no transaction to open
+            claimed = self._driver_write(_RAW_CLAIM_SESSION_DATA, (_json(data), session_id, store_id, _json(seen)))
             return ((), None) if claimed == 1 else None
         try:
             with self._write() as connection:
@@ -383,29 +418,40 @@ class DeliveryStorage:
         same request, whose registration and course (which never change) are kept, and only the records
         and sessions read again. `with_sessions` False: `sessions` is empty (a caller that needs only the
         records)."""
-        with self._read() as connection:
+        postgresql = self._engines.dialect == "postgresql"
+
+        def rows(sql: str, parameters: tuple) -> list[tuple]:
+            return connection.execute(sql.replace("?", "%s") if postgresql else sql, parameters).fetchall()
+
+        keys = (store_id, registration_id)
+        with translated_errors(), self._engines.driver() as connection:
             if known is not None:
                 registration, course = known.registration, known.course
             else:
-                row = connection.execute(_REGISTRATION, {"store_id": store_id,
-                                                         "registration_id": registration_id}).first()
-                if row is None:
+                found = rows(_RAW_REGISTRATION, keys)
+                if not found:
                     return None
-                registration = _registration(row)
-                row = connection.execute(_COURSE, {"store_id": store_id, "course_id": registration.course_id}).first()
-                if row is None:
+                registration = _registration(_Row(_REGISTRATION_NAMES, found[0]))
+                course_key = (store_id, registration.course_id)
+                found = rows(_RAW_COURSE_VERSION, course_key)
+                if not found:
                     return None
-                course = self._course(row)
-            keys = {"store_id": store_id, "registration_id": registration_id}
-            record_row = connection.execute(_REGISTRATION_RECORD, keys).first()
-            item_rows = connection.execute(_ITEM_RECORDS, keys).all()
-            session_rows = connection.execute(_SESSIONS_OF_REGISTRATION, keys).all() if with_sessions else ()
+                course = self._cached_course(_Row(_COURSE_VERSION_NAMES, found[0]))
+                if course is None:
+                    found = rows(_RAW_COURSE, course_key)
+                    if not found:
+                        return None
+                    course = self._course(_Row(_COURSE_NAMES, found[0]))
+            record_rows = rows(_RAW_REGISTRATION_RECORD, keys)
+            item_rows = rows(_RAW_ITEM_RECORDS, keys)
+            session_rows = rows(_RAW_SESSIONS_OF_REGISTRATION, keys) if with_sessions else ()
         record = RegistrationRecord(store_id, registration_id)
-        if record_row is not None:
-            record = replace(record, data=orjson.loads(record_row.data), version=record_row.version)
+        if record_rows:
+            record = replace(record, data=orjson.loads(record_rows[0][0]), version=record_rows[0][1])
+        items = (_item(_Row(_ITEM_NAMES, row)) for row in item_rows)
         return RegistrationState(course=course, registration=registration, record=record,
-                                 items={row.launchable_id: _item(row) for row in item_rows},
-                                 sessions=tuple(_session(row) for row in session_rows))
+                                 items={item.launchable_id: item for item in items},
+                                 sessions=tuple(_session(_Row(_SESSION_NAMES, row)) for row in session_rows))
 
     # --- records ---------------------------------------------------------------------------------
 
@@ -428,20 +474,19 @@ class DeliveryStorage:
                      record: RegistrationRecord | None = None) -> tuple[tuple[ItemRecord, ...], RegistrationRecord | None]:
         """Saves all of them in one transaction, each only if its `version` is still the stored one
         (0: not stored yet); StaleRecord and nothing saved otherwise. Returns them at their new version."""
-        if len(items) == 1 and record is None and items[0].version > 0 and self._engines.dialect == "postgresql":
-            return (self._update_item_postgresql(items[0]),), None  # a commit's one write
+        if len(items) == 1 and record is None and items[0].version > 0:
+            return (self._update_item(items[0]),), None  # a commit's one write: no transaction to open
         try:
             with self._write() as connection:
                 return self._save_records_in(connection, items, record)
         except IntegrityError:
             raise StaleRecord("a record was stored by someone else since it was read") from None
 
-    def _update_item_postgresql(self, item: ItemRecord) -> ItemRecord:
+    def _update_item(self, item: ItemRecord) -> ItemRecord:
         values = _item_values(item)
-        with translated_errors(), self._engines.driver() as connection:
-            updated = connection.execute(_RAW_UPDATE_ITEM_POSTGRESQL, (
-                *(values[name] for name in _ITEM_FIELDS), item.version + 1,
-                item.store_id, item.registration_id, item.launchable_id, item.version)).rowcount
+        updated = self._driver_write(_RAW_UPDATE_ITEM, (*(values[name] for name in _ITEM_FIELDS), item.version + 1,
+                                                        item.store_id, item.registration_id, item.launchable_id,
+                                                        item.version))
         if updated != 1:
             raise StaleRecord(f"the record of '{item.launchable_id}' changed since it was read")
         return replace(item, version=item.version + 1)

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, text
 
+from lrs.storage.engines import Engines
 from tests.api.test_cmi5_courses import cmi5_app
 from tests.unit.cmi5.support import au, block, course_xml
 from tests.unit.delivery.support import CourseClient, tiny_scorm_zip, zip_bytes
@@ -28,9 +29,34 @@ def client(app) -> CourseClient:
     return CourseClient(app)
 
 
+class _RecordingConnection:
+    """A driver connection (or cursor) whose statements are recorded (Engines.driver hands out the driver's
+    own connection, which SQLAlchemy's events do not see)."""
+
+    def __init__(self, connection, record):
+        self._connection, self._record = connection, record
+
+    def execute(self, statement, *arguments, **keywords):
+        self._record(None, None, statement, None, None, None)
+        return self._connection.execute(statement, *arguments, **keywords)
+
+    def cursor(self, *arguments, **keywords):
+        return _RecordingConnection(self._connection.cursor(*arguments, **keywords), self._record)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        return self._connection.__exit__(*exc_info)
+
+    def __getattr__(self, name):
+        return getattr(self._connection, name)
+
+
 @contextmanager
 def delivery_statements(app):
-    """The SQL statements sent to delivery's tables meanwhile, as (verb, table) pairs."""
+    """The SQL statements sent to delivery's tables meanwhile, as (verb, table) pairs: through SQLAlchemy
+    and on the driver's own connections alike."""
     engines = app.extensions["lrs"].engines
     seen: list[tuple[str, str]] = []
 
@@ -39,11 +65,20 @@ def delivery_statements(app):
         if found and not statement.lstrip().upper().startswith(("PRAGMA", "EXPLAIN")):
             seen.append((statement.split(None, 1)[0].upper(), found.group(1)))
 
+    original_driver = Engines.driver
+
+    @contextmanager
+    def recording_driver(self):
+        with original_driver(self) as connection:
+            yield _RecordingConnection(connection, record)
+
     for engine in {engines.read, engines.write}:
         event.listen(engine, "before_cursor_execute", record)
+    Engines.driver = recording_driver
     try:
         yield seen
     finally:
+        Engines.driver = original_driver
         for engine in {engines.read, engines.write}:
             event.remove(engine, "before_cursor_execute", record)
 
