@@ -13,8 +13,9 @@ from typing import Mapping
 
 import orjson
 
-from . import objectives, rules
-from .activity_tree import Activity, ActivityTree
+from . import objectives
+from .activity_tree import ActivityTree
+from .choice_pass import ChoicePass, choice_pass
 from .delivery import delivery_request
 from .exceptions import SequencingError
 from .navigation import navigation_request
@@ -46,25 +47,28 @@ def choice_refusal(tree: ActivityTree, tracking: Tracking, target_id: str) -> st
 # result depends only on the tree and the tracking model (randomization is seeded from it), so a pass is
 # kept under the tracking model's JSON; a few are kept, for the requests of other learners in between.
 _PASSES_MAX = 32
-_PASSES: OrderedDict[tuple[int, bytes], tuple[ActivityTree, Mapping[str, str | None]]] = OrderedDict()
+_PASSES: OrderedDict[tuple[int, bytes], tuple[ActivityTree, ChoicePass]] = OrderedDict()
 _PASSES_LOCK = threading.Lock()
 
 
-def choice_refusals(tree: ActivityTree, tracking: Tracking) -> Mapping[str, str | None]:
-    """choice_refusal of every activity of the tree, by identifier, computed once per tracking state."""
+def _pass(tree: ActivityTree, tracking: Tracking) -> ChoicePass:
     key = (id(tree), orjson.dumps(tracking.to_json(), option=orjson.OPT_SORT_KEYS))
     with _PASSES_LOCK:
         found = _PASSES.get(key)
         if found is not None and found[0] is tree:
             _PASSES.move_to_end(key)
             return found[1]
-    refusals = MappingProxyType({activity.identifier: choice_refusal(tree, tracking, activity.identifier)
-                                 for activity in tree.preorder})
+    computed = choice_pass(tree, tracking)
     with _PASSES_LOCK:
-        _PASSES[key] = (tree, refusals)
+        _PASSES[key] = (tree, computed)
         while len(_PASSES) > _PASSES_MAX:
             _PASSES.popitem(last=False)
-    return refusals
+    return computed
+
+
+def choice_refusals(tree: ActivityTree, tracking: Tracking) -> Mapping[str, str | None]:
+    """choice_refusal of every activity of the tree, by identifier, in one walk (choice_pass.py)."""
+    return MappingProxyType(_pass(tree, tracking).refusals)
 
 
 def flow_refusal(tree: ActivityTree, tracking: Tracking, request: str) -> str | None:
@@ -82,46 +86,39 @@ def flow_refusal(tree: ActivityTree, tracking: Tracking, request: str) -> str | 
 
 
 def valid_requests(tree: ActivityTree, tracking: Tracking) -> dict:
-    """adl.nav.request_valid: continue, previous, and choice/jump per activity identifier."""
-    refusals = choice_refusals(tree, tracking)
-    choice = {identifier: refusal is None for identifier, refusal in refusals.items()}
-    jump = {}
-    for activity in tree.preorder:
-        try:
-            navigation_request(tree, tracking, "jump", activity.identifier)
-            if tracking.current is None:
-                raise SequencingError("SB.2.13-1")
-            delivery_request(tracking, activity)
-            jump[activity.identifier] = True
-        except SequencingError:
-            jump[activity.identifier] = False
+    """adl.nav.request_valid: continue, previous, and choice/jump per activity identifier.
+
+    Jump (SB.2.13, 4th ed) bypasses the sequencing rules: NB.2.1 asks for an Available Child, SB.2.13 for a
+    current activity, and DB.1.1 for a leaf with no activity of its path forbidden by UP.5."""
+    looked = _pass(tree, tracking)
+    choice = {identifier: refusal is None for identifier, refusal in looked.refusals.items()}
+    has_current = tracking.current is not None
+    jump = {activity.identifier: has_current and activity.is_leaf and looked.available[activity.identifier]
+            and not looked.path_disabled[activity.identifier] for activity in tree.preorder}
     return {"continue": flow_refusal(tree, tracking, "continue") is None,
             "previous": flow_refusal(tree, tracking, "previous") is None,
             "choice": choice, "jump": jump}
-
-
-def _hidden(tracking: Tracking, activity: Activity, parent_hidden: bool) -> bool:
-    return parent_hidden or rules.is_hidden_from_choice(tracking, activity)
 
 
 def toc(tree: ActivityTree, tracking: Tracking) -> list[dict]:
     """The table of contents in tree order: what the player shows (visible) and lets the learner choose
     (enabled), with each activity's status."""
     entries = []
-    refusals = choice_refusals(tree, tracking)
-    hidden_by_id: dict[str, bool] = {}
+    looked = _pass(tree, tracking)
+    refusals, path_hidden, disabled = looked.refusals, looked.path_hidden, looked.disabled
+    activities = tracking.activities
     for activity in tree.preorder:
-        parent_hidden = hidden_by_id.get(activity.parent.identifier, False) if activity.parent else False
-        hidden = hidden_by_id[activity.identifier] = _hidden(tracking, activity, parent_hidden)
-        state = tracking.activities.get(activity.identifier)
-        refusal = None if hidden else refusals[activity.identifier]
+        identifier = activity.identifier
+        hidden = path_hidden[identifier]
+        state = activities.get(identifier)
+        refusal = None if hidden else refusals[identifier]
         entries.append({
-            "id": activity.identifier, "title": activity.title, "depth": activity.depth,
+            "id": identifier, "title": activity.title, "depth": activity.depth,
             "parent": activity.parent.identifier if activity.parent else None, "launchable": activity.launchable,
             "visible": activity.is_visible and not hidden, "enabled": not hidden and refusal is None,
             "refusal": "SB.2.9-3" if hidden else refusal,
-            "disabled": rules.check_activity(tracking, activity),
-            "current": tracking.current == activity.identifier,
+            "disabled": disabled[identifier],
+            "current": tracking.current == identifier,
             "active": bool(state and state.active), "suspended": bool(state and state.suspended),
             "attempts": state.attempt_count if state else 0,
             "completion": _completion_word(objectives.completion(tracking, activity), state),

@@ -106,3 +106,29 @@ def test_request_valid_and_toc_follow_the_rules():
     assert entry["success"] == "passed" and entry["launchable"] == 0 and entry["visible"]
     assert set(s.course_rollup()) == {"completion", "success", "scaled", "progressMeasure", "attempts", "seconds",
                                       "sessionEnded", "suspended"}
+
+
+def test_simple_remediation_with_scos_that_exit_suspend_does_not_retry_the_suspended_wrapper():
+    # RTE 4.2.8: cmi.exit "suspend" does not end the SCO's attempt (Activity is Suspended), whatever request
+    # follows; SN UP.4 step 2.1: the wrapper whose child is suspended is suspended when its attempt ends;
+    # SN TB.2.2 step 1: no post-condition rules for a suspended activity, so the wrapper's retry does not fire
+    # and the continue flows off the tree (SB.2.1-1). Only Suspend All (TB.2.3) sets the Suspended Activity.
+    s = golf("SimpleRemediation")
+    s.launch()
+    walk = []
+    for _ in range(8):
+        current = s.tracking.current
+        summary = {"completion_status": "completed", "exit": "suspend"}
+        if current.startswith("test_"):
+            summary["success_status"] = "failed" if current == "test_2" else "passed"
+        s.report_attempt(current, summary)
+        outcome = s.navigate("continue")
+        walk.append(outcome.delivered)
+    assert walk[:7] == ["etuqiette_item", "handicapping_item", "havingfun_item", "test_1", "test_2", "test_3",
+                        "test_4"]
+    assert walk[7] is None and outcome.end_of_session  # no remediation round
+    assert s.tracking.state("content_wrapper").suspended and s.tracking.state("content_wrapper").attempt_count == 1
+    assert s.tracking.suspended_activity is None  # not resumable: no Suspend All was made
+    assert s.course_rollup()["success"] != "passed"
+    # a SCO attempt that exited with suspend resumes when it is delivered again (SN DB.2: no new attempt)
+    assert s.tracking.state("test_2").suspended and s.tracking.state("test_2").attempt_count == 1
