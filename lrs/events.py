@@ -9,12 +9,13 @@ Order. Readers go in (txid, position) order. SQLite commits one writer at a time
 position order is commit order. On PostgreSQL positions come from a sequence and are handed out before
 commit, so a reader that went by position alone could pass position 10 while the transaction holding 9
 is still open, and never see 9. Each row therefore carries its transaction's id, and a reader returns
-only rows of transactions older than every transaction still running (pg_snapshot_xmin): any row that
+only rows of transactions older than every transaction of this database still running: any row that
 appears later belongs to a newer transaction and sorts after everything already returned.
 """
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import orjson
@@ -39,8 +40,18 @@ WHERE (o.txid, o.position) > (?, ?) {visible}
 ORDER BY o.txid, o.position
 LIMIT ?
 """
-# Rows of transactions that can no longer commit: every running transaction has an id >= xmin.
-_VISIBLE_POSTGRESQL = "AND o.txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+# Rows of transactions that can no longer commit: older than every transaction of THIS database that our
+# snapshot saw running. pg_snapshot_xmin alone would also wait for every other database's transactions
+# (xids are cluster-wide). A running xid counts as another database's only when pg_stat_activity says so
+# (it shows backend_xid to the table owner or pg_read_all_stats); one it cannot place counts as ours,
+# which can delay a read, never skip a row. xip is xid8; backend_xid its low 32 bits.
+_HORIZON_POSTGRESQL = """(
+    SELECT COALESCE(min(x::text::bigint), pg_snapshot_xmax(pg_current_snapshot())::text::bigint)
+    FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+    WHERE (x::text::bigint & 4294967295) NOT IN (
+        SELECT backend_xid::text::bigint FROM pg_stat_activity
+        WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database()))"""
+_VISIBLE_POSTGRESQL = "AND o.txid < " + _HORIZON_POSTGRESQL
 
 
 @dataclass(frozen=True, order=True)
@@ -56,7 +67,7 @@ class Event:
     kind: str
     store_id: int | None
     subject: str
-    payload: dict
+    payload: Mapping  # a dict; for statement.stored a StatementPayload, read like one
     created_ms: int
     txid: int = field(default=0, compare=False)
 
@@ -92,6 +103,38 @@ def statement_payload(statement_id: str, statement: dict | None) -> dict:
             "actor": _ifi(statement.get("actor") or {}),
             "registration": (statement.get("context") or {}).get("registration"),
             "stored": statement.get("stored"), "statement": statement}
+
+
+class StatementPayload(Mapping):
+    """A statement.stored payload (statement_payload's keys), parsed only when a key is first read: a
+    consumer that only passes the statement on (forwarding) takes `raw`, the JSON text as stored."""
+    __slots__ = ("_statement_id", "raw", "_data")
+
+    def __init__(self, statement_id: str, raw: str | None):
+        self._statement_id = statement_id
+        self.raw = raw
+        self._data: dict | None = None
+
+    @property
+    def erased(self) -> bool:
+        return self.raw is None
+
+    def _loaded(self) -> dict:
+        if self._data is None:
+            self._data = statement_payload(self._statement_id, None if self.raw is None else orjson.loads(self.raw))
+        return self._data
+
+    def __getitem__(self, key):
+        return self._loaded()[key]
+
+    def __iter__(self):
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+    def __repr__(self) -> str:
+        return f"StatementPayload({self._statement_id!r})"
 
 
 class EventLog:
@@ -133,7 +176,7 @@ class EventLog:
         events = []
         for position, txid, kind, store_id, subject, payload, created_ms, body, compressed in rows:
             if kind == STATEMENT_STORED:
-                data = statement_payload(subject, None if body is None else orjson.loads(stored_body(body, compressed)))
+                data = StatementPayload(subject, None if body is None else stored_body(body, compressed))
             else:
                 data = orjson.loads(payload) if payload else {}
             events.append(Event(position, kind, store_id, subject, data, created_ms, txid))

@@ -37,9 +37,11 @@ class Subscription:
     def consumer(self) -> str:
         return consumer_name(self.id)
 
-    def matches(self, payload: dict) -> bool:
-        if payload.get("erased"):
+    def matches(self, payload) -> bool:
+        if payload.get("erased") if isinstance(payload, dict) else payload.erased:
             return False
+        if self.verb_id is None and self.activity_id is None and self.actor_key is None:
+            return True  # no filter: the statement is not even parsed
         if self.verb_id is not None and payload.get("verb_id") != self.verb_id:
             return False
         if self.activity_id is not None and payload.get("object_id") != self.activity_id:

@@ -108,3 +108,26 @@ def test_reader_never_passes_an_event_whose_transaction_is_still_open(postgresql
         assert read[0].position < read[1].position
     finally:
         engines.dispose()
+
+
+def test_an_open_transaction_of_another_database_does_not_hold_the_reader_back(postgresql_database_url):
+    """xids are cluster-wide; only this database's open transactions can still add events to its outbox."""
+    from sqlalchemy import create_engine
+    from lrs.events import EventLog
+    from lrs.storage.engines import create_engines
+    from lrs.storage.migrate import upgrade
+    from tests.conftest import POSTGRES_ADMIN_URL, _psycopg
+    upgrade(postgresql_database_url)
+    engines = create_engines(postgresql_database_url)
+    elsewhere = create_engine(_psycopg(POSTGRES_ADMIN_URL))
+    log = EventLog(engines)
+    start = log.head()
+    try:
+        with elsewhere.connect() as other:
+            other.execute(text("CREATE TEMPORARY TABLE held_open (n integer)"))  # takes an xid, stays open
+            log.emit("test.happened", None, "mine", {})
+            assert [event.subject for event in log.read_after(start, 100)] == ["mine"]
+            other.rollback()
+    finally:
+        elsewhere.dispose()
+        engines.dispose()
