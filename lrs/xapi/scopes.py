@@ -6,6 +6,8 @@ into a 403 (xAPI-Communication 3.2.s3.b10).
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from lrs.xapi.errors import BadRequest, Forbidden
 
 STATEMENTS_WRITE = "statements/write"
@@ -57,6 +59,11 @@ def parse_scopes(text: str | list[str] | tuple[str, ...]) -> frozenset[str]:
 
 
 def granted(scopes: frozenset[str]) -> frozenset[str]:
+    return _granted(frozenset(scopes))  # frozenset() of a frozenset is that frozenset, uncopied
+
+
+@lru_cache(maxsize=256)  # a handful of distinct scope sets; every statement request asks twice
+def _granted(scopes: frozenset[str]) -> frozenset[str]:
     expanded = set(scopes)
     for scope in scopes:
         expanded |= _IMPLIES.get(scope, frozenset())

@@ -8,10 +8,11 @@ from flask.views import MethodView
 from lrs.api.openapi import (AGENT, CONSISTENT_THROUGH, IRI, LAST_MODIFIED, TIMESTAMP, UUID, json_query_parameter,
                              query_parameter)
 from lrs.api.responses import json_response, json_text_response
-from lrs.api.xapi import (XapiBlueprint, current_principal, read_json_body, read_parameters,
-                          request_version)
+from lrs.api.statements.parsing import statements_from_json
+from lrs.api.statements.post_route import StatementPostRoute
+from lrs.api.xapi import (XapiBlueprint, current_principal, read_parameters, request_version,
+                          require_json_body)
 from lrs.xapi.attachments import build_multipart, parse_statement_request
-from lrs.xapi.duplicate_keys import reject_duplicate_keys
 from lrs.xapi.errors import BadRequest
 from lrs.xapi.ignored_parameters import without_ignored
 from lrs.xapi.statement_query import SingleStatementRequest, parse_uuid
@@ -19,6 +20,9 @@ from lrs.xapi.timestamps import format_http_date
 
 blueprint = XapiBlueprint("statements", __name__, url_prefix="/xapi",
                           description="xAPI Statement Resource (xAPI-Communication 2.1)")
+# The plain statement POST is answered in front of Flask (post_route.py); registering the resource installs
+# it, innermost, before create_app wraps the app in its other WSGI layers.
+blueprint.record_once(lambda state: StatementPostRoute.install(state.app))
 
 
 STATEMENT = {"type": "object", "required": ["actor", "verb", "object"],
@@ -85,18 +89,10 @@ def _respond(json_text: str, attachments: bool, payloads, headers: dict | None =
 def _read_statements():
     """The statements and, for multipart/mixed, the attachment parts (xAPI-Communication 1.5)."""
     if request.mimetype != "multipart/mixed":
-        raw = request.get_data(cache=True)
-        statements = read_json_body()
-        reject_duplicate_keys(raw, statements)
-        return statements, None
+        require_json_body()
+        return statements_from_json(request.get_data(cache=False)), None
     multipart = parse_statement_request(request.get_data(cache=False), request.content_type or "")
-    try:
-        statements = orjson.loads(multipart.statements_json)
-    except orjson.JSONDecodeError as error:
-        raise BadRequest(f"the statements part is not valid JSON: {error}", path="[part 0]",
-                         section="xAPI-Communication 1.5.2.s2.b2.b1") from None
-    reject_duplicate_keys(multipart.statements_json, statements)
-    return statements, multipart.parts
+    return statements_from_json(multipart.statements_json, part=True), multipart.parts
 
 
 @blueprint.route("/statements")

@@ -38,6 +38,17 @@ def test_stored_is_formatted_with_milliseconds_in_utc():
     assert format_ms(1500) == "1970-01-01T00:00:01.500Z"
 
 
+@pytest.mark.parametrize("milliseconds, expected", [
+    (0, "1970-01-01T00:00:00.000Z"), (999, "1970-01-01T00:00:00.999Z"), (1000, "1970-01-01T00:00:01.000Z"),
+    (-1, "1969-12-31T23:59:59.999Z"), (-1000, "1969-12-31T23:59:59.000Z"),
+    (1764500000999, "2025-11-30T10:53:20.999Z"), (1764500001000, "2025-11-30T10:53:21.000Z"),
+    (253402300799999, "9999-12-31T23:59:59.999Z"),
+])
+def test_stored_formatting_at_second_boundaries(milliseconds, expected):
+    # xAPI-Data 2.4.8 (stored) and 4.5: the second's text is cached, the milliseconds are not
+    assert format_ms(milliseconds) == expected
+
+
 @pytest.mark.parametrize("sent,expected", [
     ("2023-05-04T12:00:00-05:00", "2023-05-04T17:00:00Z"),
     ("2023-05-04T12:00:00.123+0530", "2023-05-04T06:30:00.123Z"),
