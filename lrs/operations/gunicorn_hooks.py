@@ -16,6 +16,7 @@ from lrs.operations.settings import OperationsSettings, metrics_bind_address
 
 _settings = OperationsSettings.from_env()
 _owned_directory: str | None = None
+_master_engines = None  # the metrics server's, for lrs_runtime_sessions_active (LRS_METRICS=open)
 if _settings.metrics != "off" and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     # Set before prometheus_client is first imported: it picks multiprocess mode at import time.
     _owned_directory = tempfile.mkdtemp(prefix="lrs-metrics-")
@@ -54,9 +55,18 @@ def when_ready(server) -> None:
     from lrs.operations.settings import database_url_from_env
     from lrs.storage.engines import create_engines
     host, port = metrics_bind_address(_settings.metrics_bind)
-    engines = create_engines(database_url_from_env(), pool_size=1)
-    start_http_server(port, addr=host, registry=scrape_registry([ActiveSessions(engines)]))
+    global _master_engines
+    _master_engines = create_engines(database_url_from_env(), pool_size=1)
+    start_http_server(port, addr=host, registry=scrape_registry([ActiveSessions(_master_engines)]))
     server.log.info("metrics served on %s:%s", host, port)
+
+
+def post_fork(server, worker) -> None:
+    if _master_engines is not None:
+        # The worker must never close the master's database connections it inherited (SQLAlchemy: pools
+        # and os.fork); it does not use them.
+        _master_engines.read.dispose(close=False)
+        _master_engines.write.dispose(close=False)
 
 
 def child_exit(server, worker) -> None:
