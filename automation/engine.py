@@ -124,7 +124,8 @@ async def run_worker(automation: Automation, database_url: str, *, concurrency: 
         stop = asyncio.Event()
         waker = asyncio.create_task(wake(app, automation, stalled_seconds=stalled_seconds, stop=stop))
         try:
-            await app.run_worker_async(queues=[QUEUE], concurrency=concurrency, name=name,
+            # Succeeded jobs are deleted: they are nudges, and the work they did is in the cursors.
+            await app.run_worker_async(queues=[QUEUE], concurrency=concurrency, name=name, delete_jobs="successful",
                                        update_heartbeat_interval=heartbeat_seconds,
                                        stalled_worker_timeout=stalled_seconds)
         finally:
