@@ -37,12 +37,14 @@ def test_statement_count_reads_the_ids_of_a_post_answer():
 
 
 def test_sql_and_its_parameters_are_cut_from_logged_text():
-    # SQLAlchemy's error text: the statement, then the parameters (a statement body, say).
-    text = ('(psycopg.errors.UniqueViolation) duplicate key\n[SQL: INSERT INTO statements (body) VALUES (%(body)s)]\n'
-            '[parameters: {\'body\': \'{"secret": "statement body"}\'}]\n(Background on this error at: https://sqlalche.me)')
-    cleaned = redacted(text)
+    # SQLAlchemy's own error text names the statement and its parameters (a statement body, say).
+    from sqlalchemy.exc import IntegrityError
+    error = IntegrityError("INSERT INTO statements (body)\nVALUES (:body)", {"body": '{"secret": "statement body"}'},
+                           Exception("duplicate key"))
+    assert "statement body" in str(error)
+    cleaned = redacted(str(error))
     assert "statement body" not in cleaned and "INSERT" not in cleaned
-    assert cleaned.startswith("(psycopg.errors.UniqueViolation) duplicate key")
+    assert cleaned.startswith("(builtins.Exception) duplicate key")
 
 
 def _record(message: str, **extra) -> logging.LogRecord:
@@ -74,3 +76,15 @@ def test_text_lines_list_the_request_fields():
     line = TextFormatter().format(_record("request", request_fields={"request_id": "abc", "status": 200,
                                                                     "store_id": None}))
     assert "request_id=abc status=200" in line and "store_id" not in line
+
+
+def test_an_error_line_written_during_a_request_carries_its_request_id():
+    from flask import Flask
+
+    from lrs.operations.exchange import ENVIRON_KEY, Exchange
+    exchange = Exchange(request_id="proxy-id-0042", method="GET", remote_addr="127.0.0.1", started=0.0)
+    with Flask(__name__).test_request_context("/xapi/statements", environ_base={ENVIRON_KEY: exchange}):
+        json_line = orjson.loads(JsonFormatter().format(_record("unexpected error on GET /xapi/statements")))
+        text_line = TextFormatter().format(_record("database unavailable"))
+    assert json_line["request_id"] == "proxy-id-0042"
+    assert "[proxy-id-0042] database unavailable" in text_line
