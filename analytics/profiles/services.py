@@ -258,8 +258,9 @@ class ProfileService:
     def _follow(self, active: ActiveVersion, subregistration: str | None, statements: list[dict]) -> dict:
         statements.sort(key=_timestamp_ms)  # stable: ties keep stored order
         stream, not_valid = [], []
+        by_id = {statement.get("id"): statement for statement in statements}
         for index, statement in enumerate(statements):
-            outcome = validate(statement, active.profile)
+            outcome = validate(statement, active.profile, lookup=by_id.get)  # StatementRefs within the stream
             stream.append(frozenset(outcome.matched) if outcome.outcome == SUCCESS else frozenset())
             if outcome.outcome != SUCCESS:
                 not_valid.append({"index": index, "statementId": statement.get("id"), "outcome": outcome.outcome,
