@@ -6,12 +6,28 @@ from datetime import datetime, timezone
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from functools import lru_cache
+from pathlib import Path
+
+from reportlab.pdfbase.pdfmetrics import registerFont, stringWidth
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from automation.certificates.store import Certificate
 
-_FONT, _BOLD = "Helvetica", "Helvetica-Bold"
+# DejaVu Sans (Debian's fonts-dejavu-core) covers Latin, Greek and Cyrillic names, which the PDF standard
+# fonts (Latin-1 only) would print as boxes; without it, Helvetica.
+_DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+
+
+@lru_cache(maxsize=1)
+def _fonts() -> tuple[str, str]:
+    regular, bold = _DEJAVU / "DejaVuSans.ttf", _DEJAVU / "DejaVuSans-Bold.ttf"
+    if regular.is_file() and bold.is_file():
+        registerFont(TTFont("CertificateSans", str(regular)))
+        registerFont(TTFont("CertificateSans-Bold", str(bold)))
+        return "CertificateSans", "CertificateSans-Bold"
+    return "Helvetica", "Helvetica-Bold"
 
 
 def completed_on(certificate: Certificate) -> str:
@@ -35,6 +51,7 @@ def render_pdf(certificate: Certificate, verification_url: str, issuer: str) -> 
     canvas.setLineWidth(2)
     canvas.rect(12 * mm, 12 * mm, width - 24 * mm, height - 24 * mm)
     usable = width - 50 * mm
+    _FONT, _BOLD = _fonts()  # noqa: N806 (constants for this page)
     lines = [(_BOLD, 30, "Certificate of Completion", 160 * mm),
              (_FONT, 14, "This certifies that", 140 * mm),
              (_BOLD, 26, certificate.learner_name, 125 * mm),
