@@ -100,3 +100,48 @@ def test_the_one_walk_choice_pass_equals_each_request_evaluated_alone(root, scri
         else:
             s.navigate(request, ids[pick % len(ids)] if request in ("choice", "jump") else None)
         assert_pass_equals_requests_one_by_one(tree, s.tracking)
+
+
+STOP_ALWAYS = seq(sequencingRules={"preConditionRules": [rule("stopForwardTraversal", "always")]})
+FLOW = seq(controlMode={"flow": True})
+
+
+def course(*children, **controls):
+    return item("root", *children, sequencing=seq(controlMode={"flow": True, **controls}))
+
+
+# Hand-written trees for each branch of SB.2.9 steps 5-11: (tree, requests made first, target, the exception the
+# SN book gives there).
+CONSTRAINED = seq(controlMode={"flow": True}, constrainedChoiceConsiderations={"constrainChoice": True})
+BRANCHES = [
+    # step 7 (a sibling of the current activity), SB.2.4 step 1.1: a sibling on the way stops forward traversal
+    (course(item("a"), item("b", sequencing=STOP_ALWAYS), item("c")), (), "c", "SB.2.4-1"),
+    # step 7, backward among the children of a forwardOnly cluster: SB.2.4 step 2.1
+    (course(item("a"), item("b"), forwardOnly=True), ("continue",), "a", "SB.2.4-2"),
+    # step 10 (across branches): constrainChoice on the current activity's cluster allows only the next
+    # cluster (SB.2.9.1 Choice Flow), so a later one is refused and the next one is not
+    (course(item("m1", item("a"), item("b"), sequencing=CONSTRAINED), item("m2", item("c"), sequencing=FLOW),
+            item("m3", item("d"), sequencing=FLOW)), (), "d", "SB.2.9-8"),
+    (course(item("m1", item("a"), item("b"), sequencing=CONSTRAINED), item("m2", item("c"), sequencing=FLOW),
+            item("m3", item("d"), sequencing=FLOW)), (), "c", None),
+    # step 10: preventActivation on a cluster that is not active
+    (course(item("a"), item("m", item("b"), sequencing=seq(
+        controlMode={"flow": True}, constrainedChoiceConsiderations={"preventActivation": True}))),
+     (), "b", "SB.2.9-6"),
+    # step 9 (the target is an ancestor of the current activity): the ended current activity's choiceExit is
+    # false (NB.2.1 step 7 only looks at active activities)
+    (course(item("m", item("a", sequencing=seq(controlMode={"choiceExit": False})), sequencing=FLOW), item("z")),
+     ("exit",), "root", "SB.2.9-7"),
+]
+
+
+def test_each_sb_2_9_branch_gives_the_books_exception_in_both_ways():
+    for root, requests, target, expected in BRANCHES:
+        s = SequencingSession(tree_of(root), Tracking(seed=3))
+        assert s.navigate("start").delivered is not None
+        for request in requests:
+            s.report_attempt(s.tracking.current, {"completion_status": "completed"})
+            s.navigate(request)
+        assert look_ahead.choice_refusal(s.tree, s.tracking.copy(), target) == expected, (target, expected)
+        assert choice_pass(s.tree, s.tracking).refusals[target] == expected, (target, expected)
+        assert_pass_equals_requests_one_by_one(s.tree, s.tracking)
