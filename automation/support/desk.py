@@ -19,6 +19,7 @@ from automation.workflows.storage.tables import support_requests
 from delivery.errors import BadRequest
 
 SUPPORT_REQUESTED = "support.requested"
+_DAY_MS = 24 * 3600 * 1000
 MAX_SUBJECT = 300
 MAX_BODY = 20_000
 
@@ -130,7 +131,10 @@ class SupportHandler:
                 transactional=True, message_key=key))
         answer = self_service_answer(request.category, workflows.rules.get(request.store_id, "support"))
         if answer is not None:
-            answer_key = effect_key("support-self-service", request.store_id, request.id)
+            # One answer per address and day, however many requests name it: the public form must not
+            # become a way to send our mail to someone else's address over and over.
+            answer_key = effect_key("support-self-service", request.store_id, request.email.lower(),
+                                    str(request.created_ms // _DAY_MS))
             effects.run_once(answer_key, lambda: workflows.mailer.send(
                 store_id=request.store_id, to=request.email, template="support_self_service", transactional=True,
                 message_key=answer_key,

@@ -70,6 +70,19 @@ def test_a_password_request_is_routed_and_answered_with_the_self_service_text(wo
     assert email in forwarded[0].get_body(("plain",)).get_content()
 
 
+def test_the_self_service_answer_goes_once_a_day_to_an_address_however_many_requests_name_it(world):
+    # The form needs no credential: it must not send our mail to someone else's address over and over.
+    routed_rules(world)
+    email = f"target-{uuid.uuid4().hex[:8]}@example.com"
+    ids = [world.api("POST", "/api/v1/support/requests", json={
+        "email": email, "subject": f"Password {n}", "message": "reset my password"}).get_json()["id"] for n in range(3)]
+    world.run()
+    assert len(world.mail_to(email)) == 1
+    forwarded = [message for message in world.mail_to("helpdesk@example.com")
+                 if any(request_id in message.get_body(("plain",)).get_content() for request_id in ids)]
+    assert len(forwarded) == 3  # every request still reaches the desk
+
+
 def test_a_billing_request_goes_to_its_address_and_gets_no_automatic_answer(world):
     routed_rules(world, billing={"email": "billing@example.com"})
     email = f"refund-{uuid.uuid4().hex[:8]}@example.com"
