@@ -5,6 +5,7 @@ unsubscribe link, and an address that unsubscribed gets neither. Thresholds and 
 "reengagement" rules, changed through the admin API."""
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import datetime
 
 import orjson
@@ -72,11 +73,23 @@ class ActivityHandler:
 
 
 class LearnerActivity:
-    def __init__(self, engines):
+    def __init__(self, engines, resolution_ms: int = 3600 * 1000):
+        """`resolution_ms`: a learner's time is written again only once it moved on by this much (a nudge
+        counts days, and a busy learner's every statement need not be a write); kept per process."""
         self._engines = engines
+        self.resolution_ms = resolution_ms
+        self._written: OrderedDict[tuple[int, str], int] = OrderedDict()
 
     def seen(self, store_id: int, learner_key: str, agent: dict, stored_ms: int) -> None:
         """Moves the learner's last statement time forward (never back: events come in any order)."""
+        key = (store_id, learner_key)
+        written = self._written.get(key)
+        if written is not None and stored_ms - written < self.resolution_ms:
+            return
+        self._written[key] = stored_ms
+        self._written.move_to_end(key)
+        if len(self._written) > 100_000:
+            self._written.popitem(last=False)
         with self._engines.write.begin() as connection:
             if not insert_if_absent(connection, learner_activity, {
                     "store_id": store_id, "learner_key": learner_key, "agent": orjson.dumps(agent).decode(),

@@ -4,6 +4,7 @@ default; a store's stored body replaces the default whole (no merging, so what G
 from __future__ import annotations
 
 import copy
+import time
 
 import jsonschema_rs
 import orjson
@@ -140,18 +141,32 @@ def check_rules(name: str, body) -> None:
 class Rules:
     NAMES = tuple(SCHEMAS)
 
-    def __init__(self, engines):
+    def __init__(self, engines, cache_seconds: float = 5.0):
+        """Handlers read a store's rules for every event: each process keeps what it read for
+        `cache_seconds`, so a change made elsewhere applies everywhere within that time (at once here)."""
         self._engines = engines
+        self._cache_seconds = cache_seconds
+        self._cache: dict[tuple[int, str], tuple[float, bytes | None]] = {}
 
     def get(self, store_id: int, name: str) -> dict:
-        with self._engines.read.connect() as connection:
-            row = connection.execute(select(rules.c.body).where(rules.c.store_id == store_id,
-                                                                rules.c.name == name)).first()
-        return orjson.loads(row.body) if row is not None else copy.deepcopy(DEFAULTS[name])
+        """A fresh copy: callers may change it."""
+        key = (store_id, name)
+        cached = self._cache.get(key)
+        now = time.monotonic()
+        if cached is None or cached[0] <= now:
+            with self._engines.read.connect() as connection:
+                row = connection.execute(select(rules.c.body).where(rules.c.store_id == store_id,
+                                                                    rules.c.name == name)).first()
+            if len(self._cache) > 10_000:
+                self._cache.clear()
+            cached = (now + self._cache_seconds, row.body.encode() if row is not None else None)
+            self._cache[key] = cached
+        return orjson.loads(cached[1]) if cached[1] is not None else copy.deepcopy(DEFAULTS[name])
 
     def put(self, store_id: int, name: str, body: dict) -> dict:
         check_rules(name, body)
         with self._engines.write.begin() as connection:
             upsert(connection, rules, {"store_id": store_id, "name": name, "body": orjson.dumps(body).decode(),
                                        "updated_ms": now_ms()}, key=("store_id", "name"))
+        self._cache.pop((store_id, name), None)
         return body
