@@ -64,7 +64,7 @@ class CompletionHandler:
         statement = payload.get("statement") or {}
         actor = statement.get("actor") or {}
         learner_key = ifi_key(actor)
-        if learner_key is None:
+        if learner_key is None or actor.get("objectType") == "Group":  # certificates name one person
             return
         rules = self._workflows.rules.get(event.store_id, "certificates")
         for course_id, course_title in self._completed_courses(event.store_id, payload, rules):
