@@ -412,15 +412,13 @@ def course_statements(ctx: AttemptContext, at_ms: int, before: dict, after: dict
     """completed, passed or failed for the course when the root activity's rollup turns so (issue 13,
     Rollup feeds the xAPI statements). `before`/`after`: sequencing.course_rollup.
 
-    ADL's xAPI SCORM Profile has templates for lessons (SCOs) only: these use its verbs and results, the course
-    as object, the course activity in grouping and the profile version in category (3.2 Context Activities).
-    The SCO attempt is left out of grouping, so each attempt's statements still follow the profile's
-    `generalpattern` (initialized ... terminated)."""
+    ADL's xAPI SCORM Profile has templates for lessons (SCOs) only, and its `generalrestrictions` ask every
+    statement that names the profile in category for an attempt in grouping. A course statement belongs to no
+    SCO attempt (one in grouping would also break that attempt's `generalpattern`), so it uses the profile's
+    verbs and results, the course as object and in grouping, and does not claim the profile in category."""
     statements = []
     context = {"registration": ctx.registration_id,
-               "contextActivities": {"grouping": [course_activity(ctx)],
-                                     "category": [{"objectType": "Activity", "id": PROFILE_VERSION_ID,
-                                                   "definition": {"type": TYPE_PROFILE}}]}}
+               "contextActivities": {"grouping": [course_activity(ctx)]}}
     if after["completion"] == "completed" and before["completion"] != "completed":
         statements.append({"id": statement_id(ctx.session_id, "course:completed"), "actor": ctx.learner,
                            "verb": _verb(VERB_COMPLETED), "object": course_activity(ctx), "context": context,

@@ -84,7 +84,7 @@ def course_statements(lms: Lms, learner: Learner) -> list[str]:
                       if activity["definition"]["type"] == xs.TYPE_COURSE)
     found = [statement for statement in statements if statement["object"]["id"] == course_iri]
     for statement in found:
-        # xAPI SCORM Profile 3.2: the course stays in grouping, the profile in category.
+        # The course stays in grouping; no SCO attempt, so no claim of the SCORM profile (scorm_runtime/statements.py).
         assert course_iri in [a["id"] for a in statement["context"]["contextActivities"]["grouping"]]
         assert statement["context"]["registration"] == learner.registration
     return [statement["verb"]["id"].rsplit("/", 1)[-1] for statement in found]
