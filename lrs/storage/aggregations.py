@@ -47,7 +47,7 @@ class AggregationStorage:
 
     def _matching(self, store_id: int, selection: ExportFilter) -> tuple[str, list]:
         sql, parameters, source = matching_statements_sql(
-            store_id, selection, f"s.seq AS seq, {source_alias_stored(selection)} AS stored_ms")
+            store_id, selection, f"s.seq AS seq, {_stored_column(selection)} AS stored_ms")
         return sql, parameters
 
     def counts(self, store_id: int, selection: ExportFilter, *, role: Role | None, slotted: bool,
@@ -115,5 +115,6 @@ class AggregationStorage:
         return None if row[0] is None else (int(row[0]), int(row[1]))
 
 
-def source_alias_stored(selection: ExportFilter) -> str:
+def _stored_column(selection: ExportFilter) -> str:
+    """The driving rows' stored_ms: the index row's with term filters (it is in the index), else the statement's."""
     return "i.stored_ms" if selection.terms else "s.stored_ms"
