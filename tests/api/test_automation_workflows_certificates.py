@@ -1,5 +1,5 @@
 """Certificates (issue 15, Workflows: Certificates), on SQLite and PostgreSQL: issued at course completion
-(SCORM passed through the real player API, or an explicit rule), rendered as PDF and emailed once; the
+(SCORM passed through the real player API, cmi5 satisfied, or an explicit rule), rendered as PDF and emailed once; the
 PDF's text read back with pdftotext; its verification URL confirms it and reports revocation."""
 from __future__ import annotations
 
@@ -135,3 +135,28 @@ def test_passing_every_sco_of_a_scorm_course_issues_the_course_certificate(world
     text = pdf_text(message, tmp_path)
     assert "Lena Fischer" in text and "Fire Safety" in text
     assert "This certificate is valid" in world.http.get(verification_path(text)).get_data(as_text=True)
+
+
+def test_a_cmi5_course_satisfied_issues_the_course_certificate(world, tmp_path):
+    # issue 15: "cmi5 satisfied": the LMS's satisfied statement about the course (cmi5 9.6.2.2), here
+    # decided by waivers (cmi5 9.3.9: a waived AU has met moveOn).
+    from tests.unit.delivery.support import cmi5_xml
+    imported = world.api("POST", "/api/v1/courses", data=cmi5_xml("https://example.com/au/a", "https://example.com/au/b",
+                                                                  title="Hazard Awareness"),
+                         content_type="application/xml")
+    assert imported.status_code == 201, imported.get_json()
+    email = f"cmi5-{uuid.uuid4().hex[:8]}@example.com"
+    enrolled = world.api("POST", "/api/v1/enrolments", json={
+        "learner": {"account": {"homePage": "https://school.example.com", "name": email}, "name": "Kofi Mensah"},
+        "email": email, "course": imported.get_json()["id"]})
+    registration = enrolled.get_json()["grants"][0]["registration"]
+    world.run()
+    assert certificate_mail(world, email) == []  # enrolled, not yet satisfied
+    for au in ("https://example.com/au/a", "https://example.com/au/b"):
+        waived = world.api("POST", f"/api/v1/registrations/{registration}/waive",
+                           json={"launchable": au, "reason": "Tested Out"})
+        assert waived.status_code == 204, waived.get_json()
+    world.run()
+    [message] = certificate_mail(world, email)
+    text = pdf_text(message, tmp_path)
+    assert "Kofi Mensah" in text and "Hazard Awareness" in text
