@@ -6,7 +6,8 @@ Modules, named after the SN concepts: activity_tree (the Sequencing Definition M
 (the Tracking Model), navigation (NB.2.1), overall (OP.1), termination (UP.3, UP.4, TB.2.1-TB.2.3), sequencing
 (SB.2.1-SB.2.13), delivery (DB.1.1, DB.2, DB.2.1), rules (UP.1, UP.2, UP.5), rollup (RB.1.1-RB.1.5), objectives
 (objective maps), randomization (SR.1, SR.2), look_ahead (adl.nav.request_valid, table of contents),
-reporting (RTE data -> tracking model), exceptions (the SN exception ids).
+choice_pass (every activity's Choice look-ahead in one tree walk), reporting (RTE data -> tracking model),
+exceptions (the SN exception ids).
 
 Editions: 2nd and 3rd Edition manifests run through the same processes (cam gives every edition one shape);
 4th Edition adds Jump, adlseq:objectives map info (completion, progress measure, scores), completion by
