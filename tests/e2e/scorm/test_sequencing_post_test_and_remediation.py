@@ -81,6 +81,9 @@ def test_post_test_rollup_in_the_player(lms, learner, context, tmp_path):
     # Choice is allowed at the root: the learner takes the quiz again and passes the post-test
     page.locator("#toc-list button", has_text="Quiz").click()
     delivered(page, "Quiz")
+    # The quiz page exited with cmi.exit "suspend": its attempt did not end (RTE 4.2.8), so this delivery
+    # resumes it (SN DB.2) although no Suspend All was made (docs/scorm.md, Sequencing)
+    assert sco_frame(page).evaluate("() => ScormProcessGetValue('cmi.entry')") == "resume"
     record_test(page, 90)
     sco_requests(page, "continue")  # past the last activity: the sequencing session ends (SN SB.2.1-1)
     page.wait_for_selector("html[data-player-state=finished]", state="attached", timeout=PLAYER_TIMEOUT_MS)
