@@ -4,6 +4,7 @@ addresses that unsubscribed, and hands it to the transport."""
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -12,6 +13,8 @@ from email.utils import formatdate, parseaddr
 from automation.email.templates import EmailTemplates
 from automation.email.transport import Transport
 from automation.email.unsubscribe import UnsubscribeTokens, Unsubscribes
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,12 @@ class Mailer:
 
     def send(self, *, store_id: int, to: str, template: str, context: dict, transactional: bool,
              message_key: str, attachments: tuple[Attachment, ...] = ()) -> bool:
-        """False when the address unsubscribed and the message is not transactional (nothing is sent)."""
+        """False when nothing is sent: the address unsubscribed (and the message is not transactional), or it
+        is not one plain address (an mbox or a Stripe customer email is not ours to trust; retrying would
+        not make it one)."""
+        if not valid_address(to):
+            log.warning("email %s not sent: %r is not one plain email address", message_key, to[:100])
+            return False
         if not transactional and self._unsubscribes.contains(store_id, to):
             return False
         self.transport.send(self.compose(store_id=store_id, to=to, template=template, context=context,
@@ -67,7 +75,8 @@ class Mailer:
 
 def valid_address(value: str) -> bool:
     """One plain address (local@domain), nothing a header could be folded or injected with."""
-    if not isinstance(value, str) or len(value) > 254 or any(character in value for character in "\r\n<>,;\"\\ "):
+    if not isinstance(value, str) or len(value) > 254 or value.count("@") != 1 \
+            or any(character in value for character in "\r\n<>,;\"\\ ()[]:") or not value.isprintable():
         return False
     try:
         address = Address(addr_spec=value)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone
 
+from automation.email.mailer import valid_address
 from automation.payments.events import PAYMENT_RECEIVED, subscription_ends_ms
 from automation.workflows.keys import effect_key
 from delivery.errors import DeliveryError
@@ -51,8 +52,8 @@ class PaymentHandler:
             return "not enrolled: no store (LRS_STRIPE_STORE_ID)"
         details = session.get("customer_details") if isinstance(session.get("customer_details"), dict) else {}
         email = _text(details.get("email")) or _text(session.get("customer_email"))
-        if email is None:
-            return "not enrolled: the session has no customer email"
+        if email is None or not valid_address(email):
+            return "not enrolled: the session has no usable customer email"
         metadata = session.get("metadata") if isinstance(session.get("metadata"), dict) else {}
         workflows = self._workflows
         subscription_id = _text(session.get("subscription"))

@@ -151,3 +151,15 @@ def test_without_an_smtp_host_each_message_is_written_to_the_outbox_and_logged(t
 def test_an_unknown_security_setting_is_refused():
     with pytest.raises(ValueError, match="LRS_SMTP_SECURITY"):
         EmailSettings(smtp_security="ssl3")
+
+
+@pytest.mark.parametrize("address", ["kim@example.com\r\nBcc: all@example.com", "kim", "a@b@example.com",
+                                     "<kim@example.com>", "kim@example.com, lee@example.com"])
+def test_an_address_that_is_not_one_plain_address_is_not_sent_to(plain_server, engines, address):
+    # Addresses come from statements' mbox and Stripe's customer email: a header could be folded or a
+    # second recipient added through them. Nothing is sent, and nothing raises (a retry would not help).
+    before = len(plain_server.inbox.messages)
+    assert not plain_mailer(plain_server, engines).send(
+        store_id=1, to=address, template="welcome", transactional=True, message_key=f"w:{address}",
+        context={"learner_name": "K", "course_title": "C", "course_url": "u"})
+    assert len(plain_server.inbox.messages) == before
