@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from automation.workflows.enrolment import ENROLMENT_CHANGED
 from automation.workflows.keys import effect_key
+from delivery.errors import DeliveryError
 
 
 class WelcomeEmailHandler:
@@ -22,7 +23,7 @@ class WelcomeEmailHandler:
         course_url = workflows.course_url(store_id, course_id, change["registration_id"])
         try:
             course_title = workflows.delivery.course(store_id, course_id).title
-        except Exception:  # a course deleted since: the welcome still names it by id
+        except DeliveryError:  # a course deleted since: the welcome still names it by id
             course_title = course_id
         effects.run_once(
             effect_key("welcome-email", store_id, change["learner_key"], course_id),
