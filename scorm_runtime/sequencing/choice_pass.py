@@ -40,10 +40,14 @@ _NOT_FOUND = object()
 
 
 def choice_pass(tree: ActivityTree, tracking: Tracking) -> ChoicePass:
+    """Every activity's Choice answer from the tracking state as it is (look_ahead caches it per state)."""
     return _Pass(tree, tracking).run()
 
 
 class _Pass:
+    """One walk: the running values of the current activity's path first, then the tree's path values in
+    preorder, then each target's answer from them."""
+
     def __init__(self, tree: ActivityTree, tracking: Tracking):
         self.tree, self.tracking = tree, tracking
         self.current = tree.get(tracking.current)
@@ -132,7 +136,7 @@ class _Pass:
             return "NB.2.1-10"
         if current is not None and (self.blocked_exit < ancestor_index or self.current_exit_blocked):
             return "NB.2.1-8"
-        # SB.2.9 steps 1-4
+        # SB.2.9 steps 1-4 (step 4, the parent's choice control, is NB.2.1-10 above)
         if not path_available:
             return "SB.2.9-2"
         if path_hidden:
