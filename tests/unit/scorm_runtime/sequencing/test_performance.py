@@ -1,9 +1,9 @@
-"""A navigation request on a 500-activity tree with rollup stays well under 5 ms of CPU (issue 13, Benchmark:
-the engine's share of the p95 <= 20 ms launch budget)."""
+"""Navigation on a 500-activity tree with rollup: 300 continue and choice requests each deliver, and the
+tracking state survives its JSON round trip. Its speed is measured by `bench scorm --navigation`
+(docs/performance.md), not here: a timed test on a shared machine proves nothing."""
 from __future__ import annotations
 
 import json
-import time
 
 from scorm_runtime.sequencing import SequencingSession, Tracking
 
@@ -21,23 +21,20 @@ def big_course():
                         sequencing=seq(controlMode={"flow": True})))
 
 
-def test_continue_choice_and_json_on_a_500_activity_tree_are_fast():
+def test_continue_and_choice_on_a_500_activity_tree_deliver_and_the_state_round_trips():
     tree = big_course()
     assert len(tree) == 501
     s = SequencingSession(tree, Tracking(seed=1))
     s.navigate("start")
-    timings = []
     for step in range(300):
         s.report_attempt(s.tracking.current, {"completion_status": "completed", "success_status": "passed",
                                               "score_scaled": 0.8})
-        started = time.process_time()
-        outcome = s.navigate("continue") if step % 3 else s.navigate("choice", f"m{(step * 7) % CLUSTERS}a{step % LEAVES}")
-        timings.append(time.process_time() - started)
+        target = f"m{(step * 7) % CLUSTERS}a{step % LEAVES}"
+        outcome = s.navigate("continue") if step % 3 else s.navigate("choice", target)
+        # SN NB.2.1 / SB.2.7 (continue) and SB.2.9 (choice): flow everywhere, so each request delivers.
         assert outcome.delivered is not None
-    timings.sort()
-    p95 = timings[int(len(timings) * 0.95)]
-    assert p95 < 0.005, f"p95 {p95 * 1000:.2f} ms"
-    started = time.process_time()
+        if step % 3 == 0:
+            assert outcome.delivered == target
     restored = Tracking.from_json(json.loads(json.dumps(s.tracking.to_json())))
-    assert time.process_time() - started < 0.05
     assert restored.current == s.tracking.current
+    assert restored.to_json() == s.tracking.to_json()
