@@ -65,8 +65,10 @@ _RAW_SESSION_BY_TOKEN = f"SELECT {', '.join(_SESSION_COLUMNS)} FROM delivery_ses
 _RAW_SESSION_BY_ID = f"SELECT {', '.join(_SESSION_COLUMNS)} FROM delivery_sessions WHERE id = ?"
 _RAW_ITEM_RECORD = (f"SELECT {', '.join(_ITEM_COLUMNS)} FROM delivery_item_records "
                     "WHERE store_id = ? AND registration_id = ? AND launchable_id = ?")
-# One self-committing statement on an autocommit connection: on PostgreSQL one round trip where BEGIN,
-# UPDATE and COMMIT took three; on SQLite the lock is taken for the one statement (WAL readers never wait).
+# PostgreSQL: one self-committing statement on an autocommit connection, one round trip where BEGIN, UPDATE
+# and COMMIT took three. Not on SQLite: writes on the read engine's connections made every call slower, more
+# so as a run went on (cmi5 in process: 5.5 -> 8.4, then 16 ms CPU per AU statement); SQLite writers keep
+# the write engine (BEGIN IMMEDIATE).
 _RAW_CLAIM_SESSION_DATA = "UPDATE delivery_sessions SET data = ? WHERE id = ? AND store_id = ? AND state = 'open' " \
     "AND data = ?"
 _RAW_UPDATE_ITEM = (
@@ -223,11 +225,10 @@ class DeliveryStorage:
         return course
 
     def _driver_write(self, sql: str, parameters: tuple) -> int:
-        """One self-committing statement (`?` placeholders) on the driver's autocommit connection; its rowcount."""
-        if self._engines.dialect == "postgresql":
-            sql = sql.replace("?", "%s")
+        """PostgreSQL: one self-committing statement (`?` placeholders) on the driver's autocommit
+        connection; its rowcount."""
         with translated_errors(), self._engines.driver() as connection:
-            return connection.execute(sql, parameters).rowcount
+            return connection.execute(sql.replace("?", "%s"), parameters).rowcount
 
     @contextmanager
     def _write(self):
@@ -387,7 +388,7 @@ class DeliveryStorage:
         total_seconds without reading it (a new version; a record not stored yet is created). None, and
         nothing saved, when the session ended or its data changed meanwhile; StaleRecord when a record did.
         Returns the records at their new versions."""
-        if not items and record is None and add_seconds is None:  # one statement: no transaction to open
+        if not items and record is None and add_seconds is None and self._engines.dialect == "postgresql":
             claimed = self._driver_write(_RAW_CLAIM_SESSION_DATA, (_json(data), session_id, store_id, _json(seen)))
             return ((), None) if claimed == 1 else None
         try:
@@ -474,8 +475,8 @@ class DeliveryStorage:
                      record: RegistrationRecord | None = None) -> tuple[tuple[ItemRecord, ...], RegistrationRecord | None]:
         """Saves all of them in one transaction, each only if its `version` is still the stored one
         (0: not stored yet); StaleRecord and nothing saved otherwise. Returns them at their new version."""
-        if len(items) == 1 and record is None and items[0].version > 0:
-            return (self._update_item(items[0]),), None  # a commit's one write: no transaction to open
+        if len(items) == 1 and record is None and items[0].version > 0 and self._engines.dialect == "postgresql":
+            return (self._update_item(items[0]),), None  # a commit's one write
         try:
             with self._write() as connection:
                 return self._save_records_in(connection, items, record)
