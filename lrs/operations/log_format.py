@@ -17,8 +17,25 @@ from lrs.operations.exchange import ENVIRON_KEY
 _SQL_PARAMETERS = re.compile(r"\[parameters: .*?\](?=\n|$)|\[SQL: .*?\](?=\n|$)", re.DOTALL)
 
 
+# gunicorn logs a request line it refuses as it came
+# ("Invalid HTTP request line: 'GET /x?key=... HTTP/1.1'"): its query string (a cmi5 fetch key,
+# an agent) and any user:password of an absolute URL are cut, as the access log's are.
+_QUERY_STRING = re.compile(r"(/[^\s'\"?#]*)\?[^\s'\"#]*")
+_USERINFO = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://)[^\s'\"/@]*@")
+
+
 def redacted(text: str) -> str:
     return _SQL_PARAMETERS.sub("[SQL and parameters not logged]", text)
+
+
+def server_redacted(text: str) -> str:
+    """A line of the HTTP server's own (gunicorn.*): no query string, no URL credentials."""
+    return _QUERY_STRING.sub(r"\1?[query not logged]", _USERINFO.sub(r"\1[credentials not logged]@", text))
+
+
+def _redacted_for(record: logging.LogRecord, text: str) -> str:
+    text = redacted(text)
+    return server_redacted(text) if record.name.startswith("gunicorn.") else text
 
 
 def _request_id() -> str | None:
@@ -33,14 +50,15 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         line = {"time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
-                "level": record.levelname.lower(), "logger": record.name, "message": redacted(record.getMessage())}
+                "level": record.levelname.lower(), "logger": record.name,
+                "message": _redacted_for(record, record.getMessage())}
         fields = getattr(record, "request_fields", None)
         if fields:
             line.update(fields)
         elif (request_id := _request_id()) is not None:
             line["request_id"] = request_id
         if record.exc_info:
-            line["exception"] = redacted(self.formatException(record.exc_info))
+            line["exception"] = _redacted_for(record, self.formatException(record.exc_info))
         return orjson.dumps(line).decode()
 
 
@@ -56,7 +74,7 @@ class TextFormatter(logging.Formatter):
         text = f"{self.formatTime(record)} {record.levelname} {record.name}: {message}"
         if record.exc_info:
             text += "\n" + self.formatException(record.exc_info)
-        return redacted(text)
+        return _redacted_for(record, text)
 
 
 def formatter(log_format: str) -> logging.Formatter:

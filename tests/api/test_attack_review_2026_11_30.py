@@ -165,3 +165,53 @@ def test_a_store_credential_reads_no_other_stores_export_cursor_or_profile_repor
     with xapi.http.get(f"/api/v1/profiles/reports/statements/{foreign_id}", headers=auth) as report:
         assert report.status_code in (200, 404)
         assert not (report.get_json() if report.status_code == 200 else [])
+
+
+# --- Server output: secrets in refused request lines ---------------------------------------------------------
+
+def test_gunicorn_logs_a_refused_request_line_without_its_query_string(database_url, tmp_path):
+    # Found: gunicorn's error log wrote a malformed request line whole ("Invalid HTTP request line:
+    # 'GET /cmi5/fetch?key=... HTTP/1.1'"), so a one-time fetch key or an agent's address reached the
+    # server's output though the access log leaves query strings out (Makefile, docs/operations.md).
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import requests
+
+    from tests.conftest import SERVER_SECRET, _free_port
+    port = _free_port()
+    output = tmp_path / "server.log"
+    environment = {**os.environ, "LRS_DATABASE_URL": database_url, "LRS_SECRET_KEY": SERVER_SECRET,
+                   "LRS_LOG_FORMAT": "json"}
+    with output.open("wb") as sink:
+        process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "python:lrs.operations.gunicorn_hooks",
+                                    "-w", "1", "-b", f"127.0.0.1:{port}", "lrs.wsgi:app"], env=environment,
+                                   stdout=sink, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if requests.get(f"http://127.0.0.1:{port}/health/live", timeout=1).status_code == 200:
+                        break
+                except requests.RequestException:
+                    assert time.monotonic() < deadline, output.read_text()
+                    time.sleep(0.1)
+            secret = secrets.token_hex(12)
+            for line in (f"GET /cmi5/fetch?key={secret}\x01 HTTP/1.1", f"GET  /xapi/statements?agent={secret} HTTP/1.1",
+                         f"GET http://user:{secret}@example.com/x HTTP/1.1 extra"):
+                with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+                    connection.sendall(line.encode() + b"\r\nHost: x\r\n\r\n")
+                    assert connection.recv(64).startswith(b"HTTP/1.1 400")
+            deadline = time.monotonic() + 10
+            while output.read_text().count("Invalid request") < 3 and time.monotonic() < deadline:
+                time.sleep(0.1)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    logged = output.read_text()
+    assert logged.count("Invalid request") == 3, logged  # the refusals are still logged ...
+    assert secret not in logged  # ... without the query strings or URL credentials they carried
+    assert "/cmi5/fetch?[query not logged]" in logged
