@@ -74,12 +74,11 @@ def export_command(database_url, store_name, output_path, output_format, columns
             if writer is not None and not (append and cursor):
                 output.write(writer.header.encode())
             for page in service.pages(store_id, request):
-                bodies = [statement.body for statement in page]
                 if writer is None:
-                    output.write(("\n".join(bodies) + "\n").encode())
+                    output.write(("\n".join(page.bodies) + "\n").encode())
                 else:
-                    output.write(writer.rows(bodies).encode())
-                progress.advance(len(page))
+                    output.write(writer.rows(page.bodies).encode())
+                progress.advance(len(page.bodies))
         progress.done()
     except XapiError as error:
         raise click.ClickException(f"{error.message} ({error.path})" if error.path else error.message) from None

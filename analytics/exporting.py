@@ -32,13 +32,13 @@ def export_response(principal: Principal, parameters: dict) -> Response:
         header = writer.header.encode()
 
         def render(page) -> bytes:
-            return writer.rows([statement.body for statement in page]).encode()
+            return writer.rows(page.bodies).encode()
     else:
         header = b""
 
         def render(page) -> bytes:
             # Each line is the statement's text as stored: nothing is parsed or rewritten.
-            return ("\n".join([statement.body for statement in page]) + "\n").encode()
+            return ("\n".join(page.bodies) + "\n").encode()
     pages = service.pages(store_id, request)
     first = next(pages, None)
     response = Response(_stream(header, first, pages, render), content_type=OUTPUTS[output])

@@ -57,6 +57,9 @@ def _http_export(url: str, output_format: str) -> dict:
     import base64
     headers = {"Authorization": "Basic " + base64.b64encode(
         b"bench-analytics:bench-analytics-secret-31").decode()}
+    # gunicorn's sync workers are killed after --timeout (30 s) without a word to the arbiter, and a
+    # long stream is that: the server runs with a longer one, as docs/analytics.md tells operators to.
+    os.environ["GUNICORN_CMD_ARGS"] = "--timeout 3600"
     with running_server(url, workers=1) as base:
         before = _worker_peaks(base)
         started, received, lines = time.perf_counter(), 0, 0

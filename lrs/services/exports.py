@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from lrs.auth.principal import Principal
 from lrs.storage.engines import Engines
-from lrs.storage.statement_export import ExportedStatement, ExportFilter, StatementExportStorage
+from lrs.storage.statement_export import ExportFilter, ExportPage, StatementExportStorage
 from lrs.xapi.errors import BadRequest, Forbidden, NotFound
 from lrs.xapi.scopes import READ_ALL_STATEMENTS, require
 from lrs.xapi.statement_query import SingleStatementRequest, parse_statements_request, parse_uuid
@@ -95,7 +95,7 @@ class ExportService:
         require_whole_store_reader(principal, "export statements")
         return principal.store_id
 
-    def pages(self, store_id: int, request: ExportRequest) -> Iterator[list[ExportedStatement]]:
+    def pages(self, store_id: int, request: ExportRequest) -> Iterator[ExportPage]:
         """The statements, a page at a time; when `cursor` names a statement, those after it."""
         after = self._position(store_id, request.cursor)
         filters = request.filters

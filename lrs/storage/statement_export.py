@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lrs.storage.body_codec import stored_body
+from lrs.storage.dialect import translated_errors
 from lrs.storage.engines import Engines
 from lrs.storage.statements import PagePosition
 
@@ -27,10 +28,11 @@ class ExportFilter:
 
 
 @dataclass(frozen=True)
-class ExportedStatement:
-    statement_id: str
-    body: str
-    position: PagePosition
+class ExportPage:
+    """Statement bodies in stored order, and where the last one is (the next page starts after it)."""
+    bodies: list[str]
+    last_position: PagePosition
+    last_statement_id: str
 
 
 def matching_statements_sql(store_id: int, selection: ExportFilter, columns: str) -> tuple[str, list, str]:
@@ -81,7 +83,7 @@ class StatementExportStorage:
         return self._engines.rows(sql, parameters)[0][0]
 
     def pages(self, store_id: int, selection: ExportFilter, *, ascending: bool = True,
-              after: PagePosition | None = None, limit: int | None = None) -> Iterator[list[ExportedStatement]]:
+              after: PagePosition | None = None, limit: int | None = None) -> Iterator[ExportPage]:
         """The matching statements in stored order (oldest first when `ascending`), a page at a time,
         strictly after `after`; at most `limit` in all."""
         remaining = limit
@@ -94,14 +96,23 @@ class StatementExportStorage:
             direction = "" if ascending else " DESC"
             sql += f" ORDER BY {source}.stored_ms{direction}, {source}.seq{direction} LIMIT ?"
             parameters.append(size)
-            rows = self._engines.rows(sql, parameters)
+            rows = self._rows(sql, parameters)
             if not rows:
                 return
-            page = [ExportedStatement(statement_id, stored_body(body, compressed), PagePosition(stored_ms, seq))
-                    for stored_ms, seq, statement_id, body, compressed in rows]
-            yield page
-            after = page[-1].position
+            last = rows[-1]
+            after = PagePosition(last[0], last[1])
+            yield ExportPage([stored_body(body, compressed) for _, _, _, body, compressed in rows], after, last[2])
             if remaining is not None:
-                remaining -= len(page)
+                remaining -= len(rows)
             if len(rows) < size:
                 return
+
+    def _rows(self, sql: str, parameters: list) -> list[tuple]:
+        """Engines.rows, but on PostgreSQL with results in binary: a compressed body then arrives as its
+        bytes, not as hex text twice its size for psycopg to decode."""
+        if self._engines.dialect != "postgresql":
+            return self._engines.rows(sql, parameters)
+        with translated_errors(), self._engines.driver() as connection:
+            with connection.cursor(binary=True) as cursor:
+                cursor.execute(sql.replace("?", "%s"), parameters)
+                return cursor.fetchall()
