@@ -9,7 +9,8 @@ deleted): the token "is limited to the duration of the session".
 
 Per-session data cmi5 keeps in delivery's Session.data (written at launch, JSON):
     activityId, publisherId, courseId, actor, moveOn, masteryScore, contextTemplate, launchUrl,
-    fetchKey (digest of the fetch URL's key), and, kept by the LRS hook, lastStatementMs."""
+    fetchKey (digest of the fetch URL's key), and, kept by the LRS hook (cmi5.lrs_policy): rules (the session
+    rules' facts), lastStatementMs, lastBatch (ids and digests of the last accepted batch, for a re-send)."""
 from __future__ import annotations
 
 import base64

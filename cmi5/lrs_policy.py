@@ -27,7 +27,6 @@ the last accepted batch, it is left out of the judgement, and the statement serv
 from __future__ import annotations
 
 import hashlib
-import logging
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
@@ -49,8 +48,6 @@ from cmi5.satisfaction import on_au_statement
 from cmi5.session_rules import JUDGED_VERBS, SessionFacts, SessionRuleBroken, check_statements
 from cmi5.session_rules_documents import (DELETE, READ, WRITE, check_document_request, check_learner_preferences,
                                           reads_learner_preferences, writes_learner_preferences)
-
-log = logging.getLogger(__name__)
 
 # cmi5 8.2.1: what "all subsequent xAPI communications" of an AU need; never define (its activity
 # definitions do not become canonical) and never all/read.
