@@ -59,18 +59,18 @@ def _authenticate():
     if request.method == "OPTIONS":
         return
     services = current_app.extensions["lrs"]
-    g.profiles_principal = services.authenticator.authenticate(request.headers.get("Authorization"),
-                                                               request.remote_addr)
+    # g.principal, as on /xapi: the request log (lrs.operations) names the store and credential from it.
+    g.principal = services.authenticator.authenticate(request.headers.get("Authorization"), request.remote_addr)
 
 
 def _admin():
-    require_store_admin(g.profiles_principal)
-    return g.profiles_principal.store_id
+    require_store_admin(g.principal)
+    return g.principal.store_id
 
 
 def _reader():
-    require(g.profiles_principal.scopes, READ_ALL_STATEMENTS, "read the store's profile reports")
-    return g.profiles_principal.store_id
+    require(g.principal.scopes, READ_ALL_STATEMENTS, "read the store's profile reports")
+    return g.principal.store_id
 
 
 def _json_body() -> object:
@@ -264,7 +264,7 @@ def patterns():
     """xAPI Profiles Part Three §2.2 over the registration's statements that name the version."""
     _reader()
     registration = _parameter("registration")
-    return json_response(_service().follow_registration(g.profiles_principal, registration, _parameter("version")))
+    return json_response(_service().follow_registration(g.principal, registration, _parameter("version")))
 
 
 def register(app, api) -> None:
