@@ -242,3 +242,62 @@ def test_the_request_log_names_the_store_and_credential_of_a_profiles_request(ap
     lines = [line for line in _request_lines(capsys.readouterr().err) if line["route"] == "/api/v1/profiles/mode"]
     assert lines and lines[-1]["store_id"] == store_credential.store_id
     assert lines[-1]["credential"] == store_credential.key
+
+
+# --- Profiles: the cost of checking one statement ------------------------------------------------------------
+
+_HEAVY_VERSION = "https://example.com/attack/heavy/v1"
+
+
+def _heavy_profile(templates: int, rules: int) -> dict:
+    # Templates without determining properties apply to every statement naming the version; each rule's
+    # location and selector `$..*` visit every value (linear per rule, as jsonpath.py promises), so one
+    # statement costs templates x rules x its size, and the profile (under LRS_PROFILE_MAX_BYTES) picks the
+    # first factor: 1,500 x 10 such rules took a worker thread over 300 s on a 46 kB statement (2026-11-30,
+    # shared machine), and the thread went on after the client gave up.
+    return {"@context": "https://w3id.org/xapi/profiles/context", "id": "https://example.com/attack/heavy",
+            "type": "Profile", "conformsTo": "https://w3id.org/xapi/profiles#1.0", "prefLabel": {"en": "heavy"},
+            "definition": {"en": "heavy"}, "author": {"type": "Organization", "name": "attacker"},
+            "versions": [{"id": _HEAVY_VERSION, "generatedAtTime": "2026-11-30T00:00:00Z"}],
+            "templates": [{"id": f"https://example.com/attack/heavy/t{number}", "inScheme": _HEAVY_VERSION,
+                           "type": "StatementTemplate", "prefLabel": {"en": "t"}, "definition": {"en": "t"},
+                           "rules": [{"location": "$..*", "selector": "$..*", "presence": "included"}] * rules}
+                          for number in range(templates)]}
+
+
+@pytest.mark.xfail(strict=True, reason="analytics/profiles: no bound on the work of validating one statement (rules "
+                                       "x statement size); fix: a per-statement budget of JSONPath locations visited "
+                                       "(e.g. 1,000,000, LRS_PROFILE_MAX_RULE_STEPS) charged in jsonpath._evaluate and "
+                                       "_descendants, exhausted -> a 4xx naming the version for /validate and enforce, "
+                                       "a recorded 'not checked' outcome in report mode; and/or a cap on rules per "
+                                       "profile at import")
+def test_validating_one_statement_against_a_hostile_profile_is_bounded(app, xapi, monkeypatch):
+    import json
+
+    from analytics.profiles import jsonpath
+    auth = {"Authorization": xapi.headers["Authorization"]}
+    with xapi.http.post("/api/v1/profiles", data=json.dumps(_heavy_profile(300, 10)),
+                        content_type="application/ld+json", headers=auth) as imported:
+        if imported.status_code == 400:  # refused at import: bounded there
+            return
+        assert imported.status_code == 201, imported.get_json()
+    # A deterministic stand-in for "took too long": count the locations the check visits and stop it well
+    # past any budget the fix may choose (the unbounded check visits tens of millions here).
+    visits = {"count": 0}
+    children = jsonpath._children
+
+    def counted(value, member):
+        visits["count"] += 1
+        if visits["count"] > 5_000_000:
+            raise AssertionError("the check of one statement visited more than 5,000,000 locations")
+        return children(value, member)
+
+    monkeypatch.setattr(jsonpath, "_children", counted)
+    statement = {"actor": {"mbox": "mailto:heavy@example.com"}, "verb": {"id": "http://example.com/v"},
+                 "object": {"id": "http://example.com/o"},
+                 "context": {"contextActivities": {"category": [{"id": _HEAVY_VERSION}]},
+                             "extensions": {"http://example.com/big": [[number, [number]] for number in range(600)]}}}
+    with xapi.http.post("/api/v1/profiles/validate", query_string={"version": _HEAVY_VERSION}, json=statement,
+                        headers={**auth, "X-Experience-API-Version": "1.0.3"}) as checked:
+        assert 400 <= checked.status_code < 500, checked.status_code
+        assert checked.get_json()["message"]
