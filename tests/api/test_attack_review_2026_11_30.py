@@ -276,7 +276,7 @@ def test_validating_one_statement_against_a_hostile_profile_is_bounded(app, xapi
 
     from analytics.profiles import jsonpath
     auth = {"Authorization": xapi.headers["Authorization"]}
-    with xapi.http.post("/api/v1/profiles", data=json.dumps(_heavy_profile(300, 10)),
+    with xapi.http.post("/api/v1/profiles", data=json.dumps(_heavy_profile(200, 10)),
                         content_type="application/ld+json", headers=auth) as imported:
         if imported.status_code == 400:  # refused at import: bounded there
             return
@@ -288,8 +288,8 @@ def test_validating_one_statement_against_a_hostile_profile_is_bounded(app, xapi
 
     def counted(value, member):
         visits["count"] += 1
-        if visits["count"] > 5_000_000:
-            raise AssertionError("the check of one statement visited more than 5,000,000 locations")
+        if visits["count"] > 2_000_000:
+            raise AssertionError("the check of one statement visited more than 2,000,000 locations")
         return children(value, member)
 
     monkeypatch.setattr(jsonpath, "_children", counted)
@@ -301,3 +301,17 @@ def test_validating_one_statement_against_a_hostile_profile_is_bounded(app, xapi
                         headers={**auth, "X-Experience-API-Version": "1.0.3"}) as checked:
         assert 400 <= checked.status_code < 500, checked.status_code
         assert checked.get_json()["message"]
+
+
+@pytest.mark.xfail(strict=True, reason="automation/workflows/api/store_api.py keeps only g.workflows_store_id: the "
+                                       "request log shows store_id and credential null for enrolments and support "
+                                       "requests (fix: g.principal = principal in its before_request, as "
+                                       "analytics/api/common.py and analytics/profiles/routes.py do)")
+def test_the_request_log_names_the_credential_of_a_support_request(app, xapi, store_credential, capsys):
+    capsys.readouterr()
+    with xapi.http.post("/api/v1/support/requests", json={"email": "learner@example.com", "subject": "help",
+                                                          "message": "I cannot log in"},
+                        headers={"Authorization": xapi.headers["Authorization"]}) as submitted:
+        assert submitted.status_code == 202, submitted.get_json()
+    lines = [line for line in _request_lines(capsys.readouterr().err) if line["route"] == "/api/v1/support/requests"]
+    assert lines and lines[-1]["credential"] == store_credential.key
