@@ -15,6 +15,7 @@ PYTEST_WORKERS ?= 2
 export LRS_HOST LRS_PORT LRS_TEST_POSTGRES_URL
 # gunicorn's access log without query strings or Referer: a cmi5 fetch URL carries a one-time key,
 # and xAPI queries carry agents (personal data).
+# The operations hooks (docs/operations.md) turn it off in favour of the LRS's own request log (lrs.requests).
 ACCESS_LOG_FORMAT := '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(D)sus'
 
 .PHONY: run test migrate bench conformance lock npm clean help
@@ -36,7 +37,7 @@ migrate: $(STAMP)  ## Apply database migrations to LRS_DATABASE_URL (default: ./
 	$(BIN)/lrs db upgrade
 
 run: $(STAMP) npm migrate  ## Serve the LRS under gunicorn on LRS_HOST:LRS_PORT (default 127.0.0.1:8080)
-	$(BIN)/gunicorn --workers $(LRS_WORKERS) --worker-class gthread --threads $(LRS_THREADS) --bind $(LRS_HOST):$(LRS_PORT) --access-logfile - --access-logformat $(ACCESS_LOG_FORMAT) lrs.wsgi:app
+	$(BIN)/gunicorn -c python:lrs.operations.gunicorn_hooks --workers $(LRS_WORKERS) --worker-class gthread --threads $(LRS_THREADS) --bind $(LRS_HOST):$(LRS_PORT) --access-logfile - --access-logformat $(ACCESS_LOG_FORMAT) lrs.wsgi:app
 
 test: $(STAMP) npm  ## Run the whole test suite on SQLite and PostgreSQL
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not serial" $(PYTEST_ARGS)

@@ -19,11 +19,15 @@ import orjson
 
 from bench.environment import database_version, fresh_database, machine
 from bench.workloads import bulk, ceiling, cmi5, floor, ingest, mix, queries, scorm, single, soak, steps, validation
+from bench.workloads import aggregations, export
+from bench.workloads import forward
 
 # `make bench` runs the quick ones; bulk (1M statements) and soak (30 min) are asked for by name.
 WORKLOADS = {"validation": validation, "ingest": ingest, "single": single, "ceiling": ceiling,
              "floor": floor, "queries": queries, "mix": mix, "bulk": bulk, "soak": soak,
              "steps": steps, "scorm": scorm, "cmi5": cmi5}
+WORKLOADS.update({"export": export, "aggregations": aggregations})  # analytics (issue 14), asked for by name
+WORKLOADS["forward"] = forward  # statement forwarding (issue 15), asked for by name
 DEFAULT = ("validation", "ingest", "single", "ceiling", "floor", "queries", "mix")
 RESULTS = Path(__file__).with_name("results")
 
@@ -79,6 +83,10 @@ def main(argv=None) -> None:
     courses.add_argument("--nav-learners", type=int, default=100, help="concurrent learners for --navigation")
     courses.add_argument("--activities", type=int, default=500, help="leaf activities of the --navigation tree")
     courses.add_argument("--progressed", type=int, default=5, help="progressed statements per AU session")
+    forwarding = parser.add_argument_group("forward")
+    forwarding.add_argument("--forward-backlog", type=int, default=20_000,
+                            help="statements stored while the subscription is paused (and as many during catch-up)")
+    forwarding.add_argument("--forward-live", type=int, default=5_000, help="statements of the live (delay) phase")
     arguments = parser.parse_args(argv)
     unknown = set(arguments.workloads) - set(WORKLOADS)
     if unknown:

@@ -10,6 +10,11 @@ from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
+from analytics import register as register_analytics
+from analytics.profiles.routes import register as register_profiles
+from automation.workflows.api import blueprint as workflows_blueprint
+from automation.api import blueprint as automation_admin_blueprint
+from automation.container import build_automation
 from cmi5.lrs_policy import au_token_credentials
 from delivery.api import content as delivery_content
 from delivery.api import routes as delivery_routes
@@ -115,6 +120,7 @@ def create_app(settings: Settings | None = None, *, standards: list | None = Non
     app.extensions["lrs_settings"] = settings
     registered = registered_standards() if standards is None else list(standards)
     app.extensions["delivery"] = build_delivery(settings, app.extensions["lrs"], registered)
+    app.extensions["automation"] = build_automation(settings, app.extensions["lrs"])  # docs/automation.md
     app.extensions["lrs"].authenticator.add_basic_resolver(au_token_credentials(app.extensions["delivery"].runtime))
     api = LrsApi(app)
     api.register_blueprint(about_blueprint)
@@ -125,8 +131,14 @@ def create_app(settings: Settings | None = None, *, standards: list | None = Non
         api.register_blueprint(blueprint)
     api.register_blueprint(oauth_blueprint)
     api.register_blueprint(admin_blueprint)
+    api.register_blueprint(automation_admin_blueprint)
+    # SQLite: handlers run in a thread of a serving process, started with its first request (after fork).
+    app.before_request(app.extensions["automation"].start_embedded)
+    register_profiles(app, api)  # xAPI Profiles: /api/v1/profiles and the statement ingest check
     delivery_routes.register(api)
+    register_analytics(app, api)
     app.register_blueprint(delivery_content.blueprint)
+    app.register_blueprint(workflows_blueprint)  # issue 15 workflows: pages, Stripe webhook, APIs
     for standard in registered:
         for blueprint in standard.blueprints():
             app.register_blueprint(blueprint)

@@ -275,6 +275,23 @@ def _add_delivery_commands() -> None:
 _add_delivery_commands()
 
 
+def _add_profiles_commands() -> None:
+    from analytics.profiles.cli import profiles
+    main.add_command(profiles)
+
+
+_add_profiles_commands()
+
+
+def _add_analytics_commands() -> None:
+    from analytics.cli import export_command, import_command
+    main.add_command(export_command)
+    main.add_command(import_command)
+
+
+_add_analytics_commands()
+
+
 def _add_operations_commands() -> None:
     from lrs.operations.cli import backup_command, restore_command
     main.add_command(backup_command)
@@ -282,6 +299,15 @@ def _add_operations_commands() -> None:
 
 
 _add_operations_commands()
+
+
+def _add_automation_commands() -> None:
+    from automation.cli import automation_group, worker_command
+    main.add_command(worker_command)
+    main.add_command(automation_group)
+
+
+_add_automation_commands()
 
 
 if __name__ == "__main__":
