@@ -41,6 +41,7 @@ class StatementExport(MethodView):
     @blueprint.answers(200, "The matching statements, streamed", content={
         "application/x-ndjson": {"schema": {"type": "string"}, "example": JSONL_EXAMPLE},
         "text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE}})
+    @blueprint.errors(404)  # the cursor names no statement of the store
     def get(self):
         """Every statement matching GET /statements' filters, as JSON Lines (each line the statement as
         stored, byte for byte) or CSV. Resume an interrupted export with cursor=<id of the last statement
