@@ -3,7 +3,8 @@
 
 A path is property names separated by dots; `[N]` (or a plain number) picks an array element and
 `["..."]` a property whose name holds dots or brackets (a JSON string, so IRIs of extensions work).
-A value is written as text: strings as they are, true/false, numbers as JSON writes them, objects and
+A value is written as text: strings as they are (but one starting with = + - @ TAB or CR gets a leading
+single quote, so no spreadsheet runs it as a formula), true/false, numbers as JSON writes them, objects and
 arrays as JSON; a missing value is an empty cell.
 """
 from __future__ import annotations
@@ -143,11 +144,16 @@ def value_at(statement, steps: tuple) -> object:
     return value
 
 
+# A text cell starting with one of these is a formula to Excel, LibreOffice and Sheets (OWASP "CSV Injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        # A leading single quote makes a spreadsheet show the text as text; JSON numbers are written as numbers.
+        return "'" + value if value.startswith(_FORMULA_STARTS) else value
     if value is True:
         return "true"
     if value is False:

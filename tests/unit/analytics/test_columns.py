@@ -13,7 +13,8 @@ from lrs.xapi.errors import BadRequest
 STATEMENT = {"id": "x", "actor": {"account": {"homePage": "https://sso.example.com", "name": "ada"}},
              "result": {"score": {"scaled": 0.5}, "success": False,
                         "extensions": {"https://example.com/ext/time.spent": 42, "https://example.com/ext/o": {"a": 1}}},
-             "context": {"contextActivities": {"parent": [{"id": "https://example.com/course/1"}]}}}
+             "context": {"contextActivities": {"parent": [{"id": "https://example.com/course/1"}]}},
+             "formula": '=HYPERLINK("http://evil.example")', "negative": -2}
 
 
 @pytest.mark.parametrize("path, value", [
@@ -26,6 +27,8 @@ STATEMENT = {"id": "x", "actor": {"account": {"homePage": "https://sso.example.c
     ("context.contextActivities.parent.0.id", "https://example.com/course/1"),
     ("context.contextActivities.parent[1].id", ""),
     ("actor.mbox", ""),
+    ("formula", "'=HYPERLINK(\"http://evil.example\")"),
+    ("negative", "-2"),
     ("result.score.scaled.deeper", ""),
 ])
 def test_a_path_reads_its_value_as_a_cell(path, value):
