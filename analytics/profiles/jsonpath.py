@@ -10,10 +10,38 @@ to it), so a path of s steps over a statement of n values costs O(s * n) whateve
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 MAX_PATH_LENGTH = 2048
 MAX_STEPS = 64
+# Linear per path is not enough: a profile holds thousands of rules, each run on every statement it applies to.
+# A caller opens a budget of locations visited (budget()); evaluations inside it charge each location and
+# raise EvaluationTooCostly once it is spent. Outside a budget nothing is counted.
+_BUDGET: ContextVar[list[int] | None] = ContextVar("jsonpath_budget", default=None)
+
+
+class EvaluationTooCostly(Exception):
+    """The open budget of locations visited is spent."""
+
+
+@contextmanager
+def budget(locations: int):
+    """Evaluations in this block may visit at most `locations` locations between them."""
+    token = _BUDGET.set([locations])
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
+
+
+def _charge(count: int) -> None:
+    remaining = _BUDGET.get()
+    if remaining is not None:
+        remaining[0] -= count
+        if remaining[0] < 0:
+            raise EvaluationTooCostly()
 
 
 class JsonPathError(ValueError):
@@ -189,6 +217,7 @@ def _evaluate(document, steps: tuple[Step, ...]) -> list[tuple[object, tuple]]:
         seen: set = set()
         following: list = []
         sources = _descendants(current) if step.descend else current
+        _charge(len(sources) * len(step.members))
         for value, _location in sources:
             for member in step.members:
                 for child in _children(value, member):
@@ -230,4 +259,5 @@ def _descendants(start: list) -> list:
         result.append((value, location))
         if isinstance(value, (dict, list)):
             stack.extend(reversed(_children(value, STAR)))
+    _charge(len(result))
     return result

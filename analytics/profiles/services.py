@@ -22,7 +22,7 @@ from typing import Callable
 import orjson
 from sqlalchemy.exc import SQLAlchemyError
 
-from analytics.profiles import jsonld
+from analytics.profiles import jsonld, jsonpath
 from analytics.profiles.model import Profile
 from analytics.profiles.patterns import follow
 from analytics.profiles.storage import ProfileStorage, RecordedResult, StoredVersion, VersionConflict
@@ -46,6 +46,9 @@ class ProfileSettings:
     max_bytes: int = 2 * 1024 * 1024        # LRS_PROFILE_MAX_BYTES: the largest profile document imported
     pattern_max_statements: int = 10_000    # LRS_PROFILE_PATTERN_MAX_STATEMENTS: per registration pattern check
     recheck_seconds: float = 5.0            # LRS_PROFILE_RECHECK_SECONDS: how stale another process's view may be
+    # LRS_PROFILE_MAX_RULE_STEPS: JSONPath locations the rules may visit per request (a statement batch, a
+    # /validate, a registration's pattern check); past it the statements left are `invalid`, "not checked".
+    max_rule_steps: int = 2_000_000
 
     @classmethod
     def from_env(cls) -> "ProfileSettings":
@@ -53,7 +56,8 @@ class ProfileSettings:
         return cls(max_bytes=int(os.environ.get("LRS_PROFILE_MAX_BYTES", defaults.max_bytes)),
                    pattern_max_statements=int(os.environ.get("LRS_PROFILE_PATTERN_MAX_STATEMENTS",
                                                              defaults.pattern_max_statements)),
-                   recheck_seconds=float(os.environ.get("LRS_PROFILE_RECHECK_SECONDS", defaults.recheck_seconds)))
+                   recheck_seconds=float(os.environ.get("LRS_PROFILE_RECHECK_SECONDS", defaults.recheck_seconds)),
+                   max_rule_steps=int(os.environ.get("LRS_PROFILE_MAX_RULE_STEPS", defaults.max_rule_steps)))
 
 
 @dataclass(frozen=True)
@@ -178,12 +182,13 @@ class ProfileService:
         batch = {statement.get("id"): statement for statement in statements}
         lookup = self._lookup(store_id, batch)
         results: list[RecordedResult] = []
-        for position, statement in enumerate(statements):
-            for active in _applicable(statement, view.versions):
-                outcome = validate(statement, active.profile, lookup=lookup)
-                if view.mode == "enforce" and outcome.violations:
-                    raise _refusal(position, len(statements), active, outcome)
-                results.append(_recorded(statement["id"], active.version_id, outcome))
+        with jsonpath.budget(self.settings.max_rule_steps):
+            for position, statement in enumerate(statements):
+                for active in _applicable(statement, view.versions):
+                    outcome = validate(statement, active.profile, lookup=lookup)
+                    if view.mode == "enforce" and outcome.violations:
+                        raise _refusal(position, len(statements), active, outcome)
+                    results.append(_recorded(statement["id"], active.version_id, outcome))
         if not results:
             return None
 
@@ -205,8 +210,9 @@ class ProfileService:
         else:
             chosen = list(_applicable(statement, versions))
         lookup = self._lookup(store_id, {})
-        return [{"version": active.version_id, **_outcome_body(validate(statement, active.profile, lookup=lookup))}
-                for active in chosen]
+        with jsonpath.budget(self.settings.max_rule_steps):
+            return [{"version": active.version_id,
+                     **_outcome_body(validate(statement, active.profile, lookup=lookup))} for active in chosen]
 
     def _lookup(self, store_id: int, batch: dict) -> Callable[[str], dict | None]:
         reader = Principal(credential_id=0, store_id=store_id, name="profile validation", key="",
@@ -252,8 +258,9 @@ class ProfileService:
         for statement in statements:
             if active.categories & _category_ids(statement):
                 groups.setdefault(_subregistration(statement, active), []).append(statement)
-        return {"registration": registration, "version": version_id,
-                "sequences": [self._follow(active, key, members) for key, members in groups.items()]}
+        with jsonpath.budget(self.settings.max_rule_steps):
+            sequences = [self._follow(active, key, members) for key, members in groups.items()]
+        return {"registration": registration, "version": version_id, "sequences": sequences}
 
     def _follow(self, active: ActiveVersion, subregistration: str | None, statements: list[dict]) -> dict:
         statements.sort(key=_timestamp_ms)  # stable: ties keep stored order

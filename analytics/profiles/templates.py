@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from analytics.profiles.jsonpath import EvaluationTooCostly
 from analytics.profiles.model import Profile, Rule, Template
 from analytics.profiles.values import canonical
 
@@ -53,8 +54,23 @@ def normalized(statement: dict) -> dict:
     return {**statement, "context": {**context, "contextActivities": fixed}}
 
 
+NOT_CHECKED = ("not checked: checking this statement would visit more JSONPath locations than the request's "
+               "budget (LRS_PROFILE_MAX_RULE_STEPS)")
+
+
 def validate(statement: dict, profile: Profile, *, lookup: Callable[[str], dict | None] | None = None,
              depth: int = 0) -> Outcome:
+    """Inside a jsonpath.budget() a check that would spend it ends as `invalid`, its one violation saying it was
+    not checked, so enforce refuses the statement, report records it and nothing runs on unbounded."""
+    if depth > 0:
+        return _validate(statement, profile, lookup, depth)
+    try:
+        return _validate(statement, profile, lookup, depth)
+    except EvaluationTooCostly:
+        return Outcome(INVALID, violations=[Violation(None, None, NOT_CHECKED)])
+
+
+def _validate(statement: dict, profile: Profile, lookup, depth: int) -> Outcome:
     if not isinstance(statement, dict):
         return Outcome(UNMATCHED)
     statement = normalized(statement)
