@@ -26,9 +26,9 @@ def _with_filters(function):
 
 
 def _services(database_url: str | None):
-    from lrs.cli import _settings
+    from lrs.cli_options import settings_for
     from lrs.services.container import build_services
-    return build_services(_settings(database_url))
+    return build_services(settings_for(database_url))
 
 
 def _store_id(services, name: str) -> int:

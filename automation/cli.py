@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import click
 
-from lrs.cli import _settings, database_option
+from lrs.cli_options import database_option, settings_for
 
 
 @contextmanager
@@ -16,7 +16,7 @@ def _automation(database_url: str | None):
     from automation.container import build_automation
     from lrs.services.container import build_services
     from lrs.xapi.errors import XapiError
-    settings = _settings(database_url)
+    settings = settings_for(database_url)
     services = build_services(settings)
     try:
         yield settings, build_automation(settings, services)

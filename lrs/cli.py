@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 import click
 
-from lrs.settings import Settings
+from lrs.cli_options import database_option, settings_for
 from lrs.xapi.scopes import SCOPES
 
 
@@ -19,7 +19,7 @@ def _actor() -> str:
 def _administration(database_url: str | None):
     from lrs.services.container import build_services
     from lrs.xapi.errors import XapiError
-    services = build_services(_settings(database_url))
+    services = build_services(settings_for(database_url))
     try:
         yield services.administration
     except XapiError as error:
@@ -28,14 +28,6 @@ def _administration(database_url: str | None):
         services.close()
 
 
-def _settings(database_url: str | None) -> Settings:
-    settings = Settings.from_env()
-    return settings.with_overrides(database_url=database_url) if database_url else settings
-
-
-database_option = click.option("--database-url", envvar="LRS_DATABASE_URL", default=None,
-                               help="SQLAlchemy URL of the database (default: LRS_DATABASE_URL or the "
-                                    "SQLite file under ./var/).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -54,7 +46,7 @@ def db() -> None:
 def db_upgrade(database_url: str | None, revision: str) -> None:
     """Apply the schema migrations (Alembic) to the database."""
     from lrs.storage.migrate import current_delivery_revision, current_revision, upgrade
-    settings = _settings(database_url)
+    settings = settings_for(database_url)
     click.echo(f"migrating {settings.database_url} ...", err=True)
     upgrade(settings.database_url, revision)
     click.echo(f"database at revision {current_revision(settings.database_url)} "
