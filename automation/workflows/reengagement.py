@@ -56,8 +56,9 @@ class ActivityHandler:
         learner_key = ifi_key(actor)
         if learner_key is None or actor.get("objectType") == "Group":
             return
-        self._workflows.activity.seen(event.store_id, learner_key, actor, _stored_ms(payload, event.created_ms))
         rules = self._workflows.rules.get(event.store_id, "reengagement")
+        if rules["nudge"]["enabled"]:  # the sweep's only input; nothing to keep while nudges are off
+            self._workflows.activity.seen(event.store_id, learner_key, actor, _stored_ms(payload, event.created_ms))
         message = rules["congratulations"]
         if not message["enabled"] or payload.get("verb_id") not in rules.get("module_verbs", ()):
             return

@@ -73,10 +73,12 @@ DEFAULTS: dict[str, dict] = {
     "enrolment": {"course_url": "{public_url}/courses/{course_id}", "tiers": {}},
     "reengagement": {
         "inactive_days": 7,
-        "nudge": {"enabled": True, "subject": "Pick up where you left off",
+        # Off until a course team turns them on: an LRS that authoring tools post to must not start emailing
+        # learners by itself (docs/automation.md, Re-engagement).
+        "nudge": {"enabled": False, "subject": "Pick up where you left off",
                   "body": "Hello {{ learner_name }},\n\nIt has been {{ days }} days since you last worked on your "
                           "course. It is waiting for you where you left it."},
-        "congratulations": {"enabled": True, "subject": "Well done: {{ module_title }}",
+        "congratulations": {"enabled": False, "subject": "Well done: {{ module_title }}",
                             "body": "Hello {{ learner_name }},\n\nYou finished {{ module_title }}. Keep going!"},
         "module_verbs": COMPLETION_VERBS},
     "certificates": {"on_course_completion": True, "rules": []},

@@ -94,8 +94,20 @@ def stripe_event(event_id: str, kind: str, data_object: dict, *, created: int | 
             "created": created or int(time.time()), "livemode": False, "data": {"object": data_object}}
 
 
+_SHARED_SMTP: list[SmtpServer] = []
+
+
+def shared_smtp() -> SmtpServer:
+    """One SMTP server for every world of this process: worlds of several test modules can be alive at once
+    on one database (xdist interleaves modules), and whichever world's run() handles an event sends its mail
+    through its own mailer, so every mailer must reach the inbox the tests read."""
+    if not _SHARED_SMTP:
+        _SHARED_SMTP.append(SmtpServer())
+    return _SHARED_SMTP[0]
+
+
 def make_world(database_url: str, tmp_path_factory) -> World:
-    smtp = SmtpServer()
+    smtp = shared_smtp()
     settings = Settings(database_url=database_url, secret_key=SERVER_SECRET, auth_failure_limit=100_000,
                         content_dir=tmp_path_factory.mktemp("content"), public_url=PUBLIC_URL)
     with pytest.MonkeyPatch.context() as env:
@@ -123,6 +135,9 @@ def make_world(database_url: str, tmp_path_factory) -> World:
     assert course.status_code == 201, course.get_json()
     world = World(app=app, smtp=smtp, store_id=credential.store_id, headers=headers, admin_headers=basic(*ADMIN),
                   automation=automation, course_id=course.get_json()["id"])
+    reengagement = workflows.rules.get(credential.store_id, "reengagement")  # off by default; these tests use it
+    reengagement["nudge"]["enabled"] = reengagement["congratulations"]["enabled"] = True
+    workflows.rules.put(credential.store_id, "reengagement", reengagement)
     world.run()  # whatever earlier tests left in this database's outbox
     return world
 

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdfto
 def world(database_url, tmp_path_factory):
     world = make_world(database_url, tmp_path_factory)
     yield world
-    world.smtp.stop()
+    # the SMTP server is shared by every world of this process (automation_workflows_world.shared_smtp)
     world.app.extensions["lrs"].close()
 
 

@@ -19,7 +19,7 @@ EXPERIENCED = "http://adlnet.gov/expapi/verbs/experienced"
 def world(database_url, tmp_path_factory):
     world = make_world(database_url, tmp_path_factory)
     yield world
-    world.smtp.stop()
+    # the SMTP server is shared by every world of this process (automation_workflows_world.shared_smtp)
     world.app.extensions["lrs"].close()
 
 

@@ -16,7 +16,7 @@ from tests.api.automation_workflows_world import WEBHOOK_SECRET, make_world, str
 def world(database_url, tmp_path_factory):
     world = make_world(database_url, tmp_path_factory)
     yield world
-    world.smtp.stop()
+    # the SMTP server is shared by every world of this process (automation_workflows_world.shared_smtp)
     world.app.extensions["lrs"].close()
 
 

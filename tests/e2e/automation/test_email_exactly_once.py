@@ -99,6 +99,9 @@ def test_sigkilled_worker_leaves_one_certificate_and_one_email_of_each_kind_per_
     issued = issue_credential(services, "workflow fault")
     Rules(services.engines).put(issued.store_id, "certificates", {
         "on_course_completion": False, "rules": [{"verb": COMPLETED, "activity": PROGRAMME, "title": "Fault Tolerance"}]})
+    reengagement = Rules(services.engines).get(issued.store_id, "reengagement")  # off by default
+    reengagement["congratulations"]["enabled"] = True
+    Rules(services.engines).put(issued.store_id, "reengagement", reengagement)
     principal = services.authenticator.authenticate(
         "Basic " + base64.b64encode(f"{issued.key}:{issued.secret}".encode()).decode())
     smtp = SmtpServer(inbox=SlowInbox())
