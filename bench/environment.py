@@ -104,8 +104,12 @@ def running_server(url: str, workers: int = 2, *, application: str = "lrs.wsgi:a
     settings = {key: value.format(port=port) for key, value in (settings or {}).items()}
     environment = {**os.environ, "LRS_DATABASE_URL": url, "FLOOR_DATABASE_URL": url, "LRS_SECRET_KEY": SERVER_SECRET,
                    **settings}
+    # The server's request log (one line per request) goes to a file, not through this process's terminal.
+    log_path = Path(tempfile.gettempdir()) / f"bench-server-{port}.log"
+    log_file = log_path.open("wb")
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-                                "--log-level", "warning", application], env=environment)
+                                "--log-level", "warning", application], env=environment,
+                               stdout=log_file, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     SERVER_PIDS[base] = process.pid
     try:
@@ -116,13 +120,14 @@ def running_server(url: str, workers: int = 2, *, application: str = "lrs.wsgi:a
                 break
             except requests.RequestException:
                 if time.monotonic() > deadline:
-                    raise RuntimeError("the server did not start") from None
+                    raise RuntimeError(f"the server did not start (its log: {log_path})") from None
                 time.sleep(0.1)
         yield base
     finally:
         SERVER_PIDS.pop(base, None)
         process.terminate()
         process.wait(timeout=60)
+        log_file.close()
 
 
 def _server_processes(base: str):

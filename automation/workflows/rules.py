@@ -3,7 +3,6 @@ the database and changed through the admin API without a deploy. Each rule set h
 default; a store's stored body replaces the default whole (no merging, so what GET shows is what runs)."""
 from __future__ import annotations
 
-import copy
 import time
 
 import jsonschema_rs
@@ -161,9 +160,11 @@ class Rules:
                                                                     rules.c.name == name)).first()
             if len(self._cache) > 10_000:
                 self._cache.clear()
-            cached = (now + self._cache_seconds, row.body.encode() if row is not None else None)
+            # The defaults as JSON too: orjson.loads makes the fresh copy in a few µs, where deepcopy took ~40
+            # (every stored statement reads two rule sets in the automation handlers).
+            cached = (now + self._cache_seconds, row.body.encode() if row is not None else orjson.dumps(DEFAULTS[name]))
             self._cache[key] = cached
-        return orjson.loads(cached[1]) if cached[1] is not None else copy.deepcopy(DEFAULTS[name])
+        return orjson.loads(cached[1])
 
     def put(self, store_id: int, name: str, body: dict) -> dict:
         check_rules(name, body)
