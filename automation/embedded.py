@@ -77,6 +77,11 @@ def due_tick_ms(cron: str, now: int) -> int:
     return int(tick * 1000)
 
 
+# At most this share of one core goes to the in-process handlers while a backlog lasts (SQLite's embedded
+# default; PostgreSQL deployments run `lrs worker` processes instead).
+SERVING_SHARE = 0.2
+
+
 class EmbeddedRunner:
     def __init__(self, automation, engines, *, poll_seconds: float):
         self._automation = automation
@@ -98,17 +103,24 @@ class EmbeddedRunner:
     def _loop(self) -> None:
         lock = self._automation.dispatcher.lock
         while not self._stop.is_set():
+            handled, spent = 0, 0.0
             try:
                 with lock.held(blocking=False) as mine:
                     if mine:
-                        self.step()
+                        started = time.thread_time()
+                        handled = self.step(rounds=1)
+                        spent = time.thread_time() - started
             except Exception:  # noqa: BLE001 - the runner must outlive a failing step
                 log.exception("embedded automation step failed; trying again")
-            self._stop.wait(self._poll)
+            # The handlers share the serving process (and its GIL) with requests: while there is a backlog, rest
+            # so that they take at most SERVING_SHARE of a core, and catch up when ingest quiets down.
+            self._stop.wait(spent * (1 - SERVING_SHARE) / SERVING_SHARE if handled else self._poll)
 
-    def step(self, now: int | None = None) -> None:
-        self._automation.dispatcher.run_until_idle()
+    def step(self, now: int | None = None, *, rounds: int = 10_000) -> int:
+        """Hands pending events over (one batch per handler per round) and runs due jobs; the events handled."""
+        handled = self._automation.dispatcher.run_until_idle(rounds=rounds)
         self.run_scheduled(now_ms() if now is None else now)
+        return handled
 
     def run_scheduled(self, now: int) -> int:
         """Each scheduled job whose newest tick has not run yet runs once for it; the number run."""
