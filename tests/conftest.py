@@ -25,6 +25,11 @@ from sqlalchemy.engine import make_url
 
 from lrs.app import create_app
 from lrs.settings import Settings
+
+# Apps built in this process (Flask test clients) start no background automation thread: it would outlive
+# the test's database and poll it from another thread. Tests of the handlers run them explicitly, and
+# servers started by run_server (gunicorn) run automation as deployed (LRS_AUTOMATION_RUNNER=auto).
+os.environ.setdefault("LRS_AUTOMATION_RUNNER", "off")
 from lrs.storage.migrate import upgrade
 from tests.factories import issue_credential
 
@@ -251,6 +256,7 @@ def run_server(database_url: str, workers: int = 2, *, public_url: bool = False,
     port = _free_port()
     listening = {"public_url": f"http://127.0.0.1:{port}", "port": str(port)} if public_url else {}
     environment = {**os.environ, "LRS_DATABASE_URL": database_url, "LRS_SECRET_KEY": SERVER_SECRET,
+                   "LRS_AUTOMATION_RUNNER": "auto",
                    **{f"LRS_{name.upper()}": value for name, value in {**listening, **settings}.items()}}
     # Browsers open idle sockets (preconnects, spare pool sockets) that block a sync worker until its
     # timeout; threaded workers hand them back (found by CATAPULT, conformance/README-catapult.md).
