@@ -223,7 +223,7 @@ def statement_report(statement_id: str):
                   "schema": {"type": "integer", "minimum": -1, "maximum": 10_000}},
                  {"in": "query", "name": "concept", "required": False, "schema": {"type": "string"}},
                  {"in": "query", "name": "after", "required": False,
-                  "schema": {"type": "integer", "minimum": 0, "maximum": 2 ** 62},
+                  "schema": {"type": "integer", "minimum": 0, "maximum": 2 ** 31 - 1},  # the ids are 32-bit
                   "description": "the `next` of the previous page"},
                  {"in": "query", "name": "limit", "required": False,
                   "schema": {"type": "integer", "minimum": 1, "maximum": 1000}})
@@ -240,7 +240,7 @@ def violations():
                                   template_id=_parameter("template", False),
                                   rule_index=int(rule) if rule is not None else None,
                                   concept_id=_parameter("concept", False),
-                                  after_id=_integer("after", 0, 0, 2 ** 62), limit=limit)
+                                  after_id=_integer("after", 0, 0, 2 ** 31 - 1), limit=limit)
     return json_response({"violations": found, "next": found[-1]["id"] if len(found) == limit else None})
 
 

@@ -17,6 +17,7 @@ from automation.settings import AutomationSettings
 from automation.workflows.container import nudge_job, workflow_handlers
 from lrs.app import create_app
 from lrs.settings import Settings
+from lrs.storage.migrate import upgrade
 from tests.e2e.automation.smtp_server import SmtpServer
 from tests.factories import issue_credential
 from tests.unit.delivery.support import tiny_scorm_zip
@@ -107,6 +108,11 @@ def shared_smtp() -> SmtpServer:
 
 
 def make_world(database_url: str, tmp_path_factory) -> World:
+    if database_url.startswith("sqlite"):
+        # A database of its own: gunicorn servers of other tests on the shared SQLite file run automation's
+        # embedded runner, which would handle this world's events through its own mailer.
+        database_url = f"sqlite:///{tmp_path_factory.mktemp('workflows') / 'lrs.sqlite3'}"
+        upgrade(database_url)
     smtp = shared_smtp()
     settings = Settings(database_url=database_url, secret_key=SERVER_SECRET, auth_failure_limit=100_000,
                         content_dir=tmp_path_factory.mktemp("content"), public_url=PUBLIC_URL)

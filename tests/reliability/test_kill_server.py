@@ -19,8 +19,8 @@ from tests.factories import agent, issue_credential, new_id, statement
 from tests.reliability.retrying_client import RetryingIngest
 
 pytestmark = pytest.mark.e2e
-BATCHES, BATCH_SIZE, KILLS = 24, 50, 3
-KILL_ATTEMPTS = 5
+BATCHES, BATCH_SIZE, KILLS = 48, 50, 3
+KILL_ATTEMPTS = 20
 
 
 class KillableServer:
