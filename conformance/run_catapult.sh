@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs ADL's cmi5 LMS test suite (CATAPULT lts/, kept outside this repository) against this server,
-# through conformance/catapult/course_api_lms_script.js, served by gunicorn on a throw-away database.
+# through conformance/cmi5_lms_adapter/course_api_lms_script.js, served by gunicorn on a throw-away database.
 set -euo pipefail
 
 usage() {
@@ -10,7 +10,7 @@ Usage: conformance/run_catapult.sh [OPTIONS]
 Runs ADL's cmi5 LMS test suite (github adlnet/CATAPULT, folder lts/, checked out outside this
 repository) against this server on a throw-away database: checks out lts/ if it is missing,
 `npm ci`s it (no browser download), builds its test packages, migrates the database, creates a
-`courses` credential for the adapter (conformance/catapult/course_api_lms_script.js) and an `all/read` one for the
+`courses` credential for the adapter (conformance/cmi5_lms_adapter/course_api_lms_script.js) and an `all/read` one for the
 suite's statement reads, starts gunicorn on a free port, runs the suite with jest and Debian's
 Chromium, prints the summary and each failing test, then stops the server and removes the database.
 
@@ -27,7 +27,7 @@ Options:
   --same-origin      Serve the packages from the server's own origin (127.0.0.1) instead of a second
                      loopback origin (127.0.0.2, through LRS_CONTENT_URL, the default).
   --grep PATTERN     Only the suite's tests whose name matches PATTERN (jest -t).
-  --trace "PKG ARGS" Instead of the suite, run one package's AU (conformance/catapult/replay_one_au.js) and
+  --trace "PKG ARGS" Instead of the suite, run one package's AU (conformance/cmi5_lms_adapter/replay_one_au.js) and
                      print each request it sends with our answer, e.g. --trace "006-launchMode.zip --mode Browse".
   --rebuild          Run `npm ci` and the package build again even when they are already done.
   --keep             Keep the temporary directory (server log, jest output) and print its path.
@@ -203,10 +203,10 @@ warm_up() {
 }
 warm_up || die "the server refused the warm-up requests (see $WORK_DIR/server.log with --keep)"
 
-# The environment conformance/catapult/course_api_lms_script.js and the puppeteer configuration read.
-export CATAPULT_LMS="$REPO_DIR/conformance/catapult/course_api_lms_script.js"
+# The environment conformance/cmi5_lms_adapter/course_api_lms_script.js and the puppeteer configuration read.
+export CATAPULT_LMS="$REPO_DIR/conformance/cmi5_lms_adapter/course_api_lms_script.js"
 export CATAPULT_LTS_DIR="$LTS_DIR"
-export JEST_PUPPETEER_CONFIG="$REPO_DIR/conformance/catapult/debian_chromium_launch.js"
+export JEST_PUPPETEER_CONFIG="$REPO_DIR/conformance/cmi5_lms_adapter/debian_chromium_launch.js"
 export CATAPULT_CHROMIUM="$CHROMIUM"
 export LRS_BASE_URL="$BASE_URL"
 export LRS_KEY="$LMS_KEY" LRS_SECRET="$LMS_SECRET"
@@ -214,7 +214,7 @@ export LRS_READ_KEY="$READER_KEY" LRS_READ_SECRET="$READER_SECRET"
 
 if [ -n "$TRACE" ]; then
     read -r -a TRACE_ARGS <<<"$TRACE"
-    (cd "$REPO_DIR/conformance/catapult" && timeout "$RUN_TIMEOUT" node replay_one_au.js "${TRACE_ARGS[@]}") || STATUS=1
+    (cd "$REPO_DIR/conformance/cmi5_lms_adapter" && timeout "$RUN_TIMEOUT" node replay_one_au.js "${TRACE_ARGS[@]}") || STATUS=1
     exit "${STATUS:-0}"
 fi
 
@@ -230,7 +230,7 @@ if [ ! -s "$WORK_DIR/jest.json" ]; then
     tail -n 60 "$WORK_DIR/jest.out" | sed 's/^/  | /'
     STATUS=1
 else
-    python3 "$REPO_DIR/conformance/catapult/report_totals.py" "$WORK_DIR/jest.json" "$DIALECT" "$SECONDS_TAKEN" \
+    python3 "$REPO_DIR/conformance/cmi5_lms_adapter/report_totals.py" "$WORK_DIR/jest.json" "$DIALECT" "$SECONDS_TAKEN" \
         || STATUS=1
     # The suite logs the result object of each failed AU run ("reqId - text: message") after its file.
     if grep -q "^  console.log" "$WORK_DIR/jest.out"; then
