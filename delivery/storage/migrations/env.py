@@ -1,28 +1,5 @@
-"""Alembic environment of delivery's branch: the URL comes from the caller (lrs db upgrade); its own
-version table, so the LRS's revision history stays linear (lrs/storage/migrate.py)."""
-from alembic import context
-from sqlalchemy import create_engine
-
+"""Alembic environment of delivery's branch (lrs/storage/branch_environment.py)."""
 from delivery.storage.tables import metadata
+from lrs.storage.branch_environment import run_branch_migrations
 
-VERSION_TABLE = "delivery_alembic_version"
-
-config = context.config
-url = config.get_main_option("sqlalchemy.url")
-connection = config.attributes.get("connection")
-
-
-def run(connection_to_use) -> None:
-    context.configure(connection=connection_to_use, target_metadata=metadata, version_table=VERSION_TABLE,
-                      render_as_batch=connection_to_use.dialect.name == "sqlite")
-    with context.begin_transaction():
-        context.run_migrations()
-
-
-if connection is not None:
-    run(connection)
-else:
-    engine = create_engine(url)
-    with engine.connect() as fresh_connection:
-        run(fresh_connection)
-    engine.dispose()
+run_branch_migrations(metadata, "delivery_alembic_version")
