@@ -3,12 +3,11 @@ in the same transaction; SupportHandler then routes each to its destination (an 
 webhook) and answers password or access requests with the self-service text, each effect once."""
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
 import uuid
 from dataclasses import dataclass
 
 import orjson
+import requests
 from sqlalchemy import select
 
 from automation.email.mailer import valid_address
@@ -94,16 +93,18 @@ class WebhookRefused(Exception):
 
 
 def post_to_webhook(url: str, payload: dict, delivery_key: str, timeout_seconds: float = 10.0) -> None:
-    request = urllib.request.Request(url, data=orjson.dumps(payload), method="POST", headers={
-        "Content-Type": "application/json", "User-Agent": "lrs-support-routing",
-        # The effect key: a receiver that sees it twice (a worker died after sending) can drop the copy.
-        "X-LRS-Delivery": delivery_key})
+    """As forwarding posts (automation/forwarding/sender.py): no redirect is followed, so a 3xx is a refusal,
+    never a GET of whatever address the receiver names."""
+    headers = {"Content-Type": "application/json", "User-Agent": "lrs-support-routing",
+               # The effect key: a receiver that sees it twice (a worker died after sending) can drop the copy.
+               "X-LRS-Delivery": delivery_key}
     try:
-        with urllib.request.urlopen(request, timeout=timeout_seconds) as response:  # noqa: S310 (admin-set URL)
-            if not 200 <= response.status < 300:
-                raise WebhookRefused(f"{url} answered {response.status}")
-    except urllib.error.HTTPError as error:
-        raise WebhookRefused(f"{url} answered {error.code}") from None
+        response = requests.post(url, data=orjson.dumps(payload), headers=headers, timeout=timeout_seconds,
+                                 allow_redirects=False)
+    except requests.RequestException as failure:
+        raise WebhookRefused(f"{url}: {type(failure).__name__}") from None
+    if not 200 <= response.status_code < 300:
+        raise WebhookRefused(f"{url} answered {response.status_code}")
 
 
 class SupportHandler:

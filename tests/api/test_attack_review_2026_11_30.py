@@ -127,12 +127,6 @@ class _Redirecting(http.server.BaseHTTPRequestHandler):
         self.wfile.write(b"ok")
 
 
-@pytest.mark.xfail(strict=True, reason="automation/support/desk.py post_to_webhook uses urllib.request.urlopen, which "
-                                       "follows redirects: a 302 turns the POST into a GET of any address the "
-                                       "receiver names, and the request counts as delivered though its body never "
-                                       "arrived (forwarding passes allow_redirects=False; fix: an opener without "
-                                       "HTTPRedirectHandler, or requests with allow_redirects=False, and a 3xx "
-                                       "raises WebhookRefused)")
 def test_support_webhook_does_not_follow_a_redirect_nor_count_it_as_delivered():
     from automation.support.desk import WebhookRefused, post_to_webhook
     _Redirecting.hits = []
@@ -307,10 +301,6 @@ def test_validating_statements_against_a_hostile_profile_is_bounded(app, xapi, m
         assert changed.status_code == 200
 
 
-@pytest.mark.xfail(strict=True, reason="automation/workflows/api/store_api.py keeps only g.workflows_store_id: the "
-                                       "request log shows store_id and credential null for enrolments and support "
-                                       "requests (fix: g.principal = principal in its before_request, as "
-                                       "analytics/api/common.py and analytics/profiles/routes.py do)")
 def test_the_request_log_names_the_credential_of_a_support_request(app, xapi, store_credential, capsys):
     capsys.readouterr()
     with xapi.http.post("/api/v1/support/requests", json={"email": "learner@example.com", "subject": "help",

@@ -23,6 +23,7 @@ register_error_handlers(blueprint)
 def _authenticate():
     principal = current_app.extensions["lrs"].authenticator.authenticate(request.headers.get("Authorization"),
                                                                          request.remote_addr)
+    g.principal = principal  # the request log names the credential (lrs/operations/observation.py)
     if not ({COURSES, "all"} & set(principal.scopes)):
         raise Forbidden("these credentials may not use the enrolment and support API: that needs the scope "
                         "courses or all")
