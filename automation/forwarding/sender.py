@@ -6,13 +6,14 @@ back-off without letting later statements pass, so the receiver sees them in sto
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
 import orjson
 import requests
 
 from automation.effects import Effects
 from automation.forwarding.signing import SIGNATURE_HEADER, signature
-from automation.forwarding.subscriptions import Subscription, SubscriptionStore
+from automation.forwarding.subscriptions import Subscription, SubscriptionStore, refused_host
 from automation.progress import Progress, now_ms
 from lrs.events import STATEMENT_STORED, Event
 
@@ -61,12 +62,18 @@ class ForwardingConsumer:
                    SIGNATURE_HEADER: signature(self.subscription.secret, body, int(time.time()))}
         started = time.monotonic()
         status, error = None, None
+        target = urlsplit(self.subscription.url)
+        # Checked on every send: a host name may resolve to a metadata address later (DNS rebinding).
+        refused = refused_host(target.hostname, target.port)
         try:
-            response = self._session.post(self.subscription.url, data=body, headers=headers, timeout=self._timeout,
-                                          allow_redirects=False)
-            status = response.status_code
-            if not 200 <= status < 300:
-                error = f"the receiver answered {status}: {response.text[:200]}"
+            if refused:
+                error = f"refused: {target.hostname} resolves to {refused}"
+            else:
+                response = self._session.post(self.subscription.url, data=body, headers=headers,
+                                              timeout=self._timeout, allow_redirects=False)
+                status = response.status_code
+                if not 200 <= status < 300:
+                    error = f"the receiver answered {status}: {response.text[:200]}"
         except requests.RequestException as failure:
             error = f"{type(failure).__name__}: {failure}"[:_ERROR_CHARS]
         self._store.log({"subscription_id": self.subscription.id, "delivery_id": delivery_id,

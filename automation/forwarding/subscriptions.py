@@ -1,7 +1,9 @@
 """Webhook subscriptions of a store and their delivery log (automation_subscriptions, _forward_log)."""
 from __future__ import annotations
 
+import ipaddress
 import secrets
+import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -74,7 +76,41 @@ def checked_url(url: str) -> str:
         raise SubscriptionError("the url must be an absolute http or https URL", "url")
     if len(url) > 2000:
         raise SubscriptionError("the url is longer than 2000 characters", "url")
+    if parts.username or parts.password:
+        raise SubscriptionError("the url must not carry credentials (listings show it); receivers check the "
+                                "signature header instead", "url")
+    try:
+        refused = refused_address(ipaddress.ip_address(parts.hostname))
+    except ValueError:
+        refused = None  # a host name: checked on every send, after resolution (forwarding/sender.py)
+    if refused:
+        raise SubscriptionError(f"the url names {refused}, which forwarding never posts to", "url")
     return url
+
+
+def refused_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """Why forwarding never posts to this address (cloud metadata services live on link-local addresses), or
+    None. Loopback and private ranges stay allowed: receivers on the same host or network are common."""
+    if address.is_link_local:
+        return f"a link-local address ({address})"
+    if address.is_unspecified:
+        return f"the unspecified address ({address})"
+    if address.is_multicast:
+        return f"a multicast address ({address})"
+    return None
+
+
+def refused_host(host: str, port: int | None) -> str | None:
+    """refused_address for every address the host resolves to now, or None."""
+    try:
+        infos = socket.getaddrinfo(host, port or 80, proto=socket.IPPROTO_TCP)
+    except OSError:
+        return None  # the post itself fails and says why
+    for info in infos:
+        refused = refused_address(ipaddress.ip_address(info[4][0].split("%", 1)[0]))
+        if refused:
+            return refused
+    return None
 
 
 def actor_key(actor: dict | None) -> str | None:
