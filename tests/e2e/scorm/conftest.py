@@ -32,6 +32,7 @@ class Lms:
     base_url: str
     key: str
     secret: str
+    store_id: int = 0
 
     def _request(self, method: str, path: str, **kwargs) -> requests.Response:
         return requests.request(method, self.base_url + path, auth=(self.key, self.secret), timeout=30, **kwargs)
@@ -84,7 +85,7 @@ class Lms:
 def lms(app, scorm_server) -> Lms:
     """A fresh store with a credential for it: tests never see each other's courses or statements."""
     issued = issue_credential(app.extensions["lrs"], "scorm-player-test", scopes="all")
-    return Lms(scorm_server, issued.key, issued.secret)
+    return Lms(scorm_server, issued.key, issued.secret, issued.store_id)
 
 
 @pytest.fixture
@@ -100,6 +101,21 @@ def context(browser):
     opened.on("page", lambda page: page.on("dialog", lambda dialog: dialog.accept()))
     yield opened
     opened.close()
+
+
+def wait_until_stored(app, lms: Lms, registration: str, launchable: str, element: str, value: str,
+                      timeout_s: float = PLAYER_TIMEOUT_MS / 1000) -> None:
+    """Until the server holds `value` for `element` in the item's attempt: what a closed tab's keepalive
+    commit carries arrives after the tab is gone, and a learner who relaunches comes back later than that."""
+    runtime = app.extensions["delivery"].runtime
+    deadline = time.monotonic() + timeout_s
+    while True:
+        attempt = runtime.item_record(lms.store_id, registration, launchable).data.get("attempt") or {}
+        stored = ((attempt.get("cmi") or {}).get("values") or {}).get(element)
+        if stored == value:
+            return
+        assert time.monotonic() < deadline, f"{element} is {stored!r} on the server, not {value!r}"
+        time.sleep(0.05)
 
 
 def open_player(context, url: str):
