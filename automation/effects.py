@@ -61,7 +61,8 @@ class Effects:
                 if pending:
                     action(pending)
                 return pending  # committed on leaving the block: the records and the action's success
-        pending = [key for key in keys if key not in self.done(keys)]
+        done = self.done(keys)
+        pending = [key for key in keys if key not in done]
         if pending:
             action(pending)
             with self._engines.write.begin() as connection:
