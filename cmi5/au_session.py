@@ -10,7 +10,9 @@ deleted): the token "is limited to the duration of the session".
 Per-session data cmi5 keeps in delivery's Session.data (written at launch, JSON):
     activityId, publisherId, courseId, actor, moveOn, masteryScore, contextTemplate, launchUrl,
     fetchKey (digest of the fetch URL's key), and, kept by the LRS hook (cmi5.lrs_policy): rules (the session
-    rules' facts), lastStatementMs, lastBatch (ids and digests of the last accepted batch, for a re-send)."""
+    rules' facts), lastStatementMs, lastBatch (ids and digests of the last accepted batch, for a re-send); and
+    `abandoned` ({atMs, durationMs}) once the LMS claimed the session's abandonment (cmi5.standard.end_session):
+    from then on the token works no more, though delivery closes the session a moment later."""
 from __future__ import annotations
 
 import base64
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from delivery.errors import SessionEnded, Unauthorized
 from delivery.standard import Session
 
+ABANDONED_MARK = "abandoned"
 
 @dataclass(frozen=True)
 class AuSession:
@@ -70,7 +73,7 @@ def open_session(runtime, session_id: str, secret: str) -> Session | None:
         session = runtime.authenticate(secret)
     except (Unauthorized, SessionEnded):
         return None
-    if session.id != session_id or "activityId" not in session.data:
+    if session.id != session_id or "activityId" not in session.data or ABANDONED_MARK in session.data:
         return None
     return session
 

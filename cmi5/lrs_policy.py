@@ -43,7 +43,7 @@ from lrs.xapi.scopes import PROFILE, STATE, STATEMENTS_READ, STATEMENTS_WRITE
 from lrs.xapi.statement_query import StatementsQuery
 
 from cmi5 import vocabulary as v
-from cmi5.au_session import AuSession, au_session, duration_seconds, open_session
+from cmi5.au_session import ABANDONED_MARK, AuSession, au_session, duration_seconds, open_session
 from cmi5.satisfaction import on_au_statement
 from cmi5.session_rules import JUDGED_VERBS, SessionFacts, SessionRuleBroken, check_statements
 from cmi5.session_rules_documents import (DELETE, READ, WRITE, check_document_request, check_learner_preferences,
@@ -60,13 +60,22 @@ _LAST_BATCH_MAX = 100   # statements of the last accepted batch remembered for a
 
 
 def au_token_credentials(runtime) -> Callable[[str, str], Principal | None]:
-    """For Authenticator.add_basic_resolver: Basic (session id, secret) -> the AU's Principal, or None."""
+    """For Authenticator.add_basic_resolver: Basic (session id, secret) -> the AU's Principal; None when the
+    user is no session id (the authenticator refuses it as any unknown key); Unauthorized (401) when it is one
+    but the secret is no open session's.
+
+    That refusal is cheap on purpose: the authenticator's dummy argon2 check (equal cost for known and unknown
+    keys of stored credentials) would cost tens of milliseconds of CPU per request of an AU whose session
+    ended. The secret is a 256-bit random token found by its SHA-256 (delivery.runtime.token_digest), so
+    there is nothing to slow down a guesser for, and an indexed look-up of a digest says nothing about how
+    close a guess came. Stored credentials are not reached here (their keys are looked up first)."""
     def resolve(user: str, password: str) -> Principal | None:
         if len(user) != 36 or user.count("-") != 4:  # not a session id: no read for a stranger's key
             return None
         session = open_session(runtime, user, password)
         if session is None:
-            return None
+            raise Unauthorized("unknown or ended cmi5 auth-token: it works only while its session is open "
+                               "(cmi5 8.2.1)", section="cmi5 8.2.1")
         au = au_session(session)
         return Principal(credential_id=0, store_id=au.store_id, name=AU_AUTHORITY[0], key=AU_AUTHORITY[1],
                          scopes=AU_SCOPES, session_policy=AuSessionPolicy(runtime, session, au))
@@ -202,7 +211,7 @@ class AuSessionPolicy:
 
     def _reload(self) -> None:
         session = self._runtime.find_session(self._session.id)
-        if session is None or session.state != "open":
+        if session is None or session.state != "open" or ABANDONED_MARK in session.data:
             raise Unauthorized("the AU session has ended; its auth-token no longer works (cmi5 8.2.1)")
         self._session = session
 

@@ -15,6 +15,7 @@ from lrs.xapi.agents import ifi_key
 from lrs.xapi.documents import DocumentAddress, DocumentKind, DocumentScope
 
 from cmi5 import statements as lms_statements
+from cmi5.au_session import ABANDONED_MARK
 from cmi5.identifiers import au_activity_id
 from cmi5.launch import au_base_url, launch_data, launch_url
 from cmi5.satisfaction import mark_written, newly_satisfied, satisfied_aus, satisfied_statements
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from delivery.runtime import DeliveryRuntime
 
 RUNTIME_NAME = "cmi5"  # the authority LMS statements are written under (DeliveryRuntime.principal)
+_CLAIM_ATTEMPTS = 8
 
 
 def iso_seconds(milliseconds: int) -> str:
@@ -126,18 +128,40 @@ class Cmi5Standard:
                     runtime: DeliveryRuntime) -> str:
         """cmi5 9.3.6: an open session the LMS ends (a new launch, POST /sessions/{id}/abandon, the course
         deleted) is abandoned, with one `abandoned` statement whose duration is the session's time
-        (9.5.4.2: launched to the AU's last statement when the LRS has recorded it, else to now)."""
-        data = session.data
-        if "activityId" not in data:  # the launch never finished: nothing was handed out
+        (9.5.4.2: launched to the AU's last statement when the LRS has recorded it, else to now). That time
+        is added to the AU's total (launch-api.md totalTime "summed over every attempt and session"; cmi5 3
+        "Session": from the launch "until its termination (or abandonment)").
+
+        The abandonment is claimed on the session's data first (with the time, in one transaction), so the
+        AU's requests stop at once (cmi5.lrs_policy reads the mark) and a retried abandon neither adds the
+        time twice nor writes a second `abandoned` (its id is the session's: 9.3 "MUST NOT issue more than
+        one")."""
+        if "activityId" not in session.data:  # the launch never finished: nothing was handed out
             return "abandoned"
-        now = runtime.now_ms()
-        last = data.get("lastStatementMs")
-        duration = iso_seconds((last if isinstance(last, int) and last >= session.launched_ms else now)
-                               - session.launched_ms)
-        statement = lms_statements.abandoned(data["actor"], session.registration_id, session.id, data["activityId"],
-                                             session.launchable_id, duration=duration, at_ms=now)
-        runtime.store_statements(session.store_id, [statement], runtime_name=RUNTIME_NAME)
-        return "abandoned"
+        for _ in range(_CLAIM_ATTEMPTS):
+            data = session.data
+            if (data.get("rules") or {}).get("terminated"):
+                return "ended"  # its terminated was accepted (9.3.8): the session ended, nothing to abandon
+            mark = data.get(ABANDONED_MARK)
+            if mark is None:
+                now = runtime.now_ms()
+                last = data.get("lastStatementMs")
+                mark = {"atMs": now, "durationMs": max(0, (last if isinstance(last, int) and last >= session.launched_ms
+                                                           else now) - session.launched_ms)}
+                claimed = runtime.claim_session_data(session, {**data, ABANDONED_MARK: mark},
+                                                     add_seconds=mark["durationMs"] / 1000)
+                if claimed is None:  # an AU request changed the session meanwhile, or it ended
+                    session = runtime.find_session(session.id)
+                    if session is None or session.state != "open":
+                        return "abandoned"  # someone else ended it: delivery finds it closed
+                    continue
+            statement = lms_statements.abandoned(data["actor"], session.registration_id, session.id,
+                                                 data["activityId"], session.launchable_id,
+                                                 duration=iso_seconds(mark["durationMs"]), at_ms=mark["atMs"])
+            statement["id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"urn:cmi5:abandoned:{session.id}"))
+            runtime.store_statements(session.store_id, [statement], runtime_name=RUNTIME_NAME)
+            return "abandoned"
+        raise StaleRecord(f"the AU's requests kept changing session {session.id}; abandon it again")
 
     # --- waive -------------------------------------------------------------------------------------
 

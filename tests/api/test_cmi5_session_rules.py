@@ -509,3 +509,60 @@ def test_terminated_durations_add_up_to_the_registration_total_time(client, cour
     second = start_au(client, registration_id).start()
     accepted(second.post(second.statement(v.TERMINATED, result={"duration": "PT1H0.5S"})))
     assert client.open("GET", f"/api/v1/registrations/{registration_id}").get_json()["totalTime"] == "PT1H1M30.5S"
+
+
+def test_abandoned_session_time_adds_to_the_registration_total_time(client, course):
+    # launch-api.md progress: totalTime "summed over every attempt and session"; cmi5 3 "Session": from the launch
+    # "until its termination (or abandonment)"; 9.5.4.2: abandoned's duration is "the total session time ...
+    # between the launched statement and the last statement (of any kind) issued by the AU"
+    registration_id = client.registration(course, KIM)
+    runtime = client.app.extensions["delivery"].runtime
+    first = start_au(client, registration_id).start()
+    accepted(first.post(first.statement(v.TERMINATED, result={"duration": "PT1M30S"})))
+
+    def last_statement_after(au: Au, milliseconds: int) -> None:
+        session = runtime.session(client.store_id, au.session_id)
+        runtime.save_session_data(session, {**session.data, "lastStatementMs": session.launched_ms + milliseconds})
+
+    second = start_au(client, registration_id).start()
+    last_statement_after(second, 2_500)
+    assert client.open("POST", f"/api/v1/sessions/{second.session_id}/abandon").status_code == 204
+    assert stored(client, registration_id)[-1]["result"] == {"duration": "PT2.500S"}
+    assert client.open("GET", f"/api/v1/registrations/{registration_id}").get_json()["totalTime"] == "PT0H1M32.5S"
+    # A second abandon is refused and adds nothing (9.3: at most one abandoned per session).
+    assert client.open("POST", f"/api/v1/sessions/{second.session_id}/abandon").status_code == 409
+    assert verbs(stored(client, registration_id)).count("abandoned") == 1
+    # A relaunch abandons the open session the same way (9.3.6).
+    third = start_au(client, registration_id).start()
+    last_statement_after(third, 1_000)
+    start_au(client, registration_id)
+    assert client.open("GET", f"/api/v1/registrations/{registration_id}").get_json()["totalTime"] == "PT0H1M33.5S"
+    assert second.post(second.statement(EXPERIENCED, defined=False)).status_code == 401
+
+
+def test_an_ended_or_unknown_token_is_refused_cheaply_and_alike(client, course):
+    # cmi5 8.2.1: the token is "limited to the duration of the session"; an AU that keeps sending after its
+    # session ended costs a digest look-up, not the argon2 work that stored credentials' secrets need
+    # (lrs/auth/secrets.py), and an ended token's refusal reads as an unknown one's
+    import time
+    from lrs.auth.secrets import DUMMY_HASH, secret_matches
+    registration_id = client.registration(course, KIM)
+    quiz = start_au(client, registration_id).start()
+    accepted(quiz.post(quiz.statement(v.TERMINATED)))
+    unknown = Au(client, quiz.launch, "Basic " + base64.b64encode(f"{uuid.uuid4()}:no-such-secret".encode()).decode(),
+                 quiz.session_id)
+
+    def cpu_seconds(call) -> float:
+        spent = []
+        for _ in range(5):
+            start = time.process_time()
+            call()
+            spent.append(time.process_time() - start)
+        return sorted(spent)[2]
+
+    ended_refusal, unknown_refusal = quiz.post(quiz.statement(EXPERIENCED, defined=False)), unknown.profile()
+    assert ended_refusal.status_code == unknown_refusal.status_code == 401
+    assert ended_refusal.get_json() == unknown_refusal.get_json()
+    password_check = cpu_seconds(lambda: secret_matches(DUMMY_HASH, "no-such-secret"))
+    assert cpu_seconds(lambda: quiz.profile()) < password_check / 2
+    assert cpu_seconds(lambda: unknown.profile()) < password_check / 2
