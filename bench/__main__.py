@@ -82,11 +82,16 @@ def main(argv=None) -> None:
                          help="'scorm' also sends continue requests through a --activities 2004 tree")
     courses.add_argument("--nav-learners", type=int, default=100, help="concurrent learners for --navigation")
     courses.add_argument("--activities", type=int, default=500, help="leaf activities of the --navigation tree")
+    courses.add_argument("--nav-interval", type=float, default=5.0,
+                         help="mean seconds a --navigation learner spends in a SCO before its next continue "
+                              "(drawn from 0.5-1.5x; 0 = back to back, the saturation figure)")
     courses.add_argument("--progressed", type=int, default=5, help="progressed statements per AU session")
     forwarding = parser.add_argument_group("forward")
     forwarding.add_argument("--forward-backlog", type=int, default=20_000,
                             help="statements stored while the subscription is paused (and as many during catch-up)")
     forwarding.add_argument("--forward-live", type=int, default=5_000, help="statements of the live (delay) phase")
+    forwarding.add_argument("--forward-ingest-rate", type=float, default=forward.INGEST_RATE,
+                            help="statements/s the clients offer during the catch-up (0: as fast as they can)")
     arguments = parser.parse_args(argv)
     unknown = set(arguments.workloads) - set(WORKLOADS)
     if unknown:
