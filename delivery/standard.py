@@ -9,6 +9,7 @@ Nothing here imports Flask or SQL."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol, Sequence
 
 from delivery.course import Launchable, ParsedCourse
@@ -42,7 +43,18 @@ class StoredCourse:
     deleted: bool = False
 
     def launchable(self, launchable_id: str) -> Launchable | None:
+        if isinstance(launchable_id, str):
+            return self._launchables_by_id.get(launchable_id)
         return next((item for item in self.launchables if item.id == launchable_id), None)
+
+    @cached_property
+    def _launchables_by_id(self) -> dict[str, Launchable]:
+        """The first launchable of each id (a scan of 500 launchables ran several times a navigation request);
+        made once per parsed course (delivery keeps those)."""
+        found: dict[str, Launchable] = {}
+        for item in self.launchables:
+            found.setdefault(item.id, item)
+        return found
 
 
 @dataclass(frozen=True)

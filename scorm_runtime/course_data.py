@@ -11,17 +11,33 @@ from typing import Any
 _TREES: OrderedDict[str, Any] = OrderedDict()  # course id -> ActivityTree: a course never changes once stored
 _TREES_MAX = 256
 _TREES_LOCK = Lock()
+# course id -> (the course's runtime dict, its items by launchable id): a list of 500 items was made into a map
+# on every call, several times a navigation request. Kept while the course's runtime is the same object
+# (delivery keeps parsed courses), so a course read afresh is indexed afresh.
+_ITEMS: OrderedDict[str, tuple[Any, dict]] = OrderedDict()
+
+
+def _items(course) -> dict:
+    runtime = course.runtime or {}
+    with _TREES_LOCK:
+        found = _ITEMS.get(course.id)
+        if found is not None and found[0] is runtime:
+            return found[1]
+    items = runtime.get("items") or runtime.get("launchables") or {}
+    if isinstance(items, list):
+        items = {entry.get("id") or entry.get("identifier"): entry for entry in items if isinstance(entry, dict)}
+    with _TREES_LOCK:
+        _ITEMS[course.id] = (runtime, items)
+        while len(_ITEMS) > _TREES_MAX:
+            _ITEMS.popitem(last=False)
+    return items
 
 
 def item_runtime(course, launchable_id: str) -> dict:
     """The runtime data cam/ kept for one launchable: {"href", "parameters", "scormType", "masteryScore",
     "dataFromLMS", "maxTimeAllowed", "timeLimitAction", "prerequisites", "completionThreshold",
     "objectives", ...}; {} when there is none."""
-    runtime = course.runtime or {}
-    items = runtime.get("items") or runtime.get("launchables") or {}
-    if isinstance(items, list):
-        items = {entry.get("id") or entry.get("identifier"): entry for entry in items if isinstance(entry, dict)}
-    data = dict(items.get(launchable_id) or {})
+    data = dict(_items(course).get(launchable_id) or {})
     prerequisites = data.get("prerequisites")
     if isinstance(prerequisites, dict):  # {"type": "aicc_script", "script": TEXT}
         data["prerequisites"] = prerequisites.get("script") or ""
@@ -29,7 +45,8 @@ def item_runtime(course, launchable_id: str) -> dict:
 
 
 def scorm_type(course, launchable_id: str) -> str:
-    value = item_runtime(course, launchable_id).get("scormType") or item_runtime(course, launchable_id).get("scormtype")
+    item = _items(course).get(launchable_id) or {}
+    value = item.get("scormType") or item.get("scormtype")
     return "asset" if str(value or "").lower() == "asset" else "sco"
 
 

@@ -129,14 +129,13 @@ def _neighbour(state: RegistrationState, current: str, step: int) -> str | None:
 def _sequenced_toc(state: RegistrationState, current: str) -> list[dict]:
     """The launchables as the engine's look-ahead sees them (issue 13: the table of contents shows what is
     visible and enabled; SN 5.3 lets the LMS validate a Choice before it is made)."""
-    entries = {entry["id"]: entry for entry in sn.toc(activity_tree(state.course), tracking_of(state.record))}
+    choices = sn.toc_choices(activity_tree(state.course), tracking_of(state.record))
     toc = []
     for launchable in state.course.launchables:
-        entry = entries.get(launchable.id) or {}
+        depth, visible, enabled, refusal = choices.get(launchable.id) or (1, True, False, None)
         toc.append({"launchable": launchable.id, "index": launchable.index, "title": launchable.title,
-                    "depth": max(0, int(entry.get("depth", 1)) - 1), "current": launchable.id == current,
-                    "enabled": bool(entry.get("enabled")) and bool(entry.get("visible", True)),
-                    "visible": bool(entry.get("visible", True)), "refusal": entry.get("refusal")})
+                    "depth": max(0, depth - 1), "current": launchable.id == current,
+                    "enabled": enabled and visible, "visible": visible, "refusal": refusal})
     return toc
 
 
@@ -582,13 +581,17 @@ def _used_for_navigation(runtime: DeliveryRuntime, session: Session) -> None:
 
 
 def _end_for_navigation(runtime: DeliveryRuntime, session: Session, session_token, values,
-                        settings: RuntimeSettings, *, suspend: bool) -> tuple[Session, bool]:
+                        settings: RuntimeSettings, *, suspend: bool,
+                        known: RegistrationState | None = None) -> tuple[Session, bool]:
     """Ends the open session as terminate would. When another call (a keepalive Terminate) ended it
-    meanwhile, the session as it now stands, ended, under the rule for ended sessions."""
+    meanwhile, the session as it now stands, ended, under the rule for ended sessions. `known`: the
+    registration's state read earlier in the request (its course and registration are kept; the records are
+    read again after the last commit)."""
     try:
         _apply(runtime, session, _check_values(values), settings)
         if runtime.end_session(session, "ended"):
-            _finish(runtime, session, force_suspend=suspend)
+            _finish(runtime, session, force_suspend=suspend,
+                    state=runtime.state(session, known=known, with_sessions=False))
             return session, True
     except SessionEnded:
         pass
@@ -625,15 +628,16 @@ def navigate(runtime: DeliveryRuntime, session_id: str, session_token, request, 
     if target is not None and not isinstance(target, str):
         raise BadRequest("target must be an item id")
     session, still_open = _session_for_navigation(runtime, session_id, session_token, request)
-    state = runtime.state(session) if still_open else None
+    state = runtime.state(session, with_sessions=False) if still_open else None
     if still_open and sequenced(state.course) and request == "choice":
         # SN 5.3: a Choice the look-ahead refuses is refused while the SCO still runs (nothing ends).
         _refuse_choice_early(state, target, session.launchable_id)
     ended_here = False
     if still_open:
         session, ended_here = _end_for_navigation(runtime, session, session_token, values, settings,
-                                                  suspend=request == "suspendAll")
-    state = runtime.state(session)
+                                                  suspend=request == "suspendAll", known=state)
+    # What follows reads the records, not the sessions (the launcher reads the registration's own).
+    state = runtime.state(session, known=state, with_sessions=False)
     if sequenced(state.course) and session.launch_mode == "Normal":
         answer = _navigate_sequenced(runtime, state, session, request, target, launcher, ended_here=ended_here)
     else:  # jump and abandonAll were refused by _check_sequenced

@@ -110,8 +110,24 @@ class _Row:
         return self._values[self._names[name]]
 
 
-_SESSION_NAMES = {name: index for index, name in enumerate(_SESSION_COLUMNS)}
-_ITEM_NAMES = {name: index for index, name in enumerate(_ITEM_COLUMNS)}
+def _session_of(values: tuple) -> Session:
+    """A session from a driver row of _SESSION_COLUMNS, by position: a registration's state reads every one of
+    its sessions, and attribute access by name cost more than the row (500-activity navigation, in process)."""
+    (id_, store_id, registration_id, course_id, launchable_id, launch_mode, return_url, state, launched_ms,
+     ended_ms, data) = values
+    return Session(id=id_, store_id=store_id, registration_id=registration_id, course_id=course_id,
+                   launchable_id=launchable_id, launch_mode=launch_mode, return_url=return_url, state=state,
+                   launched_ms=launched_ms, ended_ms=ended_ms, data=orjson.loads(data))
+
+
+def _item_of(values: tuple) -> ItemRecord:
+    """An item record from a driver row of _ITEM_COLUMNS, by position (as _session_of)."""
+    (store_id, registration_id, launchable_id, completion, success, score, satisfied, waived, attempts,
+     total_seconds, last_launched_ms, data, version) = values
+    return ItemRecord(store_id=store_id, registration_id=registration_id, launchable_id=launchable_id,
+                      completion=completion, success=success, score=score, satisfied=bool(satisfied),
+                      waived=bool(waived), attempts=attempts, total_seconds=total_seconds,
+                      last_launched_ms=last_launched_ms, data=orjson.loads(data), version=version)
 
 
 def _item(row) -> ItemRecord:
@@ -135,9 +151,6 @@ _REGISTRATION = select(registrations).where(and_(
     registrations.c.store_id == bindparam("store_id"), registrations.c.id == bindparam("registration_id")))
 _COURSE = select(courses).where(and_(courses.c.store_id == bindparam("store_id"),
                                      courses.c.id == bindparam("course_id")))
-_REGISTRATION_RECORD = select(registration_records).where(and_(
-    registration_records.c.store_id == bindparam("store_id"),
-    registration_records.c.registration_id == bindparam("registration_id")))
 _ITEM_RECORDS = select(item_records).where(and_(
     item_records.c.store_id == bindparam("store_id"), item_records.c.registration_id == bindparam("registration_id")))
 _SESSION = select(sessions).where(and_(sessions.c.store_id == bindparam("store_id"),
@@ -337,7 +350,7 @@ class DeliveryStorage:
     def session_by_id(self, session_id: str) -> Session | None:
         """For the runtime, which knows a session by a token it has already checked."""
         rows = self._engines.rows(_RAW_SESSION_BY_ID, (session_id,))
-        return _session(_Row(_SESSION_NAMES, rows[0])) if rows else None
+        return _session_of(rows[0]) if rows else None
 
     def sessions_of_registration(self, store_id: int, registration_id: str) -> list[Session]:
         with self._read() as connection:
@@ -364,7 +377,7 @@ class DeliveryStorage:
 
     def session_by_token(self, session_token_hash: str) -> Session | None:
         rows = self._engines.rows(_RAW_SESSION_BY_TOKEN, (session_token_hash,))
-        return _session(_Row(_SESSION_NAMES, rows[0])) if rows else None
+        return _session_of(rows[0]) if rows else None
 
     def end_session(self, store_id: int, session_id: str, state: str, now_ms: int) -> bool:
         """Open -> `state`; False when the session was not open (someone else ended it first). The
@@ -449,10 +462,10 @@ class DeliveryStorage:
         record = RegistrationRecord(store_id, registration_id)
         if record_rows:
             record = replace(record, data=orjson.loads(record_rows[0][0]), version=record_rows[0][1])
-        items = (_item(_Row(_ITEM_NAMES, row)) for row in item_rows)
+        items = (_item_of(row) for row in item_rows)
         return RegistrationState(course=course, registration=registration, record=record,
                                  items={item.launchable_id: item for item in items},
-                                 sessions=tuple(_session(_Row(_SESSION_NAMES, row)) for row in session_rows))
+                                 sessions=tuple(_session_of(row) for row in session_rows))
 
     # --- records ---------------------------------------------------------------------------------
 
@@ -463,13 +476,11 @@ class DeliveryStorage:
 
     def item_record(self, store_id: int, registration_id: str, launchable_id: str) -> ItemRecord | None:
         rows = self._engines.rows(_RAW_ITEM_RECORD, (store_id, registration_id, launchable_id))
-        return _item(_Row(_ITEM_NAMES, rows[0])) if rows else None
+        return _item_of(rows[0]) if rows else None
 
     def registration_record(self, store_id: int, registration_id: str) -> RegistrationRecord | None:
-        with self._read() as connection:
-            row = connection.execute(_REGISTRATION_RECORD, {"store_id": store_id,
-                                                            "registration_id": registration_id}).first()
-        return RegistrationRecord(store_id, registration_id, orjson.loads(row.data), row.version) if row else None
+        rows = self._engines.rows(_RAW_REGISTRATION_RECORD, (store_id, registration_id))
+        return RegistrationRecord(store_id, registration_id, orjson.loads(rows[0][0]), rows[0][1]) if rows else None
 
     def save_records(self, items: tuple[ItemRecord, ...] = (),
                      record: RegistrationRecord | None = None) -> tuple[tuple[ItemRecord, ...], RegistrationRecord | None]:

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from .activity_tree import Activity, ActivityTree, build_tree
 from .exceptions import MESSAGES, SequencingError
-from .look_ahead import toc, valid_requests
+from .look_ahead import toc, toc_choices, valid_requests
 from .navigation import parse_adl_nav_request
 from .objectives import load_rte_global_objectives, rte_global_objectives
 from .overall import Outcome
@@ -44,4 +44,4 @@ from .tracking import Tracking
 
 __all__ = ["Activity", "ActivityTree", "MESSAGES", "Outcome", "SequencingError", "SequencingSession", "Tracking",
            "build_tree", "course_rollup", "launch", "load_rte_global_objectives", "navigate", "parse_adl_nav_request", "report_attempt",
-           "rte_global_objectives", "toc", "valid_requests"]
+           "rte_global_objectives", "toc", "toc_choices", "valid_requests"]

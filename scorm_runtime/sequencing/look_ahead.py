@@ -100,23 +100,39 @@ def valid_requests(tree: ActivityTree, tracking: Tracking) -> dict:
             "choice": choice, "jump": jump}
 
 
+def toc_choices(tree: ActivityTree, tracking: Tracking) -> dict[str, tuple[int, bool, bool, str | None]]:
+    """What the player's table of contents shows of each activity, by identifier: (depth, visible, enabled,
+    refusal), as `toc` gives them, without the status words (the player's start asks for these alone; the
+    statuses of 500 activities cost as much again as the look-ahead)."""
+    looked = _pass(tree, tracking)
+    refusals, path_hidden = looked.refusals, looked.path_hidden
+    choices = {}
+    for activity in tree.preorder:
+        identifier = activity.identifier
+        if path_hidden[identifier]:
+            choices[identifier] = (activity.depth, False, False, "SB.2.9-3")
+        else:
+            refusal = refusals[identifier]
+            choices[identifier] = (activity.depth, activity.is_visible, refusal is None, refusal)
+    return choices
+
+
 def toc(tree: ActivityTree, tracking: Tracking) -> list[dict]:
     """The table of contents in tree order: what the player shows (visible) and lets the learner choose
     (enabled), with each activity's status."""
     entries = []
     looked = _pass(tree, tracking)
-    refusals, path_hidden, disabled = looked.refusals, looked.path_hidden, looked.disabled
+    disabled = looked.disabled
     activities = tracking.activities
+    choices = toc_choices(tree, tracking)
     for activity in tree.preorder:
         identifier = activity.identifier
-        hidden = path_hidden[identifier]
+        depth, visible, enabled, refusal = choices[identifier]
         state = activities.get(identifier)
-        refusal = None if hidden else refusals[identifier]
         entries.append({
-            "id": identifier, "title": activity.title, "depth": activity.depth,
+            "id": identifier, "title": activity.title, "depth": depth,
             "parent": activity.parent.identifier if activity.parent else None, "launchable": activity.launchable,
-            "visible": activity.is_visible and not hidden, "enabled": not hidden and refusal is None,
-            "refusal": "SB.2.9-3" if hidden else refusal,
+            "visible": visible, "enabled": enabled, "refusal": refusal,
             "disabled": disabled[identifier],
             "current": tracking.current == identifier,
             "active": bool(state and state.active), "suspended": bool(state and state.suspended),

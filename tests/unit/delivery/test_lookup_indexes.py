@@ -97,7 +97,7 @@ def _full_scans(services, sql: str, parameters) -> list[str]:
 
 def test_every_lookup_is_answered_from_an_index(services):
     lookups = _lookups(services)
-    assert len(lookups) >= 23
+    assert len(lookups) >= 22  # registration_record goes to the driver: its SQL is _RAW_REGISTRATION_RECORD's
     scans = {sql: found for sql, parameters in lookups if (found := _full_scans(services, sql, parameters))}
     assert scans == {}
 
