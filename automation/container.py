@@ -74,5 +74,6 @@ def build_automation(settings, services, *, automation_settings: AutomationSetti
                             admin=AutomationAdmin(engines, dispatcher, forwarding, services.administration),
                             runner=runner)
     if runner == "embedded":
-        automation.embedded = EmbeddedRunner(automation, engines, poll_seconds=automation_settings.poll_seconds)
+        automation.embedded = EmbeddedRunner(automation, engines, poll_seconds=automation_settings.poll_seconds,
+                                             supervisor_lock=lock_path(str(engines.write.url), "supervisor"))
     return automation

@@ -1,13 +1,23 @@
-"""The embedded runner (SQLite, `make run`): the same dispatcher and handlers in a thread of the web
-server, with no other server. One process of the server runs it at a time (a lock file beside the
-database; if that process stops, another takes over), and every dispatch in a process goes through one
-lock, so Effects' check-then-record on SQLite never runs twice for one key. Scheduled jobs claim each
-tick in automation_schedule by compare-and-set, so a restart never runs a tick twice."""
+"""The embedded runner (SQLite, `make run`): the same dispatcher and handlers as `lrs worker`, run by the
+web server itself, with no other server. Every dispatch goes through one lock (a thread lock and a lock
+file beside the database), so Effects' check-then-record on SQLite never runs twice for one key.
+Scheduled jobs claim each tick in automation_schedule by compare-and-set, so a restart never runs a tick
+twice.
+
+Under gunicorn (lrs/wsgi.py) the handlers run in a child process of one worker, at a lower CPU priority
+(automation/runner_process.py): one worker holds a second lock file, the supervisor's, and keeps one
+child running; if that worker stops, another takes over. A thread of a serving process would share its
+GIL: each time a request thread came back from the database or the socket it could wait a whole switch
+interval (5 ms) for the runner's Python to let go, which cost SQLite ingest about 40 % (docs/automation.md).
+An app built in process with its own Settings (tests, `lrs automation run`) runs the loop in a thread."""
 from __future__ import annotations
 
 import contextlib
 import fcntl
 import logging
+import os
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -60,12 +70,13 @@ class RunnerLock:
             self._thread_lock.release()
 
 
-def lock_path(database_url: str) -> Path | None:
-    """The lock file beside a SQLite database file (None for an in-memory database)."""
+def lock_path(database_url: str, purpose: str = "lock") -> Path | None:
+    """A lock file beside a SQLite database file (None for an in-memory database): `lock` serialises
+    dispatch, `supervisor` elects the worker that keeps the runner process."""
     database = make_url(database_url).database
     if not database or database == ":memory:":
         return None
-    return Path(database + ".automation.lock")
+    return Path(f"{database}.automation.{purpose}")
 
 
 def due_tick_ms(cron: str, now: int) -> int:
@@ -82,21 +93,42 @@ def due_tick_ms(cron: str, now: int) -> int:
 SERVING_SHARE = 0.2
 
 
+# A runner process that exits is started again after this pause (a crash loop must not spin).
+RESPAWN_SECONDS = 5.0
+
+
 class EmbeddedRunner:
-    def __init__(self, automation, engines, *, poll_seconds: float):
+    """`start()` runs the loop in a thread of this process, or, with `process_command`, supervises a child
+    process that runs it (`python -m automation.runner_process`, same environment)."""
+
+    def __init__(self, automation, engines, *, poll_seconds: float, process_command: list[str] | None = None,
+                 supervisor_lock: Path | None = None):
         self._automation = automation
         self._engines = engines
         self._poll = poll_seconds
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.process_command = process_command
+        self._supervisor_lock = supervisor_lock
+        self._child: subprocess.Popen | None = None
+
+    def in_process(self, command: list[str] | None = None) -> None:
+        """Run the loop in a child process (before start()): the serving processes keep their GIL."""
+        self.process_command = command or [sys.executable, "-m", "automation.runner_process"]
 
     def start(self) -> None:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._loop, name="automation-embedded", daemon=True)
+            target = self._supervise if self.process_command else self._loop
+            self._thread = threading.Thread(target=target, name="automation-embedded", daemon=True)
             self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
+        child = self._child
+        if child is not None and child.poll() is None:
+            child.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.wait(timeout=30)
         if self._thread is not None:
             self._thread.join(timeout=30)
 
@@ -112,9 +144,61 @@ class EmbeddedRunner:
                         spent = time.thread_time() - started
             except Exception:  # noqa: BLE001 - the runner must outlive a failing step
                 log.exception("embedded automation step failed; trying again")
-            # The handlers share the serving process (and its GIL) with requests: while there is a backlog, rest
+            # In a serving process the handlers share its GIL with requests: while there is a backlog, rest
             # so that they take at most SERVING_SHARE of a core, and catch up when ingest quiets down.
             self._stop.wait(spent * (1 - SERVING_SHARE) / SERVING_SHARE if handled else self._poll)
+
+    def run_forever(self, *, parent_pid: int | None = None) -> None:
+        """The runner process's loop: no rests (its nice value yields to the serving workers); it ends on
+        stop() or when `parent_pid` is no longer its parent (the worker that started it is gone)."""
+        lock = self._automation.dispatcher.lock
+        while not self._stop.is_set() and (parent_pid is None or os.getppid() == parent_pid):
+            handled = 0
+            try:
+                with lock.held(blocking=False) as mine:
+                    if mine:
+                        handled = self.step(rounds=1)
+            except Exception:  # noqa: BLE001 - the runner must outlive a failing step
+                log.exception("embedded automation step failed; trying again")
+            if not handled:
+                self._stop.wait(self._poll)
+
+    def _supervise(self) -> None:
+        """One worker of the server keeps one runner process: whoever holds the supervisor's lock file."""
+        while not self._stop.is_set():
+            with self._supervisor_held() as mine:
+                if mine:
+                    self._keep_child()
+            self._stop.wait(self._poll * 5)
+
+    @contextlib.contextmanager
+    def _supervisor_held(self):
+        if self._supervisor_lock is None:
+            yield True
+            return
+        with open(self._supervisor_lock, "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _keep_child(self) -> None:
+        while not self._stop.is_set():
+            environment = {**os.environ, "LRS_AUTOMATION_PARENT_PID": str(os.getpid())}
+            self._child = subprocess.Popen(self.process_command, env=environment, close_fds=True)
+            log.info("automation runner process %s started", self._child.pid)
+            while not self._stop.is_set() and self._child.poll() is None:
+                self._stop.wait(self._poll * 5)
+            if self._stop.is_set():
+                return
+            log.warning("automation runner process %s exited with %s; starting another in %.0f s",
+                        self._child.pid, self._child.returncode, RESPAWN_SECONDS)
+            self._stop.wait(RESPAWN_SECONDS)
 
     def step(self, now: int | None = None, *, rounds: int = 10_000) -> int:
         """Hands pending events over (one batch per handler per round) and runs due jobs; the events handled."""

@@ -21,6 +21,10 @@ def _log_through_gunicorn() -> None:
 _log_through_gunicorn()
 settings = Settings.from_env()
 app = create_app(settings)
+if app.extensions["automation"].embedded is not None:
+    # SQLite's embedded runner: under gunicorn the handlers run in a child process of one worker, so they
+    # never hold a serving process's GIL (automation/embedded.py).
+    app.extensions["automation"].embedded.in_process()
 if settings.trusted_proxies:
     # Only then is X-Forwarded-For believed: the throttle counts per client address (lrs/auth/throttle.py).
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
