@@ -45,12 +45,11 @@ def db() -> None:
 @click.option("--revision", default="head", show_default=True, help="Alembic revision to upgrade to.")
 def db_upgrade(database_url: str | None, revision: str) -> None:
     """Apply the schema migrations (Alembic) to the database."""
-    from lrs.storage.migrate import current_delivery_revision, current_revision, upgrade
+    from lrs.storage.migrate import describe_revisions, upgrade
     settings = settings_for(database_url)
     click.echo(f"migrating {settings.database_url} ...", err=True)
     upgrade(settings.database_url, revision)
-    click.echo(f"database at revision {current_revision(settings.database_url)} "
-               f"(delivery {current_delivery_revision(settings.database_url)})", err=True)
+    click.echo(f"database at revision {describe_revisions(settings.database_url)}", err=True)
 
 
 @main.group()

@@ -45,11 +45,10 @@ def restore_command(database_url: str | None, file: Path) -> None:
     (createdb); pg_restore runs in one transaction, so a failed restore leaves it empty. Stop the
     servers first, and start them on the restored database after."""
     from lrs.operations.backup import BackupError, restore
-    from lrs.storage.migrate import current_delivery_revision, current_revision
+    from lrs.storage.migrate import describe_revisions
     url = _database_url(database_url)
     try:
         restore(url, file, _progress)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"restored {file}: database at revision {current_revision(url)} "
-               f"(delivery {current_delivery_revision(url)})")
+    click.echo(f"restored {file}: database at revision {describe_revisions(url)}")

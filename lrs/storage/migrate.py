@@ -79,6 +79,18 @@ def current_delivery_revision(database_url: str) -> str | None:
     return _current(database_url, "delivery_alembic_version")
 
 
+# Each migration branch by name, with its version table (the modules' env.py files name the same).
+BRANCH_VERSION_TABLES = {"lrs": "alembic_version", "delivery": "delivery_alembic_version",
+                         "automation": "automation_alembic_version", "workflows": "workflows_alembic_version",
+                         "profiles": "profiles_alembic_version"}
+
+
+def describe_revisions(database_url: str) -> str:
+    """Every branch's current revision, for the CLI: "lrs 0009, delivery d002, automation a002, ..."."""
+    return ", ".join(f"{branch} {_current(database_url, table) or 'none'}"
+                     for branch, table in BRANCH_VERSION_TABLES.items())
+
+
 def _current(database_url: str, version_table: str) -> str | None:
     from alembic.runtime.migration import MigrationContext
     engines = create_engines(database_url)

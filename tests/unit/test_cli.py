@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import re
 
 import click
 import pytest
@@ -26,8 +27,12 @@ def test_every_command_has_help(path):
 
 def test_db_upgrade_then_credentials_create_opens_the_api(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    runner = CliRunner()
-    assert runner.invoke(main, ["db", "upgrade", "--database-url", url]).exit_code == 0
+    runner = CliRunner()  # click 8.2+: stderr apart in result.stderr
+    upgraded = runner.invoke(main, ["db", "upgrade", "--database-url", url])
+    assert upgraded.exit_code == 0
+    # Every migration branch says where it stands, not only the LRS's and delivery's.
+    for branch in ("lrs", "delivery", "automation", "workflows", "profiles"):
+        assert re.search(rf"\b{branch} [0-9a-z]+\b", upgraded.stderr), upgraded.stderr
     result = runner.invoke(main, ["credentials", "create", "--database-url", url, "--name", "tool",
                                   "--key", "tool-key", "--secret", "tool-secret"])
     assert result.exit_code == 0, result.output
