@@ -40,6 +40,18 @@ WHERE (o.txid, o.position) > (?, ?) {visible}
 ORDER BY o.txid, o.position
 LIMIT ?
 """
+# PostgreSQL: the events first, then one statement look-up each (LATERAL). With the plain join, a planner
+# working from stale statistics (a young, fast-growing outbox) joined every event past the cursor to its
+# statement before sorting and keeping `limit`: a batch cost grew with the backlog (~90 ms for 500 of
+# 17,000, against ~10 ms this way).
+_READ_POSTGRESQL = """
+SELECT o.position, o.txid, o.kind, o.store_id, o.subject, o.payload, o.created_ms, s.body, s.body_zstd
+FROM (SELECT * FROM event_outbox o WHERE (o.txid, o.position) > (?, ?) {visible}
+      ORDER BY o.txid, o.position LIMIT ?) o
+LEFT JOIN LATERAL (SELECT s.body, s.body_zstd FROM statements s WHERE o.kind = 'statement.stored'
+                   AND s.store_id = o.store_id AND s.statement_id = o.subject) s ON true
+ORDER BY o.txid, o.position
+"""
 # Rows of transactions that can no longer commit: older than every transaction of THIS database that our
 # snapshot saw running. pg_snapshot_xmin alone would also wait for every other database's transactions
 # (xids are cluster-wide). A running xid counts as another database's only when pg_stat_activity says so
@@ -107,17 +119,26 @@ def statement_payload(statement_id: str, statement: dict | None) -> dict:
 
 class StatementPayload(Mapping):
     """A statement.stored payload (statement_payload's keys), parsed only when a key is first read: a
-    consumer that only passes the statement on (forwarding) takes `raw`, the JSON text as stored."""
-    __slots__ = ("_statement_id", "raw", "_data")
+    consumer that only passes the statement on (forwarding) takes `raw`, the JSON text as stored. A body
+    read compressed (PostgreSQL) is decompressed only when `raw` or a key is first read: a consumer that
+    does not take statement.stored events never pays for it."""
+    __slots__ = ("_statement_id", "_raw", "_compressed", "_data")
 
-    def __init__(self, statement_id: str, raw: str | None):
+    def __init__(self, statement_id: str, raw: str | None, compressed: bytes | None = None):
         self._statement_id = statement_id
-        self.raw = raw
+        self._raw = raw
+        self._compressed = compressed
         self._data: dict | None = None
 
     @property
+    def raw(self) -> str | None:
+        if self._compressed is not None:
+            self._raw, self._compressed = stored_body(self._raw, self._compressed), None
+        return self._raw
+
+    @property
     def erased(self) -> bool:
-        return self.raw is None
+        return self._raw is None and self._compressed is None
 
     def _loaded(self) -> dict:
         if self._data is None:
@@ -160,7 +181,7 @@ class EventLog:
         if not positions:
             return []
         wanted = ", ".join(str(int(position)) for position in positions)
-        return self._events(self._engines.rows(_READ.format(visible=f"AND o.position IN ({wanted})"),
+        return self._events(self._engines.rows(self._read().format(visible=f"AND o.position IN ({wanted})"),
                                                (-1, -1, len(positions))))
 
     def read_after(self, after: EventCursor | int = EventCursor(), limit: int = 500) -> list[Event]:
@@ -169,14 +190,18 @@ class EventLog:
         if isinstance(after, int):
             after = EventCursor(0, after)
         visible = _VISIBLE_POSTGRESQL if self._engines.dialect == "postgresql" else ""
-        return self._events(self._engines.rows(_READ.format(visible=visible), (after.txid, after.position, limit)))
+        return self._events(self._engines.rows(self._read().format(visible=visible),
+                                               (after.txid, after.position, limit)))
+
+    def _read(self) -> str:
+        return _READ_POSTGRESQL if self._engines.dialect == "postgresql" else _READ
 
     @staticmethod
     def _events(rows) -> list[Event]:
         events = []
         for position, txid, kind, store_id, subject, payload, created_ms, body, compressed in rows:
             if kind == STATEMENT_STORED:
-                data = StatementPayload(subject, None if body is None else stored_body(body, compressed))
+                data = StatementPayload(subject, body, compressed)
             else:
                 data = orjson.loads(payload) if payload else {}
             events.append(Event(position, kind, store_id, subject, data, created_ms, txid))
