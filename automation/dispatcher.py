@@ -1,7 +1,10 @@
 """Moves the spine's events to consumers: each consumer reads the outbox from its own cursor.
 
 Delivery is at least once: a consumer's cursor moves only after its events were handled, so a worker that
-dies mid-batch leaves the batch to be read again, and Effects.run_once keeps each effect once. A failing
+dies mid-batch leaves the batch to be read again, and Effects.run_once keeps each effect once. An ordered
+consumer's batch is once by its cursor instead (Progress.holding: the cursor moves in the transaction held
+through the batch), so its effects need no record each (ONCE_BY_CURSOR); a retried dead letter, outside
+the cursor, goes through Effects as any other delivery. A failing
 event is retried with exponential back-off (retries.py): an ordered consumer (a forwarding subscription)
 waits at it, so nothing passes it; any other consumer sets the delivery aside (automation_deliveries) and
 goes on. After `max_attempts` tries the delivery is dead: a dead letter for admins to retry or discard.
@@ -14,7 +17,7 @@ import traceback
 from dataclasses import dataclass
 from typing import Callable
 
-from automation.effects import Effects
+from automation.effects import ONCE_BY_CURSOR, Effects
 from automation.handlers import Consumer
 from automation.progress import DEAD, DISCARDED, DONE, RETRYING, Delivery, Progress, now_ms
 from automation.retries import backoff_ms
@@ -79,20 +82,23 @@ class Dispatcher:
         full = len(events) == self.settings.batch_size
         if consumer.ordered:
             try:
-                if wanted:
-                    consumer.handle_batch(wanted, self.effects)
+                with self.progress.holding(consumer.name, state.cursor) as cursor:
+                    if cursor is None:
+                        return Step()  # another runner took this batch meanwhile; read again
+                    if wanted:
+                        consumer.handle_batch(wanted, ONCE_BY_CURSOR)
+                    cursor.move(events[-1].cursor)
             except Exception as error:  # noqa: BLE001 - any handler failure is retried, then a dead letter
                 return self._ordered_failure(consumer, state.attempts + 1, wanted, events, error, now)
-        else:
-            for event in wanted:
-                try:
-                    consumer.handle_batch([event], self.effects)
-                except Exception as error:  # noqa: BLE001
-                    log.warning("%s failed on event %s (%s), retried later: %s", consumer.name, event.position,
-                                event.kind, _describe(error))
-                    self.progress.failed(consumer.name, event, _describe(error),
-                                         next_attempt_ms=now + self._backoff(1),
-                                         dead=self.settings.max_attempts <= 1)
+            return Step(read=len(events), handled=len(wanted), more=full)
+        for event in wanted:
+            try:
+                consumer.handle_batch([event], self.effects)
+            except Exception as error:  # noqa: BLE001
+                log.warning("%s failed on event %s (%s), retried later: %s", consumer.name, event.position,
+                            event.kind, _describe(error))
+                self.progress.failed(consumer.name, event, _describe(error),
+                                     next_attempt_ms=now + self._backoff(1), dead=self.settings.max_attempts <= 1)
         self.progress.move(consumer.name, events[-1].cursor)
         return Step(read=len(events), handled=len(wanted), more=full)
 

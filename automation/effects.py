@@ -40,6 +40,26 @@ def _checked(keys: Iterable[str]) -> list[str]:
     return keys
 
 
+class OnceByCursor:
+    """The effects an ordered consumer's batch runs with (Dispatcher): the batch is once by the consumer's
+    cursor, which moves in the transaction that holds it through the batch (Progress.holding), so each
+    action runs at once and nothing is recorded: no row per forwarded statement. The window is the one
+    Effects has for an external effect: one that succeeded just before its worker died, before the
+    cursor's move committed, runs again."""
+
+    def run_once(self, effect_key: str, action: Callable[[], T]) -> bool:
+        return bool(self.run_once_many([effect_key], lambda pending: action()))
+
+    def run_once_many(self, effect_keys: Iterable[str], action: Callable[[list[str]], object]) -> list[str]:
+        keys = _checked(effect_keys)
+        if keys:
+            action(keys)
+        return keys
+
+
+ONCE_BY_CURSOR = OnceByCursor()
+
+
 class Effects:
     def __init__(self, engines: Engines):
         self._engines = engines

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
 import procrastinate
 from procrastinate.exceptions import AlreadyEnqueued
@@ -25,6 +26,8 @@ log = logging.getLogger(__name__)
 QUEUE = "automation"
 ADVANCE, REDELIVER = "automation.advance", "automation.redeliver"
 _STALLED_CHECK_SECONDS = 5.0
+# How long one advance job goes on with a consumer that has more to read (one batch at least).
+ADVANCE_SECONDS = 1.0
 
 
 def conninfo(database_url: str) -> str:
@@ -45,7 +48,13 @@ def task_app(automation: Automation, database_url: str) -> procrastinate.App:
         found = dispatcher.consumers().get(consumer)
         if found is None:
             return  # unsubscribed or disabled since
+        # Full batches follow each other in this job for a while (a job per batch cost a defer, a fetch
+        # and a delete in procrastinate's tables each time); then a fresh job, so the consumer list is
+        # read again and other jobs get their turn.
+        until = time.monotonic() + ADVANCE_SECONDS
         step = dispatcher.advance(found)
+        while step.more and time.monotonic() < until:
+            step = dispatcher.advance(found)
         if step.more:
             defer_advance(app, consumer)
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 
 from sqlalchemy import and_, delete, select, update
 
@@ -44,6 +46,18 @@ class Delivery:
     updated_ms: int
 
 
+@dataclass(frozen=True)
+class HeldCursor:
+    """Progress.holding's cursor: `move` commits with the transaction that holds it (PostgreSQL)."""
+    progress: "Progress"
+    consumer: str
+    connection: object | None
+
+    def move(self, to: EventCursor) -> None:
+        self.progress._save(self.consumer, connection=self.connection, txid=to.txid, position=to.position,
+                            attempts=0, next_attempt_ms=0, last_error=None)
+
+
 class Progress:
     def __init__(self, engines: Engines):
         self._engines = engines
@@ -79,17 +93,36 @@ class Progress:
         """Past everything up to `to`, with its back-off cleared."""
         self._save(consumer, txid=to.txid, position=to.position, attempts=0, next_attempt_ms=0, last_error=None)
 
+    @contextmanager
+    def holding(self, consumer: str, at: EventCursor) -> Iterator["HeldCursor | None"]:
+        """The consumer's cursor, held while an ordered consumer's batch runs, so the batch and the cursor's
+        move past it are once together: None if it is no longer at `at` (another runner moved it past
+        the batch meanwhile). On PostgreSQL the row is locked in a transaction held open through the
+        batch (a second runner waits, then finds it moved; a runner that dies takes its uncommitted move
+        with it); on SQLite, whose one runner is kept alone by its lock file, the move follows the batch."""
+        if self._engines.dialect != "postgresql":
+            yield HeldCursor(self, consumer, None) if self.state(consumer).cursor == at else None
+            return
+        with self._engines.write.begin() as connection:
+            row = connection.execute(select(cursors.c.txid, cursors.c.position)
+                                     .where(cursors.c.consumer == consumer).with_for_update()).first()
+            found = EventCursor(row.txid, row.position) if row is not None else EventCursor()
+            yield HeldCursor(self, consumer, connection) if found == at else None
+
     def back_off(self, consumer: str, attempts: int, next_attempt_ms: int, error: str) -> None:
         self._save(consumer, attempts=attempts, next_attempt_ms=next_attempt_ms, last_error=error[:_ERROR_CHARS])
 
-    def _save(self, consumer: str, **values) -> None:
-        with self._engines.write.begin() as connection:
-            changed = connection.execute(update(cursors).where(cursors.c.consumer == consumer)
-                                         .values(updated_ms=now_ms(), **values)).rowcount
-            if not changed:
-                start = {"consumer": consumer, "txid": 0, "position": 0, "attempts": 0, "next_attempt_ms": 0,
-                         "last_error": None, "updated_ms": now_ms()}
-                connection.execute(cursors.insert().values(**{**start, **values}))
+    def _save(self, consumer: str, *, connection=None, **values) -> None:
+        if connection is None:
+            with self._engines.write.begin() as own:
+                self._save(consumer, connection=own, **values)
+            return
+        changed = connection.execute(update(cursors).where(cursors.c.consumer == consumer)
+                                     .values(updated_ms=now_ms(), **values)).rowcount
+        if not changed:
+            start = {"consumer": consumer, "txid": 0, "position": 0, "attempts": 0, "next_attempt_ms": 0,
+                     "last_error": None, "updated_ms": now_ms()}
+            connection.execute(cursors.insert().values(**{**start, **values}))
 
     def forget(self, consumer: str) -> None:
         with self._engines.write.begin() as connection:
