@@ -388,10 +388,11 @@ def commit(runtime: DeliveryRuntime, session_id: str, session_token, values, set
 # --- ending a session -------------------------------------------------------------------------------------
 
 def _finish(runtime: DeliveryRuntime, session: Session, *, force_suspend: bool = False,
-            state: RegistrationState | None = None) -> ItemRecord | None:
+            state: RegistrationState | None = None) -> RegistrationState | None:
     """Ends the attempt or suspends it by cmi.exit (1.2 cmi.core.exit), adds session_time into total_time,
     and writes the session's statements. The session must already be marked ended (or be about to be,
-    by delivery). A review session has nothing to report."""
+    by delivery). A review session has nothing to report. Returns the registration's state with the records
+    as saved here (a navigate goes on from it without reading them again), or None when nothing was saved."""
     if session.data.get("review"):
         return None
     state = state or runtime.state(session)
@@ -420,17 +421,19 @@ def _finish(runtime: DeliveryRuntime, session: Session, *, force_suspend: bool =
             shared, rollups = _reported_to_sequencing(state, session, shared, before_values, ending.session_seconds,
                                                       suspend=suspending, is_asset=is_asset)
         try:
-            runtime.save_records([updated], shared)
+            saved_items, saved_record = runtime.save_records([updated], shared)
             break
         except StaleRecord:
             state = runtime.state(session, known=state)
     else:
         raise StaleRecord("the item record kept changing; try again")
+    saved = replace(state, record=saved_record or state.record,
+                    items={**state.items, session.launchable_id: saved_items[0]})
     ctx = attempt_context(runtime, state, session, attempt["id"])
     course = xs.course_statements(ctx, now, *rollups) if rollups else []
     if is_asset:
         _write_statements(runtime, session.store_id, course)
-        return updated
+        return saved
     before = outcomes.snapshot_of(version, session.data.get("before") or {})
     after = outcomes.snapshot_of(version, before_values)
     _write_statements(runtime, session.store_id,
@@ -441,7 +444,7 @@ def _finish(runtime: DeliveryRuntime, session: Session, *, force_suspend: bool =
                         registration=state.registration.id, state_id=xs.ATTEMPT_STATE_ID,
                         document=xs.attempt_state(preferences=None, **{name: values.get(element)
                                                                        for name, element in names.items()}))
-    return updated
+    return saved
 
 
 def _sequencing_summary(values: dict[str, str], seconds: float, *, suspend: bool) -> dict:
@@ -582,23 +585,25 @@ def _used_for_navigation(runtime: DeliveryRuntime, session: Session) -> None:
 
 def _end_for_navigation(runtime: DeliveryRuntime, session: Session, session_token, values,
                         settings: RuntimeSettings, *, suspend: bool,
-                        known: RegistrationState | None = None) -> tuple[Session, bool]:
+                        known: RegistrationState | None = None
+                        ) -> tuple[Session, bool, RegistrationState | None]:
     """Ends the open session as terminate would. When another call (a keepalive Terminate) ended it
     meanwhile, the session as it now stands, ended, under the rule for ended sessions. `known`: the
     registration's state read earlier in the request (its course and registration are kept; the records are
-    read again after the last commit)."""
+    read again after the last commit). Also returns the state as the session's end saved it (no sessions),
+    or None when it saved nothing."""
     try:
         _apply(runtime, session, _check_values(values), settings)
         if runtime.end_session(session, "ended"):
-            _finish(runtime, session, force_suspend=suspend,
-                    state=runtime.state(session, known=known, with_sessions=False))
-            return session, True
+            saved = _finish(runtime, session, force_suspend=suspend,
+                            state=runtime.state(session, known=known, with_sessions=False))
+            return session, True, saved
     except SessionEnded:
         pass
     again = _authenticated(runtime, session.id, session_token, allow_ended=True)
     if again.state == "open":
         raise SessionEnded(f"session {session.id} no longer owns its attempt")
-    return _ended_for_navigation(runtime, again), False
+    return _ended_for_navigation(runtime, again), False, None
 
 
 def next_item(state: RegistrationState, current: str, request: str, target: str | None) -> str | None:
@@ -632,12 +637,13 @@ def navigate(runtime: DeliveryRuntime, session_id: str, session_token, request, 
     if still_open and sequenced(state.course) and request == "choice":
         # SN 5.3: a Choice the look-ahead refuses is refused while the SCO still runs (nothing ends).
         _refuse_choice_early(state, target, session.launchable_id)
-    ended_here = False
+    ended_here, saved = False, None
     if still_open:
-        session, ended_here = _end_for_navigation(runtime, session, session_token, values, settings,
-                                                  suspend=request == "suspendAll", known=state)
-    # What follows reads the records, not the sessions (the launcher reads the registration's own).
-    state = runtime.state(session, known=state, with_sessions=False)
+        session, ended_here, saved = _end_for_navigation(runtime, session, session_token, values, settings,
+                                                         suspend=request == "suspendAll", known=state)
+    # What follows reads the records, not the sessions (the launcher reads the registration's own): as the
+    # session's end saved them, else as stored.
+    state = saved or runtime.state(session, known=state, with_sessions=False)
     if sequenced(state.course) and session.launch_mode == "Normal":
         answer = _navigate_sequenced(runtime, state, session, request, target, launcher, ended_here=ended_here)
     else:  # jump and abandonAll were refused by _check_sequenced
