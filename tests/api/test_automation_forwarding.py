@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import base64
 import os
+import threading
 import time
 import uuid
 
 import orjson
 import pytest
+from sqlalchemy import func, select
 
 from automation.container import build_automation
 from automation.forwarding.receiver import RecordingReceiver
 from automation.forwarding.signing import signature, verify
 from automation.handlers import HandlerRegistry
 from automation.settings import AutomationSettings
+from automation.storage.tables import effects as effects_table
 from lrs.app import create_app
 from lrs.settings import Settings
 from lrs.storage.migrate import upgrade
@@ -122,6 +125,35 @@ def test_a_subscription_forwards_only_what_is_stored_after_it_and_only_its_store
         [after] = client.post_statements(_statement(COMPLETED, "http://example.com/after")).get_json()
         automation.dispatcher.run_until_idle()
         assert receiver.ids(subscription) == [after]
+
+
+def test_two_runners_on_one_subscription_forward_each_statement_once_as_get_returns_it(forwarding_app, admin,
+                                                                                       learner_store):
+    """Two runners (two workers on PostgreSQL) advance one subscription at once: its cursor is held through
+    the batch, so the second finds it moved and sends nothing; no effect row is kept per statement. Each
+    statement arrives as GET /statements returns it (xAPI-Communication 2.1.3, format=exact)."""
+    client, store_id = learner_store
+    runners = [_automation(forwarding_app), _automation(forwarding_app)]
+    with RecordingReceiver() as receiver:
+        subscription = _subscribe(admin, receiver, store_id)
+        ids = client.post_statements([_statement(ATTEMPTED, f"http://example.com/race/{n}")
+                                      for n in range(30)]).get_json()
+        receiver.answer_delay_seconds = 0.3  # the first runner's POST is still out while the second reads
+        steps = []
+        threads = [threading.Thread(target=lambda runner=runner: steps.append(runner.dispatcher.advance(
+            runner.dispatcher.consumers()[f"forward:{subscription}"]))) for runner in runners]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(step.handled for step in steps) == [0, 30]
+        assert receiver.ids(subscription) == ids and receiver.resent() == 0
+        returned = client.get_statements(limit=30, ascending="true").get_json()["statements"]
+        assert receiver.statements[str(subscription)] == returned
+        with forwarding_app.extensions["lrs"].engines.read.connect() as connection:
+            kept = connection.execute(select(func.count()).select_from(effects_table).where(
+                effects_table.c.effect_key.like(f"forward:{subscription}:%"))).scalar_one()
+        assert kept == 0
 
 
 def test_signature_is_hmac_sha256_over_timestamp_and_body_and_refuses_replays():
