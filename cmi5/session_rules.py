@@ -152,16 +152,16 @@ def _check_one(session: AuLaunch, facts: SessionFacts, statement: Any) -> tuple[
     _check_defined(session, facts, statement, verb, at_ms, moves_on)
     if verb == v.TERMINATED and facts.last_ms is not None and at_ms < facts.last_ms:
         raise SessionRuleBroken("9.3", "terminated must be the last statement of the session (by timestamp)")
-    facts = replace(facts, last_ms=_latest(facts.last_ms, at_ms), defined_verbs=facts.defined_verbs | {verb})
+    changes = {"last_ms": _latest(facts.last_ms, at_ms), "defined_verbs": facts.defined_verbs | {verb}}
     if verb == v.INITIALIZED:
-        facts = replace(facts, initialized_ms=at_ms)
+        changes["initialized_ms"] = at_ms
     elif verb == v.TERMINATED:
-        facts = replace(facts, terminated=True)
+        changes["terminated"] = True
     elif verb == v.COMPLETED:
-        facts = replace(facts, completed=True)
+        changes["completed"] = True
     elif verb == v.PASSED:
-        facts = replace(facts, passed=True, passed_ms=at_ms)
-    return facts, verb in JUDGED_VERBS
+        changes.update(passed=True, passed_ms=at_ms)
+    return replace(facts, **changes), verb in JUDGED_VERBS
 
 
 def _check_defined(session: AuLaunch, facts: SessionFacts, statement: dict, verb: str, at_ms: int,

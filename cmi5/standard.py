@@ -110,13 +110,16 @@ class Cmi5Standard:
                                            mastery_score=au.get("masteryScore"),
                                            launch_parameters=au.get("launchParameters"), at_ms=session.launched_ms)
         runtime.store_statements(registration.store_id, [launched], runtime_name=RUNTIME_NAME)
-        runtime.save_session_data(session, {
-            "activityId": activity_id, "publisherId": au_id, "courseId": course.id, "actor": actor,
-            "moveOn": au["moveOn"], "masteryScore": au.get("masteryScore"),
-            "contextTemplate": document["contextTemplate"], "launchUrl": base_url,
-            "fetchKey": token_digest(launch_token)})
         record = state.item(au_id)
-        runtime.save_records([replace(record, attempts=record.attempts + 1, last_launched_ms=session.launched_ms)])
+        # The session's data and the AU's record in one transaction; None: a launch that raced this one
+        # abandoned the session already (delivery then removes it: launch again).
+        if runtime.claim_session_data(session, {
+                "activityId": activity_id, "publisherId": au_id, "courseId": course.id, "actor": actor,
+                "moveOn": au["moveOn"], "masteryScore": au.get("masteryScore"),
+                "contextTemplate": document["contextTemplate"], "launchUrl": base_url,
+                "fetchKey": token_digest(launch_token)},
+                items=[replace(record, attempts=record.attempts + 1, last_launched_ms=session.launched_ms)]) is None:
+            raise StaleRecord(f"session {session.id} ended while it was being launched; launch again")
         url = launch_url(base_url, endpoint=f"{runtime.public_url}/xapi",
                          fetch=fetch_url(runtime.public_url, session.id, launch_token), actor=actor,
                          registration_id=registration.id, activity_id=activity_id)
