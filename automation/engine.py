@@ -134,9 +134,14 @@ async def run_worker(automation: Automation, database_url: str, *, concurrency: 
         waker = asyncio.create_task(wake(app, automation, stalled_seconds=stalled_seconds, stop=stop))
         try:
             # Succeeded jobs are deleted: they are nudges, and the work they did is in the cursors.
+            # A consumer's next advance job is deferred while its current one still holds the consumer's
+            # lock, so the notification it sends finds nothing to fetch; procrastinate fetches again only on
+            # the next notification or poll (5 s by default), which left a subscription idle for seconds
+            # at a time while it had a backlog. Polling as often as the waker looks at the outbox bounds it.
             await app.run_worker_async(queues=[QUEUE], concurrency=concurrency, name=name, delete_jobs="successful",
                                        update_heartbeat_interval=heartbeat_seconds,
-                                       stalled_worker_timeout=stalled_seconds)
+                                       stalled_worker_timeout=stalled_seconds,
+                                       fetch_job_polling_interval=automation.settings.poll_seconds)
         finally:
             stop.set()
             await waker

@@ -111,6 +111,26 @@ def _wait_for(receiver: RecordingReceiver, subscription_id: int, count: int, sec
     return time.time()
 
 
+def _settled(services, dialect: str, paused_consumer: str, seconds: float) -> None:
+    """Waits until the runners are up (on PostgreSQL: WORKERS `lrs worker` processes registered) and every
+    other consumer (the workflow handlers) has read the outbox to its end: the drain then measures
+    forwarding beside the ingest, not the workers' start or the handlers' own catch-up with the backlog."""
+    deadline = time.monotonic() + seconds
+    while True:
+        workers = services.engines.rows("SELECT count(*) FROM procrastinate_workers")[0][0] \
+            if dialect == "postgresql" else WORKERS
+        [(consumers, behind)] = services.engines.rows(
+            "SELECT count(*), sum(CASE WHEN EXISTS (SELECT 1 FROM event_outbox o WHERE (o.txid, o.position) > "
+            "(c.txid, c.position)) THEN 1 ELSE 0 END) FROM automation_cursors c WHERE c.consumer <> ?",
+            (paused_consumer,))
+        if workers >= WORKERS and consumers and not behind:
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"after {seconds:.0f} s: {workers} workers up, {behind} of {consumers} other "
+                               "consumers still reading the backlog")
+        time.sleep(0.1)
+
+
 def _stored_seconds(statement: dict) -> float:
     return datetime.fromisoformat(statement["stored"].replace("Z", "+00:00")).timestamp()
 
@@ -129,6 +149,7 @@ def _one(dialect: str, backlog: int, live: int, ingest_rate: float, report) -> d
             automation.admin.set_enabled(subscription.id, False)
             report.progress(f"forward {dialect}: {backlog:,} statements stored while the subscription is paused")
             post_all(base, backlog_bodies, CLIENTS)
+            _settled(services, dialect, subscription.consumer, 600)
             automation.admin.set_enabled(subscription.id, True)
             resumed = time.time()
             offered = f"{ingest_rate:,.0f} statements/s" if ingest_rate > 0 else "as fast as the clients can"
