@@ -68,7 +68,9 @@ def au_token_credentials(runtime) -> Callable[[str, str], Principal | None]:
     keys of stored credentials) would cost tens of milliseconds of CPU per request of an AU whose session
     ended. The secret is a 256-bit random token found by its SHA-256 (delivery.runtime.token_digest), so
     there is nothing to slow down a guesser for, and an indexed look-up of a digest says nothing about how
-    close a guess came. Stored credentials are not reached here (their keys are looked up first)."""
+    close a guess came; nor does the refusal count towards the failure throttle (an AU still sending after its
+    session ended must not bring its learners' shared address to a 429). Stored credentials are not reached
+    here (their keys are looked up first)."""
     def resolve(user: str, password: str) -> Principal | None:
         if len(user) != 36 or user.count("-") != 4:  # not a session id: no read for a stranger's key
             return None
