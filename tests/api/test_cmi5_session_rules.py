@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import time
 import uuid
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
@@ -14,11 +15,14 @@ import orjson
 import pytest
 
 from cmi5 import vocabulary as v
+from lrs.app import create_app
+from lrs.auth.secrets import DUMMY_HASH, secret_matches
+from lrs.settings import Settings
 from lrs.xapi.errors import Forbidden, Unauthorized
 from tests.api.test_cmi5_courses import cmi5_app
 from tests.unit.cmi5.support import au, block, course_xml
 from tests.unit.cmi5.test_session_rules import EXPERIENCED, Launch, au_statement
-from tests.unit.delivery.support import CourseClient, zip_bytes
+from tests.unit.delivery.support import SERVER_SECRET, CourseClient, zip_bytes
 
 KIM = {"name": "Kim", "account": {"homePage": "https://lms.example.com", "name": "kim"}}
 COURSE = "https://example.com/rules-course"
@@ -544,8 +548,6 @@ def test_an_ended_or_unknown_token_is_refused_cheaply_and_alike(client, course):
     # cmi5 8.2.1: the token is "limited to the duration of the session"; an AU that keeps sending after its
     # session ended costs a digest look-up, not the argon2 work that stored credentials' secrets need
     # (lrs/auth/secrets.py), and an ended token's refusal reads as an unknown one's
-    import time
-    from lrs.auth.secrets import DUMMY_HASH, secret_matches
     registration_id = client.registration(course, KIM)
     quiz = start_au(client, registration_id).start()
     accepted(quiz.post(quiz.statement(v.TERMINATED)))
@@ -566,3 +568,24 @@ def test_an_ended_or_unknown_token_is_refused_cheaply_and_alike(client, course):
     password_check = cpu_seconds(lambda: secret_matches(DUMMY_HASH, "no-such-secret"))
     assert cpu_seconds(lambda: quiz.profile()) < password_check / 2
     assert cpu_seconds(lambda: unknown.profile()) < password_check / 2
+
+
+def test_an_au_sending_after_its_session_ended_is_never_throttled(database_url, tmp_path):
+    # cmi5 8.2.1: the ended token is refused (401); xAPI-Communication 3.2.s3.b13 throttles guessers, and a 256-bit
+    # token leaves nothing to guess, so these refusals do not bring the learner's address to a 429
+    application = create_app(Settings(database_url=database_url, secret_key=SERVER_SECRET, auth_failure_limit=2,
+                                      content_dir=tmp_path / "content", public_url="https://lrs.example.com"))
+    try:
+        client = CourseClient(application)
+        structure = course_xml(block(JUDGED, au(QUIZ, url="https://quiz.example.com/q")), course_id=COURSE)
+        course_id = client.import_zip(zip_bytes({"cmi5.xml": structure})).get_json()["id"]
+        quiz = start_au(client, client.registration(course_id, KIM))
+        assert client.open("POST", f"/api/v1/sessions/{quiz.session_id}/abandon").status_code == 204
+        assert [quiz.profile().status_code for _ in range(12)] == [401] * 12
+        # A wrong secret for a stored credential's key is still counted.
+        wrong = base64.b64encode(f"{client.credential.key}:wrong".encode()).decode()
+        statuses = [client.http.get("/xapi/statements", headers={**XAPI, "Authorization": f"Basic {wrong}"}
+                                    ).status_code for _ in range(3)]
+        assert statuses[-1] == 429
+    finally:
+        application.extensions["lrs"].close()
