@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
 
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import and_, delete, select, text, update
 
 from automation.storage.tables import cursors, deliveries
 from lrs.events import Event, EventCursor
@@ -14,6 +14,9 @@ from lrs.storage.dialect import insert_ignoring_conflicts
 from lrs.storage.engines import Engines
 
 RETRYING, DONE, DEAD, DISCARDED = "retrying", "done", "dead", "discarded"
+# The key space of Progress.holding's advisory locks (pg_advisory_xact_lock(space, hashtext(consumer))): two
+# consumers whose names hash alike only wait for each other.
+_CURSOR_LOCKS = 0x6C7273
 _ERROR_CHARS = 2000
 
 
@@ -52,10 +55,11 @@ class HeldCursor:
     progress: "Progress"
     consumer: str
     connection: object | None
+    create: bool  # the consumer had no cursor row yet; otherwise one removed meanwhile (unsubscribed) stays so
 
     def move(self, to: EventCursor) -> None:
-        self.progress._save(self.consumer, connection=self.connection, txid=to.txid, position=to.position,
-                            attempts=0, next_attempt_ms=0, last_error=None)
+        self.progress._save(self.consumer, connection=self.connection, create=self.create, txid=to.txid,
+                            position=to.position, attempts=0, next_attempt_ms=0, last_error=None)
 
 
 class Progress:
@@ -97,29 +101,34 @@ class Progress:
     def holding(self, consumer: str, at: EventCursor) -> Iterator["HeldCursor | None"]:
         """The consumer's cursor, held while an ordered consumer's batch runs, so the batch and the cursor's
         move past it are once together: None if it is no longer at `at` (another runner moved it past
-        the batch meanwhile). On PostgreSQL the row is locked in a transaction held open through the
-        batch (a second runner waits, then finds it moved; a runner that dies takes its uncommitted move
-        with it); on SQLite, whose one runner is kept alone by its lock file, the move follows the batch."""
+        the batch meanwhile). On PostgreSQL a transaction held open through the batch takes the consumer's
+        advisory lock (a second runner waits, then finds the cursor moved; a runner that dies takes its
+        uncommitted move with it). An advisory lock, not a row lock: a row lock would give the transaction
+        an id for the whole batch, and every outbox reader (lrs/events.py) waits for the transactions with
+        an id that were running when it reads, so a slow receiver would hold back every other consumer.
+        On SQLite, whose one runner is kept alone by its lock file, the move follows the batch."""
         if self._engines.dialect != "postgresql":
-            yield HeldCursor(self, consumer, None) if self.state(consumer).cursor == at else None
+            yield HeldCursor(self, consumer, None, True) if self.state(consumer).cursor == at else None
             return
         with self._engines.write.begin() as connection:
+            connection.execute(text("SELECT pg_advisory_xact_lock(:space, hashtext(:consumer))"),
+                               {"space": _CURSOR_LOCKS, "consumer": consumer})
             row = connection.execute(select(cursors.c.txid, cursors.c.position)
-                                     .where(cursors.c.consumer == consumer).with_for_update()).first()
+                                     .where(cursors.c.consumer == consumer)).first()
             found = EventCursor(row.txid, row.position) if row is not None else EventCursor()
-            yield HeldCursor(self, consumer, connection) if found == at else None
+            yield HeldCursor(self, consumer, connection, row is None) if found == at else None
 
     def back_off(self, consumer: str, attempts: int, next_attempt_ms: int, error: str) -> None:
         self._save(consumer, attempts=attempts, next_attempt_ms=next_attempt_ms, last_error=error[:_ERROR_CHARS])
 
-    def _save(self, consumer: str, *, connection=None, **values) -> None:
+    def _save(self, consumer: str, *, connection=None, create: bool = True, **values) -> None:
         if connection is None:
             with self._engines.write.begin() as own:
-                self._save(consumer, connection=own, **values)
+                self._save(consumer, connection=own, create=create, **values)
             return
         changed = connection.execute(update(cursors).where(cursors.c.consumer == consumer)
                                      .values(updated_ms=now_ms(), **values)).rowcount
-        if not changed:
+        if not changed and create:
             start = {"consumer": consumer, "txid": 0, "position": 0, "attempts": 0, "next_attempt_ms": 0,
                      "last_error": None, "updated_ms": now_ms()}
             connection.execute(cursors.insert().values(**{**start, **values}))

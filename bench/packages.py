@@ -81,6 +81,28 @@ def cmi5_course(au_url: str = "https://au.example.com/bench/quiz.html") -> bytes
 </courseStructure>""".encode()
 
 
+def cmi5_large_course(aus: int = 1000) -> bytes:
+    """A bare cmi5.xml of `aus` AUs (moveOn Completed) in one block: CATAPULT's 101-one-thousand-aus shape
+    (cmi5 6.1), for the import and launch figures of a large course."""
+    units = "".join(f"""
+    <au id="https://example.com/bench/large/au/{n}" moveOn="Completed">
+      <title><langstring lang="en-US">AU {n}</langstring></title>
+      <description><langstring lang="en-US">One of {aus}.</langstring></description>
+      <url>https://au.example.com/bench/large/{n}.html</url>
+    </au>""" for n in range(aus))
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<courseStructure xmlns="https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd">
+  <course id="https://example.com/bench/large-course">
+    <title><langstring lang="en-US">Bench course of {aus} AUs</langstring></title>
+    <description><langstring lang="en-US">Many AUs.</langstring></description>
+  </course>
+  <block id="https://example.com/bench/large-block">
+    <title><langstring lang="en-US">All AUs</langstring></title>
+    <description><langstring lang="en-US">Every AU.</langstring></description>{units}
+  </block>
+</courseStructure>""".encode()
+
+
 def _zip(files: dict[str, bytes]) -> bytes:
     import io
     buffer = io.BytesIO()

@@ -8,9 +8,9 @@ standard's own HTTP endpoints (its blueprints) call back into delivery through
 Nothing here imports Flask or SQL."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Protocol, Sequence
 
 from delivery.course import Launchable, ParsedCourse
 from delivery.errors import NotAllowed  # noqa: F401 - re-exported: a standard raises it for a 409
@@ -110,19 +110,55 @@ class RegistrationRecord:
     version: int = 0                    # 0: never saved
 
 
+class ItemRecords(Mapping[str, ItemRecord]):
+    """A registration's item records by launchable id, each built from its stored row when first asked for: a
+    request of a SCORM 2004 navigation needs two or three of them, and a learner deep in a 500-item course
+    has hundreds (each a JSON document of CMI data). `build` makes a record of a row."""
+
+    def __init__(self, rows: Mapping[str, Any], build: Callable[[Any], ItemRecord],
+                 built: dict[str, ItemRecord] | None = None):
+        self._rows, self._build, self._built = rows, build, dict(built or {})
+
+    def __getitem__(self, launchable_id: str) -> ItemRecord:
+        found = self._built.get(launchable_id)
+        if found is None:
+            found = self._built[launchable_id] = self._build(self._rows[launchable_id])
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __contains__(self, launchable_id: object) -> bool:
+        return launchable_id in self._rows
+
+    def with_record(self, record: ItemRecord) -> ItemRecords:
+        """These records with `record` in place of its launchable's (or added)."""
+        return ItemRecords({**self._rows, record.launchable_id: None}, self._build,
+                           {**self._built, record.launchable_id: record})
+
+
 @dataclass(frozen=True)
 class RegistrationState:
     """Everything stored for one registration, as a standard's choose/launch/progress sees it."""
     course: StoredCourse
     registration: Registration
     record: RegistrationRecord
-    items: dict[str, ItemRecord]        # launchable id -> record; launchables never touched are absent
+    items: Mapping[str, ItemRecord]     # launchable id -> record; launchables never touched are absent
     sessions: tuple[Session, ...]       # oldest first
 
     def item(self, launchable_id: str) -> ItemRecord:
         """The stored record, or a fresh (version 0) one."""
         return self.items.get(launchable_id) or ItemRecord(self.registration.store_id, self.registration.id,
                                                            launchable_id)
+
+    def with_item(self, record: ItemRecord) -> RegistrationState:
+        """This state with `record` in place of its launchable's record (one just saved)."""
+        items = self.items.with_record(record) if isinstance(self.items, ItemRecords) else \
+            {**self.items, record.launchable_id: record}
+        return replace(self, items=items)
 
 
 @dataclass(frozen=True)

@@ -107,9 +107,10 @@ def _allowed_by_prerequisites(state: RegistrationState, launchable_id: str) -> b
     return prerequisites.allowed(expression, statuses, known=known.__contains__)
 
 
-def table_of_contents(state: RegistrationState, current: str) -> list[dict]:
+def table_of_contents(state: RegistrationState, current: str, tracking=None) -> list[dict]:
+    """`tracking`: the registration's tracking model when the caller has parsed it already (read only here)."""
     if sequenced(state.course) and state.record.data.get("sequencing"):
-        return _sequenced_toc(state, current)
+        return _sequenced_toc(state, current, tracking)
     depth_of = depths(state.course)
     return [{"launchable": launchable.id, "index": launchable.index, "title": launchable.title,
              "depth": depth_of.get(launchable.id, 0), "current": launchable.id == current,
@@ -126,10 +127,10 @@ def _neighbour(state: RegistrationState, current: str, step: int) -> str | None:
     return ids[position] if 0 <= position < len(ids) else None
 
 
-def _sequenced_toc(state: RegistrationState, current: str) -> list[dict]:
+def _sequenced_toc(state: RegistrationState, current: str, tracking=None) -> list[dict]:
     """The launchables as the engine's look-ahead sees them (issue 13: the table of contents shows what is
     visible and enabled; SN 5.3 lets the LMS validate a Choice before it is made)."""
-    choices = sn.toc_choices(activity_tree(state.course), tracking_of(state.record))
+    choices = sn.toc_choices(activity_tree(state.course), tracking or tracking_of(state.record))
     toc = []
     for launchable in state.course.launchables:
         depth, visible, enabled, refusal = choices.get(launchable.id) or (1, True, False, None)
@@ -139,9 +140,10 @@ def _sequenced_toc(state: RegistrationState, current: str) -> list[dict]:
     return toc
 
 
-def navigation(state: RegistrationState, current: str) -> dict:
+def navigation(state: RegistrationState, current: str, tracking=None) -> dict:
+    """`tracking` as for table_of_contents."""
     if sequenced(state.course) and state.record.data.get("sequencing"):
-        valid = sn.valid_requests(activity_tree(state.course), tracking_of(state.record))
+        valid = sn.valid_requests(activity_tree(state.course), tracking or tracking_of(state.record))
         return {"continue": bool(valid.get("continue")), "previous": bool(valid.get("previous"))}
     moves = {}
     for direction, step in (("continue", 1), ("previous", -1)):
@@ -286,14 +288,16 @@ def _sequencing_attempt(state: RegistrationState, session: Session) -> int | Non
     the course is not sequenced or the launch is not Normal."""
     if not sequenced(state.course) or session.launch_mode != "Normal":
         return None
-    activity = tracking_of(state.record).activities.get(session.launchable_id)
-    return activity.attempt_count if activity is not None else None
+    return sn.Tracking.attempt_count_in(state.record.data.get("sequencing"), session.launchable_id)
 
 
 def _started(runtime: DeliveryRuntime, session_token: str, state: RegistrationState, session: Session,
              item: dict, is_asset: bool, cmi_state: dict, settings: RuntimeSettings) -> dict:
     """What start answers: the page's session token, the SCO's data and URL, the table of contents."""
     launchable = state.course.launchable(session.launchable_id)
+    # The look-ahead only reads the tracking model: parsed once for the table of contents and the flags.
+    tracking = tracking_of(state.record) if sequenced(state.course) and state.record.data.get("sequencing") \
+        else None
     return {
         "sessionToken": session_token,
         "standard": state.course.standard,
@@ -301,8 +305,8 @@ def _started(runtime: DeliveryRuntime, session_token: str, state: RegistrationSt
         "content": {"url": content_url(runtime, state.course.id, item),
                     "title": launchable.title if launchable else session.launchable_id,
                     "scormType": "asset" if is_asset else "sco"},
-        "toc": table_of_contents(state, session.launchable_id),
-        "navigation": navigation(state, session.launchable_id),
+        "toc": table_of_contents(state, session.launchable_id, tracking),
+        "navigation": navigation(state, session.launchable_id, tracking),
         "settings": {"commitIntervalSeconds": settings.commit_interval_seconds,
                      "maxStringLength": settings.max_characters},
     }
@@ -427,8 +431,7 @@ def _finish(runtime: DeliveryRuntime, session: Session, *, force_suspend: bool =
             state = runtime.state(session, known=state)
     else:
         raise StaleRecord("the item record kept changing; try again")
-    saved = replace(state, record=saved_record or state.record,
-                    items={**state.items, session.launchable_id: saved_items[0]})
+    saved = replace(state.with_item(saved_items[0]), record=saved_record or state.record)
     ctx = attempt_context(runtime, state, session, attempt["id"])
     course = xs.course_statements(ctx, now, *rollups) if rollups else []
     if is_asset:

@@ -21,10 +21,14 @@ from bench.environment import percentile, serving, server_cpu_seconds
 from bench.generator import StatementGenerator
 from bench.http_client import LeanClient
 from bench.load import post_all
-from bench.packages import cmi5_course
+from bench.packages import cmi5_course, cmi5_large_course
 from cmi5 import vocabulary as v
 
 TARGET_RATE = 1000  # AU statements/s, every rule checked
+LARGE_COURSE_AUS = 1000  # issue 12, Order and speed: a course of 1,000 AUs imports in <= 2 s
+IMPORT_TARGET_S = 2.0
+LAUNCH_TARGET_MS = 100  # issue 12: a launch (LaunchData, launched, URL) answers in <= 100 ms
+LARGE_ROUNDS = 7
 PROGRESSED = "http://adlnet.gov/expapi/verbs/progressed"
 XAPI = {"X-Experience-API-Version": "1.0.3"}
 PLAIN_CAP = 50_000  # plain statements posted beside, at most
@@ -32,15 +36,25 @@ PLAIN_CAP = 50_000  # plain statements posted beside, at most
 
 def run(arguments, report) -> dict:
     results, rows, checks = {}, [], []
+    large_rows = []
     for dialect in arguments.dialects:
         with serving(dialect, courses=True) as (_, base):
+            report.progress(f"cmi5 {dialect}: a course of {LARGE_COURSE_AUS:,} AUs: import, register, launch")
+            large = large_course(base)
+            large_rows.append((dialect, f"{large['import_s']:.2f} s", f"≤ {IMPORT_TARGET_S:.0f} s",
+                               "met" if large["import_s"] <= IMPORT_TARGET_S else "MISSED",
+                               f"{large['register_p50_ms']:.0f} ms",
+                               f"{large['launch_p50_ms']:.0f} / {large['launch_max_ms']:.0f} ms",
+                               f"{large['small_launch_p50_ms']:.0f} ms", f"≤ {LAUNCH_TARGET_MS} ms",
+                               "met" if max(large["launch_p50_ms"], large["small_launch_p50_ms"]) <= LAUNCH_TARGET_MS
+                               else "MISSED"))
             course = import_course(base, cmi5_course(), "application/xml")
             report.progress(f"cmi5 {dialect}: {arguments.learners} concurrent AU sessions for {arguments.seconds} s "
                             f"(load {load_average()})")
             outcome = sessions(base, course, arguments)
             report.progress(f"cmi5 {dialect}: plain ingest of {outcome['plain_statements']} statements")
             plain = plain_ingest(base, outcome["plain_statements"], arguments.learners)
-            results[dialect] = {**outcome, "plain": plain}
+            results[dialect] = {**outcome, "plain": plain, "large_course": large}
             statement = outcome["statement"]
             met = statement.get("rate", 0) >= TARGET_RATE
             for kind in ("launch", "fetch", "launch data", "preferences", "statement"):
@@ -53,10 +67,52 @@ def run(arguments, report) -> dict:
     report.table(f"cmi5 AU sessions over HTTP, 2 gunicorn workers, {arguments.learners} concurrent sessions "
                  f"(target ≥ {TARGET_RATE:,} AU statements/s, every rule checked)",
                  ("dialect", "call", "count", "rate", "p50 ms", "p95 ms", "p99 ms", ""), rows)
+    report.table(f"cmi5 course of {LARGE_COURSE_AUS:,} AUs over HTTP, one client, nothing else running: import "
+                 f"(POST /api/v1/courses, cmi5.xml), then {LARGE_ROUNDS} rounds of register + launch (first and "
+                 f"last AU alternately, each launch abandoning the one before), and launches of the one-AU course",
+                 ("dialect", "import", "target", "", "register p50", "launch p50 / max", "one-AU launch p50",
+                  "target", ""), large_rows)
     report.table("cmi5 checks after the run (server CPU counts every call, per AU statement; client CPU in % of "
                  "one core over the run)", ("dialect", "registrations satisfied", "satisfied statements",
                                             "server CPU / AU statement", "client CPU", "load average"), checks)
     return results
+
+
+def large_course(base: str) -> dict:
+    """Import a 1,000-AU course and time its registrations and launches (wall clock, one client, quiet
+    server), and launches of the one-AU course beside them."""
+    started = time.perf_counter()
+    course = import_course(base, cmi5_large_course(LARGE_COURSE_AUS), "application/xml")
+    import_s = time.perf_counter() - started
+    if len(course["launchables"]) != LARGE_COURSE_AUS:
+        raise RuntimeError(f"the large course has {len(course['launchables'])} launchables")
+    small = import_course(base, cmi5_course(), "application/xml")
+    lms = lms_client(base)
+    registering, launching, small_launching = [], [], []
+
+    def timed(into: list, method: str, path: str, body: dict, expect: int) -> bytes:
+        began = time.perf_counter()
+        status, answer = lms.request(method, path, body=orjson.dumps(body), headers=JSON)
+        into.append((time.perf_counter() - began) * 1000)
+        if status != expect:
+            raise RuntimeError(f"{method} {path} answered {status}: {answer[:300]!r}")
+        return answer
+
+    try:
+        for round_ in range(LARGE_ROUNDS):
+            for target, into_launch in ((course, launching), (small, small_launching)):
+                answer = timed(registering if target is course else [], "POST", "/api/v1/registrations",
+                               {"course": target["id"], "learner": learner_agent(round_, f"large-{uuid.uuid4()}")},
+                               201)
+                registration = orjson.loads(answer)["id"]
+                indexes = (round_, LARGE_COURSE_AUS - 1 - round_) if target is course else (0, 0)
+                for index in indexes:
+                    timed(into_launch, "POST", f"/api/v1/registrations/{registration}/launch", {"index": index}, 200)
+    finally:
+        lms.close()
+    return {"import_s": import_s, "register_p50_ms": percentile(registering, 0.5),
+            "launch_p50_ms": percentile(launching, 0.5), "launch_max_ms": max(launching),
+            "small_launch_p50_ms": percentile(small_launching, 0.5)}
 
 
 def sessions(base: str, course: dict, arguments) -> dict:

@@ -13,8 +13,8 @@ from sqlalchemy.exc import IntegrityError
 
 from delivery.course import Launchable
 from delivery.errors import StaleRecord
-from delivery.standard import (ItemRecord, Registration, RegistrationRecord, RegistrationState, Session,
-                               StoredCourse)
+from delivery.standard import (ItemRecord, ItemRecords, Registration, RegistrationRecord, RegistrationState,
+                               Session, StoredCourse)
 from delivery.storage.tables import courses, item_records, registration_records, registrations, sessions
 from lrs.storage.dialect import translated_errors
 from lrs.storage.engines import Engines
@@ -462,9 +462,8 @@ class DeliveryStorage:
         record = RegistrationRecord(store_id, registration_id)
         if record_rows:
             record = replace(record, data=orjson.loads(record_rows[0][0]), version=record_rows[0][1])
-        items = (_item_of(row) for row in item_rows)
-        return RegistrationState(course=course, registration=registration, record=record,
-                                 items={item.launchable_id: item for item in items},
+        items = ItemRecords({row[2]: row for row in item_rows}, _item_of)  # row[2]: launchable_id
+        return RegistrationState(course=course, registration=registration, record=record, items=items,
                                  sessions=tuple(_session_of(row) for row in session_rows))
 
     # --- records ---------------------------------------------------------------------------------

@@ -128,5 +128,14 @@ class Tracking:
         tracking.global_objectives = copy.deepcopy(data.get("globalObjectives") or {})
         return tracking
 
+    @staticmethod
+    def attempt_count_in(data: dict | None, identifier: str) -> int | None:
+        """Activity Attempt Count of one activity in a stored model (`to_json`'s), without parsing the rest:
+        None when the activity has no state there. A learner deep in a large tree has hundreds."""
+        if isinstance(data, str):
+            data = json.loads(data)
+        state = ((data or {}).get("activities") or {}).get(identifier)
+        return None if state is None else state.get("attempt_count", 0)
+
     def copy(self) -> Tracking:
         return Tracking.from_json(self.to_json())

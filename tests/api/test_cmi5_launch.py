@@ -2,7 +2,6 @@
 (cmi5 8, 9.3, 9.6, 10; launch-api.md Registrations), reading back what the LMS wrote through /xapi."""
 from __future__ import annotations
 
-import time
 import uuid
 from urllib.parse import parse_qsl, urlsplit
 
@@ -412,35 +411,15 @@ def test_the_lrs_hook_contract_writes_satisfied_right_after_the_au_statement(app
         "score": 0.9, "satisfied": True, "waived": False, "attempts": 1, "lastLaunched": None}
 
 
-def test_a_launch_answers_within_100_ms(client, course):
-    # issue 12, Order and speed: a launch (LaunchData, launched, URL) answers in <= 100 ms. Measured as this
-    # process's CPU time, median of several, so a loaded shared machine does not decide it (wall time on a
-    # quiet one: ~20 ms on SQLite, ~90 ms on PostgreSQL, see the cmi5 report).
-    registration_id = client.registration(course, KIM)
-    launch(client, registration_id, launchable=INTRO)
-    elapsed = []
-    for index in range(7):
-        started = time.process_time()
-        launch(client, registration_id, index=index % 5)
-        elapsed.append(time.process_time() - started)
-    assert sorted(elapsed)[3] <= 0.1, elapsed
-
-
-def test_a_1000_au_course_registers_and_launches_within_100_ms(client):
-    # issue 12, Order and speed; cmi5 6.1 (CATAPULT 101-one-thousand-aus). NotApplicable AUs are satisfied at
-    # registration (9.6.1) without a record each. CPU time of this process, median of several (see above).
+def test_a_1000_au_course_registers_and_launches_its_first_and_last_au(client):
+    # cmi5 6.1 (CATAPULT 101-one-thousand-aus). NotApplicable AUs are satisfied at registration (9.6.1) without
+    # a record each. Issue 12's speed figures for such a course (import <= 2 s, launch <= 100 ms) are measured
+    # by `bench cmi5` (docs/performance.md), not here.
     structure = course_xml(*(au(f"https://example.com/au/{n}", attributes='moveOn="NotApplicable"')
                              for n in range(1000)))
     course_id = client.import_zip(zip_bytes({"cmi5.xml": structure})).get_json()["id"]
-    registering, launching = [], []
-    for index in range(5):
-        started = time.process_time()
+    for index in range(2):
         registration_id = client.registration(course_id, KIM)
-        registering.append(time.process_time() - started)
         launch(client, registration_id, index=index)
-        started = time.process_time()
         launch(client, registration_id, index=999 - index)  # abandons the first, then launches
-        launching.append(time.process_time() - started)
-    assert sorted(registering)[2] <= 0.1, registering
-    assert sorted(launching)[2] <= 0.1, launching
-    assert verbs(client, registration_id) == ["satisfied", "launched", "abandoned", "launched"]
+        assert verbs(client, registration_id) == ["satisfied", "launched", "abandoned", "launched"]

@@ -124,3 +124,20 @@ def test_suspend_then_resume_returns_to_the_same_activity_across_a_json_round_tr
     assert s.navigate("suspendAll").end_of_session
     restored = SequencingSession(tree, Tracking.from_json(json.loads(json.dumps(s.tracking.to_json()))))
     assert restored.launch().delivered == current
+
+
+@settings(max_examples=40, deadline=None)
+@given(root=activity_trees(), script=steps, seed=st.integers(0, 2**16))
+def test_one_activitys_attempt_count_read_from_the_stored_model_is_the_parsed_models(root, script, seed):
+    # SN 4.2.1.2 Activity Attempt Count, as a start reads it for cmi.entry without parsing the whole model.
+    tree = tree_of(root)
+    s = SequencingSession(tree, Tracking(seed=seed))
+    ids = [activity.identifier for activity in tree.preorder]
+    for request, pick, _, _ in script:
+        s.navigate(request, ids[pick % len(ids)] if request in ("choice", "jump") else None)
+    stored = json.loads(json.dumps(s.tracking.to_json()))
+    parsed = Tracking.from_json(stored)
+    for identifier in ids:
+        state = parsed.activities.get(identifier)
+        assert Tracking.attempt_count_in(stored, identifier) == (state.attempt_count if state else None)
+    assert Tracking.attempt_count_in(None, ids[0]) is None
