@@ -117,6 +117,15 @@ def statement_payload(statement_id: str, statement: dict | None) -> dict:
             "stored": statement.get("stored"), "statement": statement}
 
 
+def may_mention(payload: Mapping, texts) -> bool:
+    """False only when the statement a statement.stored payload is about cannot hold any of `texts` (IRIs,
+    say) as a value: its stored JSON text, which the LRS writes with orjson (no escaped characters in
+    strings but quotes, backslashes and control characters), does not contain it. A handler asks this before
+    it pays for parsing the statement; a payload that is a plain dict, or erased, answers True."""
+    raw = payload.raw if isinstance(payload, StatementPayload) else None
+    return raw is None or any(text in raw for text in texts)
+
+
 class StatementPayload(Mapping):
     """A statement.stored payload (statement_payload's keys), parsed only when a key is first read: a
     consumer that only passes the statement on (forwarding) takes `raw`, the JSON text as stored. A body

@@ -10,7 +10,7 @@ from automation.workflows.enrolment import learner_email
 from automation.workflows.keys import effect_key
 from automation.workflows.rules import COMPLETION_VERBS
 from delivery.errors import DeliveryError
-from lrs.events import STATEMENT_STORED
+from lrs.events import STATEMENT_STORED, may_mention
 from lrs.xapi.agents import ifi_key
 
 
@@ -58,15 +58,19 @@ class CompletionHandler:
         self._workflows = workflows
 
     def handle(self, event, effects) -> None:
+        if event.store_id is None:
+            return
         payload = event.payload
-        if payload.get("erased") or event.store_id is None:
+        rules = self._workflows.rules.get(event.store_id, "certificates")
+        verbs = [rule["verb"] for rule in rules["rules"]] + (COMPLETION_VERBS if rules["on_course_completion"] else [])
+        # Most statements name none of these verbs: they are passed over without being parsed.
+        if not may_mention(payload, verbs) or payload.get("erased"):
             return
         statement = payload.get("statement") or {}
         actor = statement.get("actor") or {}
         learner_key = ifi_key(actor)
         if learner_key is None or actor.get("objectType") == "Group":  # certificates name one person
             return
-        rules = self._workflows.rules.get(event.store_id, "certificates")
         for course_id, course_title in self._completed_courses(event.store_id, payload, rules):
             known = self._workflows.enrolment.learner(event.store_id, learner_key)
             email = (known.email if known else None) or learner_email(actor)

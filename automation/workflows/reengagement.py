@@ -14,7 +14,7 @@ from sqlalchemy import select
 from automation.workflows.keys import effect_key
 from automation.workflows.storage.rows import insert_if_absent
 from automation.workflows.storage.tables import learner_activity
-from lrs.events import STATEMENT_STORED
+from lrs.events import STATEMENT_STORED, may_mention
 from lrs.xapi.agents import ifi_key
 
 DAY_MS = 24 * 3600 * 1000
@@ -48,18 +48,23 @@ class ActivityHandler:
         self._workflows = workflows
 
     def handle(self, event, effects) -> None:
+        if event.store_id is None:
+            return
         payload = event.payload
-        if payload.get("erased") or event.store_id is None:
+        rules = self._workflows.rules.get(event.store_id, "reengagement")
+        nudging, message = rules["nudge"]["enabled"], rules["congratulations"]
+        # Both off (the default) or no module verb in the statement: nothing to do, and no statement to parse.
+        if not nudging and not (message["enabled"] and may_mention(payload, rules.get("module_verbs", ()))):
+            return
+        if payload.get("erased"):
             return
         statement = payload.get("statement") or {}
         actor = statement.get("actor") or {}
         learner_key = ifi_key(actor)
         if learner_key is None or actor.get("objectType") == "Group":
             return
-        rules = self._workflows.rules.get(event.store_id, "reengagement")
-        if rules["nudge"]["enabled"]:  # the sweep's only input; nothing to keep while nudges are off
+        if nudging:  # the sweep's only input; nothing to keep while nudges are off
             self._workflows.activity.seen(event.store_id, learner_key, actor, _stored_ms(payload, event.created_ms))
-        message = rules["congratulations"]
         if not message["enabled"] or payload.get("verb_id") not in rules.get("module_verbs", ()):
             return
         email, name = self._workflows.contact(event.store_id, learner_key, actor)
