@@ -131,3 +131,23 @@ def test_an_open_transaction_of_another_database_does_not_hold_the_reader_back(p
     finally:
         elsewhere.dispose()
         engines.dispose()
+
+
+def test_may_mention_answers_false_only_when_the_stored_text_cannot_hold_the_value():
+    # automation handlers pass over statements their rules cannot apply to without parsing them; the LRS
+    # stores bodies as orjson writes them (no escaped slashes or non-ASCII), so an IRI it holds is verbatim.
+    import orjson
+
+    from lrs.events import StatementPayload, may_mention
+    statement = {"actor": {"mbox": "mailto:ana@example.com"},
+                 "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
+                 "object": {"id": "https://example.com/cours/é/1"}}
+    payload = StatementPayload("id-1", orjson.dumps(statement).decode())
+    assert may_mention(payload, ["http://adlnet.gov/expapi/verbs/passed", "http://adlnet.gov/expapi/verbs/completed"])
+    assert may_mention(payload, ["https://example.com/cours/é/1"])
+    assert not may_mention(payload, ["http://adlnet.gov/expapi/verbs/passed"])
+    assert not may_mention(payload, [])
+    assert payload["verb_id"] == "http://adlnet.gov/expapi/verbs/completed"  # and parsing still works after
+    # Nothing to go by: an erased statement, or a payload given as a plain dict, may mention anything.
+    assert may_mention(StatementPayload("id-2", None), ["http://adlnet.gov/expapi/verbs/passed"])
+    assert may_mention({"verb_id": "x"}, ["http://adlnet.gov/expapi/verbs/passed"])
