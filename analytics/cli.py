@@ -55,7 +55,7 @@ def _store_id(services, name: str) -> int:
 def export_command(database_url, store_name, output_path, output_format, columns, voided, descending, limit, cursor,
                    append, **filters):
     """Write a store's statements as JSON Lines (each line as stored) or CSV, with GET /statements' filters."""
-    from analytics.columns import CsvWriter, parse_columns
+    from analytics.columns import writer_for
     from lrs.services.exports import ExportService
     from lrs.xapi.errors import XapiError
 
@@ -68,16 +68,13 @@ def export_command(database_url, store_name, output_path, output_format, columns
         service = ExportService.on(services.engines)
         store_id = _store_id(services, store_name)
         request = service.parse_request(parameters)
-        writer = CsvWriter(*parse_columns(columns)) if output_format == "csv" else None
+        writer = writer_for(output_format, columns)
         progress = Progress("export", service.count(store_id, request))
         with click.open_file(output_path, "ab" if append else "wb") as output:
-            if writer is not None and not (append and cursor):
-                output.write(writer.header.encode())
+            if not (append and cursor):
+                output.write(writer.header)
             for page in service.pages(store_id, request):
-                if writer is None:
-                    output.write(("\n".join(page.bodies) + "\n").encode())
-                else:
-                    output.write(writer.rows(page.bodies).encode())
+                output.write(writer.rows(page.bodies))
                 progress.advance(len(page.bodies))
         progress.done()
     except XapiError as error:

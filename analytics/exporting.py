@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from flask import Response, current_app
 
-from analytics.columns import CsvWriter, parse_columns
+from analytics.columns import writer_for
 from lrs.auth.principal import Principal
 from lrs.xapi.errors import BadRequest
 
@@ -26,32 +26,20 @@ def export_response(principal: Principal, parameters: dict) -> Response:
     service = current_app.extensions["analytics"].exports
     store_id = service.authorize(principal)
     request = service.parse_request(parameters)
-    if output == "csv":
-        names, paths = parse_columns(columns)
-        writer = CsvWriter(names, paths)
-        header = writer.header.encode()
-
-        def render(page) -> bytes:
-            return writer.rows(page.bodies).encode()
-    else:
-        header = b""
-
-        def render(page) -> bytes:
-            # Each line is the statement's text as stored: nothing is parsed or rewritten.
-            return ("\n".join(page.bodies) + "\n").encode()
+    writer = writer_for(output, columns)
     pages = service.pages(store_id, request)
     first = next(pages, None)
-    response = Response(_stream(header, first, pages, render), content_type=OUTPUTS[output])
+    response = Response(_stream(writer, first, pages), content_type=OUTPUTS[output])
     response.headers["Content-Disposition"] = f'attachment; filename="statements.{output}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def _stream(header: bytes, first, pages, render) -> Iterator[bytes]:
-    if header:
-        yield header
+def _stream(writer, first, pages) -> Iterator[bytes]:
+    if writer.header:
+        yield writer.header
     if first is not None:
-        yield render(first)
+        yield writer.rows(first.bodies)
         for page in pages:
-            yield render(page)
+            yield writer.rows(page.bodies)

@@ -55,10 +55,15 @@ def compress_body(body: str) -> bytes:
 
 def decompress_body(stored: bytes) -> str:
     """The JSON text of a body compress_body made."""
+    return decompress_body_bytes(stored).decode()
+
+
+def decompress_body_bytes(stored: bytes) -> bytes:
+    """The JSON text of a body compress_body made, as its UTF-8 bytes (for writing it out as it is)."""
     stored = bytes(stored)  # psycopg hands bytea over as memoryview or bytes
     if stored[:1] != _FORMAT_ZSTD_XAPI_V1:
         raise ValueError(f"unknown statement body format {stored[:1]!r}")
-    return _codec().decompressor.decompress(stored[1:]).decode()
+    return _codec().decompressor.decompress(stored[1:])
 
 
 def stored_body(text: str | None, compressed: bytes | None) -> str:

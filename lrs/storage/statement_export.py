@@ -3,19 +3,24 @@
 The same filters as a statements query (lrs/storage/statements.py `page`), read page after page on
 (stored_ms, seq) so each page is one index range scan that starts where the last one ended: the read
 costs the same at the millionth statement as at the first, and never holds more than a page.
+
+Bodies come out as the UTF-8 bytes of the stored text, never as Python text: an export writes them as
+they are (JSON Lines) or hands them to orjson (CSV), so decoding and encoding again would be wasted work.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from lrs.storage.body_codec import stored_body
+from lrs.storage.body_codec import decompress_body_bytes
 from lrs.storage.dialect import translated_errors
 from lrs.storage.engines import Engines
 from lrs.storage.statements import PagePosition
 
 _TERM_ID = "(SELECT id FROM terms WHERE value = ?)"
-_COLUMNS = "s.stored_ms, s.seq, s.statement_id, s.body, s.body_zstd"
+# Drivers hand TEXT over as str, decoded from UTF-8 first; as a BLOB (bytea) it is the stored bytes.
+_COLUMNS = {"sqlite": "s.stored_ms, s.seq, s.statement_id, CAST(s.body AS BLOB), s.body_zstd",
+            "postgresql": "s.stored_ms, s.seq, s.statement_id, convert_to(s.body, 'UTF8'), s.body_zstd"}
 
 
 @dataclass(frozen=True)
@@ -29,8 +34,9 @@ class ExportFilter:
 
 @dataclass(frozen=True)
 class ExportPage:
-    """Statement bodies in stored order, and where the last one is (the next page starts after it)."""
-    bodies: list[str]
+    """Statement bodies (UTF-8 JSON bytes, as stored) in stored order, and where the last one is (the next
+    page starts after it)."""
+    bodies: list[bytes]
     last_position: PagePosition
     last_statement_id: str
 
@@ -87,9 +93,10 @@ class StatementExportStorage:
         """The matching statements in stored order (oldest first when `ascending`), a page at a time,
         strictly after `after`; at most `limit` in all."""
         remaining = limit
+        columns, decompress = _COLUMNS[self._engines.dialect], decompress_body_bytes
         while remaining is None or remaining > 0:
             size = self._page_size if remaining is None else min(self._page_size, remaining)
-            sql, parameters, source = matching_statements_sql(store_id, selection, _COLUMNS)
+            sql, parameters, source = matching_statements_sql(store_id, selection, columns)
             if after is not None:
                 sql += f" AND ({source}.stored_ms, {source}.seq) {'>' if ascending else '<'} (?, ?)"
                 parameters += [after.stored_ms, after.seq]
@@ -101,7 +108,8 @@ class StatementExportStorage:
                 return
             last = rows[-1]
             after = PagePosition(last[0], last[1])
-            yield ExportPage([stored_body(body, compressed) for _, _, _, body, compressed in rows], after, last[2])
+            yield ExportPage([body if compressed is None else decompress(compressed)
+                              for _, _, _, body, compressed in rows], after, last[2])
             if remaining is not None:
                 remaining -= len(rows)
             if len(rows) < size:
