@@ -62,7 +62,9 @@ def test_the_handlers_run_in_one_lower_priority_child_process_that_another_worke
     server = run_server(database_url, workers=2, automation_runner="embedded", data_dir=str(tmp_path))
     base_url = next(server)
     try:
-        master = int(next(pid for pid in _children(os.getpid()) if "gunicorn" in _command(pid)))
+        # This test's server: the test process may run other tests' servers too (session fixtures).
+        bind = "127.0.0.1:" + base_url.rsplit(":", 1)[1]
+        master = next(pid for pid in _children(os.getpid()) if "gunicorn" in _command(pid) and bind in _command(pid))
         auth = (credential.key, credential.secret)
         headers = {"X-Experience-API-Version": "1.0.3"}
         for _ in range(4):  # each worker's first request starts its supervisor
