@@ -133,8 +133,17 @@ class EmbeddedRunner:
             self._thread.join(timeout=30)
 
     def _loop(self) -> None:
+        # In a serving process the handlers share its GIL with requests: while there is a backlog, rest so
+        # that they take at most SERVING_SHARE of a core, and catch up when ingest quiets down.
+        self.run_forever(share=SERVING_SHARE)
+
+    def run_forever(self, *, parent_pid: int | None = None, share: float | None = None) -> None:
+        """The loop: a step whenever this process holds the dispatch lock, resting `poll_seconds` when there
+        was nothing to do (and, with `share`, after each step in proportion to its CPU). It ends on stop()
+        or when `parent_pid` is no longer its parent (the runner process's worker is gone); the runner
+        process rests only when idle, its nice value yields to the serving workers."""
         lock = self._automation.dispatcher.lock
-        while not self._stop.is_set():
+        while not self._stop.is_set() and (parent_pid is None or os.getppid() == parent_pid):
             handled, spent = 0, 0.0
             try:
                 with lock.held(blocking=False) as mine:
@@ -144,24 +153,10 @@ class EmbeddedRunner:
                         spent = time.thread_time() - started
             except Exception:  # noqa: BLE001 - the runner must outlive a failing step
                 log.exception("embedded automation step failed; trying again")
-            # In a serving process the handlers share its GIL with requests: while there is a backlog, rest
-            # so that they take at most SERVING_SHARE of a core, and catch up when ingest quiets down.
-            self._stop.wait(spent * (1 - SERVING_SHARE) / SERVING_SHARE if handled else self._poll)
-
-    def run_forever(self, *, parent_pid: int | None = None) -> None:
-        """The runner process's loop: no rests (its nice value yields to the serving workers); it ends on
-        stop() or when `parent_pid` is no longer its parent (the worker that started it is gone)."""
-        lock = self._automation.dispatcher.lock
-        while not self._stop.is_set() and (parent_pid is None or os.getppid() == parent_pid):
-            handled = 0
-            try:
-                with lock.held(blocking=False) as mine:
-                    if mine:
-                        handled = self.step(rounds=1)
-            except Exception:  # noqa: BLE001 - the runner must outlive a failing step
-                log.exception("embedded automation step failed; trying again")
             if not handled:
                 self._stop.wait(self._poll)
+            elif share:
+                self._stop.wait(spent * (1 - share) / share)
 
     def _supervise(self) -> None:
         """One worker of the server keeps one runner process: whoever holds the supervisor's lock file."""

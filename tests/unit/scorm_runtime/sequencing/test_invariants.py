@@ -110,14 +110,20 @@ def test_choice_never_delivers_a_disabled_activity(root, seed):
             assert outcome.delivered != activity.identifier
 
 
-@settings(max_examples=40, deadline=None)
-@given(root=activity_trees(), script=steps, seed=st.integers(0, 2**16))
-def test_suspend_then_resume_returns_to_the_same_activity_across_a_json_round_trip(root, script, seed):
+def _played(root, script, seed):
+    """The tree, a session that has run the script's navigation requests on it, and its activity ids."""
     tree = tree_of(root)
     s = SequencingSession(tree, Tracking(seed=seed))
     ids = [activity.identifier for activity in tree.preorder]
     for request, pick, _, _ in script:
         s.navigate(request, ids[pick % len(ids)] if request in ("choice", "jump") else None)
+    return tree, s, ids
+
+
+@settings(max_examples=40, deadline=None)
+@given(root=activity_trees(), script=steps, seed=st.integers(0, 2**16))
+def test_suspend_then_resume_returns_to_the_same_activity_across_a_json_round_trip(root, script, seed):
+    tree, s, ids = _played(root, script, seed)
     current = s.tracking.current
     if current is None or not s.tracking.state(current).active:
         return
@@ -130,11 +136,7 @@ def test_suspend_then_resume_returns_to_the_same_activity_across_a_json_round_tr
 @given(root=activity_trees(), script=steps, seed=st.integers(0, 2**16))
 def test_one_activitys_attempt_count_read_from_the_stored_model_is_the_parsed_models(root, script, seed):
     # SN 4.2.1.2 Activity Attempt Count, as a start reads it for cmi.entry without parsing the whole model.
-    tree = tree_of(root)
-    s = SequencingSession(tree, Tracking(seed=seed))
-    ids = [activity.identifier for activity in tree.preorder]
-    for request, pick, _, _ in script:
-        s.navigate(request, ids[pick % len(ids)] if request in ("choice", "jump") else None)
+    tree, s, ids = _played(root, script, seed)
     stored = json.loads(json.dumps(s.tracking.to_json()))
     parsed = Tracking.from_json(stored)
     for identifier in ids:
