@@ -17,6 +17,9 @@ from tests.e2e.operations.helpers import throwaway_postgres_database
 from tests.e2e.operations.tcp_proxy import TcpProxy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
+# The server below waits 1 s for a probe (LRS_READY_TIMEOUT_SECONDS); the rest is slack for a loaded machine.
+# A probe that waited on the dead network itself (the TCP timeout, minutes) would take far longer.
+WITHIN = 10
 
 
 def _ready(base: str) -> requests.Response:
@@ -47,6 +50,7 @@ def test_readiness_follows_the_database_going_away_and_coming_back():
             proxy.cut()
             refused = _ready(base)
             assert refused.status_code == 503
+            assert refused.elapsed.total_seconds() < WITHIN, refused.elapsed  # bounded by the timeout, not a hang
             assert refused.json() == {"status": "down", "checks": {"database": "unreachable"}}
             assert requests.get(f"{base}/health/live", timeout=30).status_code == 200  # the process still serves
 
@@ -56,6 +60,7 @@ def test_readiness_follows_the_database_going_away_and_coming_back():
             proxy.freeze()
             silent = _ready(base)
             assert silent.status_code == 503
+            assert silent.elapsed.total_seconds() < WITHIN, silent.elapsed  # the probe's 1 s timeout ends the wait
             assert silent.json() == {"status": "down", "checks": {"database": "timeout"}}
             # The probe still out is waited for again, not joined by a second one.
             assert _ready(base).json()["checks"] == {"database": "timeout"}
