@@ -82,3 +82,39 @@ def test_inspect_of_an_invalid_package_prints_message_and_rule_and_exits_1(envir
         archive.writestr("readme.txt", "hello")
     result = CliRunner().invoke(main, ["courses", "inspect", str(not_a_package)])
     assert result.exit_code == 1 and "imsmanifest.xml" in result.output
+
+
+@pytest.mark.parametrize("name, standard, edition", [
+    ("edge_MinimalValid_SCORM20043rdEdition.zip", "scorm2004", "3rd"),
+    ("edge_AdlAttributes_SCORM20043rdEdition.zip", "scorm2004", "3rd"),
+    ("edge_ComplexNestedOrganization_SCORM12.zip", "scorm12", None),
+])
+def test_manifest_only_edge_packages_inspect_cleanly(name, standard, edition):
+    # issue 11, Real packages: they are 400 on import (launch files missing) and parse with `lrs courses inspect`
+    result = _run("courses", "inspect", str(SCORM_FIXTURES / name))
+    assert result.exit_code == 0, result.output
+    parsed = orjson.loads(result.output)
+    assert (parsed["standard"], parsed["edition"]) == (standard, edition) and parsed["launchables"]
+
+
+def _with_sequencing(node: dict) -> int:
+    return bool(node.get("sequencing")) + sum(_with_sequencing(child) for child in node.get("items", []))
+
+
+def test_every_adl_cts_manifest_inspects_and_keeps_its_sequencing(tmp_path):
+    # issue 11, Real packages: all 126 manifests of adl_cts4ed_lms_manifests_shared.zip parse with
+    # `lrs courses inspect`, keeping their sequencing data (SCORM CAM 5.1.1) for the sequencing engine
+    with zipfile.ZipFile(SCORM_FIXTURES / "adl_cts4ed_lms_manifests_shared.zip") as bundle:
+        manifests = {name.split("/")[0]: bundle.read(name) for name in bundle.namelist()
+                     if name.endswith("/imsmanifest.xml")}
+    assert len(manifests) == 126
+    for package, manifest in sorted(manifests.items()):
+        path = tmp_path / package / "imsmanifest.xml"
+        path.parent.mkdir()
+        path.write_bytes(manifest)
+        result = _run("courses", "inspect", str(path))
+        assert result.exit_code == 0, (package, result.output)
+        parsed = orjson.loads(result.output)
+        assert (parsed["standard"], parsed["edition"]) == ("scorm2004", "4th"), package
+        declares_sequencing = b"<imsss:sequencing" in manifest or b"<sequencing" in manifest
+        assert bool(_with_sequencing(parsed["structure"])) == declares_sequencing, package
