@@ -69,8 +69,8 @@ def au_token_credentials(runtime) -> Callable[[str, str], Principal | None]:
     ended. The secret is a 256-bit random token found by its SHA-256 (delivery.runtime.token_digest), so
     there is nothing to slow down a guesser for, and an indexed look-up of a digest says nothing about how
     close a guess came; nor does the refusal count towards the failure throttle (an AU still sending after its
-    session ended must not bring its learners' shared address to a 429). Stored credentials are not reached
-    here (their keys are looked up first)."""
+    session ended must not bring its learners' shared address to a 429). The authenticator asks this before
+    its credential store; the refusal stands only when the key is no stored credential's either."""
     def resolve(user: str, password: str) -> Principal | None:
         if len(user) != 36 or user.count("-") != 4:  # not a session id: no read for a stranger's key
             return None

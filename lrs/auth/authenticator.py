@@ -33,12 +33,15 @@ class Authenticator:
         self._cache_seconds = cache_seconds
         self._verified: dict[tuple[str, bytes, str], float] = {}
         self._lock = threading.Lock()
-        # Resolvers of Basic credentials that are not stored credentials (session tokens); asked only
-        # when the key is no stored credential's, so stored credentials pay nothing for them.
+        # Resolvers of Basic credentials that are not stored credentials (session tokens), asked first.
         self._other_basic: tuple[Callable[[str, str], Principal | None], ...] = ()
 
     def add_basic_resolver(self, resolver: Callable[[str, str], Principal | None]) -> None:
-        """`resolver(user, password)` -> the Principal these Basic credentials stand for, or None (401)."""
+        """`resolver(user, password)` -> the Principal these Basic credentials stand for; None at once when the
+        user is not of the resolver's shape (stored credentials then pay only that check); Unauthorized when it
+        is, but the password is wrong. Resolvers are asked before the credential store, which saves a session
+        token's request a credential read; a refusal stands only if the key is no stored credential's either,
+        so a stored key of the same shape still works, and an unknown key of another shape is a regular miss."""
         self._other_basic = (*self._other_basic, resolver)
 
     def authenticate(self, authorization_header: str | None, client_address: str | None = None) -> Principal:
@@ -62,13 +65,18 @@ class Authenticator:
                 resolve_others: bool) -> CredentialRecord | Principal:
         subjects = ("key:" + key, "address:" + (client_address or "unknown"))
         self._throttle.check(*subjects)
+        refusal = None
+        if resolve_others:
+            try:
+                principal = self._resolve_other(key, secret)
+            except Unauthorized as refused:
+                principal, refusal = None, refused
+            if principal is not None:
+                return principal
         record = self._credentials.by_key(key)
         if record is None or record.revoked or not record.store_enabled:
-            if record is None and resolve_others:
-                for resolve in self._other_basic:
-                    principal = resolve(key, secret)
-                    if principal is not None:
-                        return principal
+            if record is None and refusal is not None:
+                raise refusal  # the resolver's own refusal, as cheap as it chose to make it
             secret_matches(DUMMY_HASH, secret)  # same work as a real check: no key enumeration by timing
             self._throttle.failed(*subjects)
             raise Unauthorized(_REFUSED, section="xAPI-Communication 4.0")
@@ -85,6 +93,13 @@ class Authenticator:
                     self._verified.clear()
                 self._verified[cache_key] = now + self._cache_seconds
         return record
+
+    def _resolve_other(self, key: str, secret: str) -> Principal | None:
+        for resolve in self._other_basic:
+            principal = resolve(key, secret)
+            if principal is not None:
+                return principal
+        return None
 
     def _bearer(self, token: str, client_address: str | None) -> Principal:
         subject = "address:" + (client_address or "unknown")

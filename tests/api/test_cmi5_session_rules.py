@@ -16,9 +16,12 @@ import pytest
 
 from cmi5 import vocabulary as v
 from lrs.app import create_app
+from lrs.auth.authenticator import Authenticator
 from lrs.auth.secrets import DUMMY_HASH, secret_matches
+from lrs.auth.throttle import FailureThrottle
 from lrs.settings import Settings
-from lrs.xapi.errors import Forbidden, Unauthorized
+from lrs.storage.credentials import CredentialStorage
+from lrs.xapi.errors import Forbidden, TooManyRequests, Unauthorized
 from tests.api.test_cmi5_courses import cmi5_app
 from tests.unit.cmi5.support import au, block, course_xml
 from tests.unit.cmi5.test_session_rules import EXPERIENCED, Launch, au_statement
@@ -589,3 +592,64 @@ def test_an_au_sending_after_its_session_ended_is_never_throttled(database_url, 
         assert statuses[-1] == 429
     finally:
         application.extensions["lrs"].close()
+
+
+class _CountedCredentials(CredentialStorage):
+    """The real credential store, counting its look-ups."""
+
+    def __init__(self, engines):
+        super().__init__(engines)
+        self.looked_up: list[str] = []
+
+    def by_key(self, key: str):
+        self.looked_up.append(key)
+        return super().by_key(key)
+
+
+def _au_authenticator(client) -> tuple[Authenticator, _CountedCredentials]:
+    from cmi5.lrs_policy import au_token_credentials
+    services = client.app.extensions["lrs"]
+    credentials = _CountedCredentials(services.engines)
+    authenticator = Authenticator(credentials, services.tokens, FailureThrottle(2, 60), cache_seconds=0)
+    authenticator.add_basic_resolver(au_token_credentials(client.app.extensions["delivery"].runtime))
+    return authenticator, credentials
+
+
+def _basic(key: str, secret: str) -> str:
+    return "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()
+
+
+def test_an_au_token_is_authenticated_without_a_credential_look_up(client, course):
+    # cmi5 8.2.1: the auth-token is the AU's Basic credential for every request; the session is what it stands
+    # for, so the credential store is not read on the way
+    quiz = start_au(client, client.registration(course, KIM))
+    authenticator, credentials = _au_authenticator(client)
+    principal = authenticator.authenticate(quiz.authorization, "192.0.2.7")
+    assert principal.session_policy is not None and principal.store_id == client.store_id
+    assert credentials.looked_up == []
+
+
+def test_a_stored_credential_shaped_like_an_au_token_still_works_and_its_misses_count(client, course):
+    # xAPI-Communication 4.0: a stored credential authenticates whatever its key looks like; 3.2.s3.b13: a wrong
+    # secret for it is a failure the throttle counts, while an unknown token of the session shape is refused
+    # without counting (cmi5 8.2.1, see test_an_au_sending_after_its_session_ended_is_never_throttled)
+    key = str(uuid.uuid4())
+    issued = client.app.extensions["lrs"].administration.create_credential_in("tests", "cmi5 rules", name="uuid key",
+                                                                                key=key, scopes="statements/read")
+    authenticator, _ = _au_authenticator(client)
+    assert authenticator.authenticate(_basic(key, issued.secret), "192.0.2.8").key == key
+    unknown = _basic(str(uuid.uuid4()), "no-such-secret")
+    for _ in range(4):
+        with pytest.raises(Unauthorized):
+            authenticator.authenticate(unknown, "192.0.2.8")
+    for _ in range(2):
+        with pytest.raises(Unauthorized):
+            authenticator.authenticate(_basic(key, "wrong"), "192.0.2.8")
+    with pytest.raises(TooManyRequests):
+        authenticator.authenticate(_basic(key, issued.secret), "192.0.2.8")
+    # An unknown key of another shape is a regular miss, counted as before.
+    for _ in range(2):
+        with pytest.raises(Unauthorized):
+            authenticator.authenticate(_basic("no-such-key", "secret"), "192.0.2.8")
+    with pytest.raises(TooManyRequests):
+        authenticator.authenticate(_basic("no-such-key", "secret"), "192.0.2.8")
