@@ -97,3 +97,22 @@ def test_one_json_line_per_request_with_its_id_and_no_secret_or_content(tmp_path
     for forbidden in (secret, admin_password, token, token.split(".")[-1], basic_header, marker, "Bearer",
                       learner["mbox"], "wrong-secret"):
         assert forbidden not in text, f"the log holds {forbidden[:12]}..."
+
+
+def test_the_text_setting_writes_readable_lines_instead(tmp_path, monkeypatch):
+    # issue 16 Logs: a setting switches to human-readable lines for development (LRS_LOG_FORMAT=text)
+    url = f"sqlite:///{tmp_path / 'lrs.sqlite3'}"
+    upgrade(url)
+    log_file = tmp_path / "server.log"
+    monkeypatch.setenv("GUNICORN_CMD_ARGS", f"--config python:lrs.operations.gunicorn_hooks --capture-output "
+                                            f"--error-logfile {log_file}")
+    server = run_server(url, workers=1, log_format="text")
+    try:
+        answer = requests.get(next(server) + "/xapi/about", headers={"X-Request-Id": "text-format-check-1"},
+                              timeout=30)
+    finally:
+        next(server, None)
+    assert answer.status_code == 200
+    [line] = [line for line in log_file.read_text().splitlines() if "text-format-check-1" in line]
+    assert "request_id=text-format-check-1 method=GET route=/xapi/about status=200" in line
+    assert not line.lstrip().startswith("{")
