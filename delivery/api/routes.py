@@ -39,6 +39,7 @@ def _authenticate():
         return
     services = current_app.extensions["lrs"]
     principal = services.authenticator.authenticate(request.headers.get("Authorization"), request.remote_addr)
+    g.principal = principal  # the request log names the store and credential (lrs/operations/observation.py)
     # launch-api.md, Conventions: the credential needs the scope `courses`; `all` includes it.
     if not ({COURSES_SCOPE, _ALL} & set(principal.scopes)):
         raise Forbidden("these credentials may not use the course and launch API: that needs the scope "
