@@ -130,14 +130,17 @@ def rollup_rule_check(tracking: Tracking, activity: Activity, action: str, rule_
                         if child.tracked and check_child_for_rollup(tracking, child, action)]
         if not children:
             return False  # SN RB.1.4 step 3.3: no contributing children, no status change
-        values = [rules.combine((_rollup_condition(tracking, child, condition) for condition in rule["conditions"]),
-                                rule.get("conditionCombination", "any")) for child in children]
-        if _child_set_holds(rule, values):
+        combination = rule.get("conditionCombination", "any")
+        values = (rules.combine((_rollup_condition(tracking, child, condition) for condition in rule["conditions"]),
+                                combination) for child in children)
+        if _child_set_holds(rule, values, len(children)):
             return True
     return False
 
 
-def _child_set_holds(rule: dict, values: list) -> bool:
+def _child_set_holds(rule: dict, values, count: int) -> bool:
+    """`values`: each contributing child's combined condition, evaluated lazily: all, any and none stop at the
+    first child that decides them (conditions only read the tracking model)."""
     child_set = rule.get("childActivitySet", "all")
     if child_set == "all":
         return all(value is True for value in values)
@@ -149,7 +152,7 @@ def _child_set_holds(rule: dict, values: list) -> bool:
     if child_set == "atLeastCount":
         return true_count >= (rule.get("minimumCount") or 0)
     if child_set == "atLeastPercent":
-        return true_count / len(values) >= (rule.get("minimumPercent") or 0.0)
+        return true_count / count >= (rule.get("minimumPercent") or 0.0)
     return False
 
 
