@@ -187,11 +187,15 @@ class DeliveryRuntime:
             RegistrationRecord(store_id, registration_id)
 
     def save_records(self, items: tuple[ItemRecord, ...] | list[ItemRecord] = (),
-                     record: RegistrationRecord | None = None) -> tuple[tuple[ItemRecord, ...], RegistrationRecord | None]:
+                     record: RegistrationRecord | None = None, *, ending: Session | None = None
+                     ) -> tuple[tuple[ItemRecord, ...], RegistrationRecord | None]:
         """Saves item records and the registration record in one transaction, each only if nobody saved
         it since it was read (its `version`; 0 = it must not exist yet). Otherwise StaleRecord (409)
-        and nothing is saved: read again and retry. Returns the records at their new versions."""
-        return self._storage.save_records(tuple(items), record)
+        and nothing is saved: read again and retry. Returns the records at their new versions.
+        `ending`: an open session ended ("ended") in the same transaction, as end_session would; SessionEnded
+        (409) and nothing saved when someone else ended it first."""
+        ended = None if ending is None else (ending.store_id, ending.id, "ended", self._clock())
+        return self._storage.save_records(tuple(items), record, ending=ended)
 
     # --- the LRS ---------------------------------------------------------------------------------
 

@@ -206,10 +206,14 @@ class Delivery:
             return course.launchables[choice.index]
         return None
 
-    def launch(self, store_id: int, registration_id: str, body: LaunchBody) -> dict:
+    def launch(self, store_id: int, registration_id: str, body: LaunchBody, *,
+               known: RegistrationState | None = None) -> dict:
         """200 {url, session, launchMethod}; 404 unknown registration or item, or a deleted course;
-        409 when the standard's rules do not allow the item (or nothing) now."""
-        state = self._state(store_id, registration_id)
+        409 when the standard's rules do not allow the item (or nothing) now. `known`: the registration's
+        state as the caller read it in this request (a player's navigate); its course and registration are
+        kept, its records and sessions read again."""
+        state = self._state(store_id, registration_id) if known is None else \
+            self.storage.registration_state(store_id, registration_id, known=known)
         registration = state.registration
         if state.course.deleted:
             raise NotFound(f"the course of registration {registration_id} was deleted")

@@ -61,7 +61,7 @@ def _launcher(state, launch_request) -> str | None:
     from delivery.requests import ItemChoice, LaunchBody
     body = LaunchBody(choice=ItemChoice(launch_request.launchable_id, None),
                       launch_mode=launch_request.launch_mode, return_url=launch_request.return_url)
-    return current_delivery().launch(state.registration.store_id, state.registration.id, body)["url"]
+    return current_delivery().launch(state.registration.store_id, state.registration.id, body, known=state)["url"]
 
 
 @blueprint.route("/<session_id>/start", methods=["POST"])

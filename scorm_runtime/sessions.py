@@ -341,6 +341,12 @@ def _authenticated(runtime: DeliveryRuntime, session_id: str, session_token, *,
     return session
 
 
+def _owns(record: ItemRecord, session: Session) -> bool:
+    """Whether the session still owns the item's current attempt (another launch may have taken it up)."""
+    attempt = record.data.get("attempt") or {}
+    return attempt.get("id") == session.data.get("attemptId") and attempt.get("sessionId") == session.id
+
+
 def _check_values(values) -> dict[str, str]:
     if values is None:
         return {}
@@ -365,11 +371,11 @@ def _apply(runtime: DeliveryRuntime, session: Session, values: dict[str, str],
     version = session.data.get("standard") or runtime.state(session).course.standard
     for _ in range(_SAVE_ATTEMPTS):
         record = runtime.item_record(session.store_id, session.registration_id, session.launchable_id)
-        attempt = dict(record.data.get("attempt") or {})
-        if attempt.get("id") != session.data.get("attemptId") or attempt.get("sessionId") != session.id:
+        if not _owns(record, session):
             raise SessionEnded(f"session {session.id} no longer owns its attempt (another launch took it up)")
         if not values:
             return record, []
+        attempt = dict(record.data["attempt"])
         new_state, rejected = cmi.apply_commit(attempt["cmi"], values, max_characters=settings.max_characters)
         attempt["cmi"] = new_state
         updated = _with_summary(replace(record, data=dict(record.data, attempt=attempt)), version, new_state)
@@ -391,23 +397,49 @@ def commit(runtime: DeliveryRuntime, session_id: str, session_token, values, set
 
 # --- ending a session -------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class _Navigated:
+    """A navigation request the engine processed: its outcome, the refusal an Exit followed (None when it was
+    accepted), and the course rollup before and after it."""
+    outcome: sn.Outcome
+    refusal: sn.Outcome | None
+    before: dict
+    after: dict
+    current: str | None  # the Current Activity after it
+
+
+@dataclass(frozen=True)
+class _Finished:
+    state: RegistrationState | None  # the registration with the records as saved; None when nothing was saved
+    navigated: _Navigated | None = None
+
+
 def _finish(runtime: DeliveryRuntime, session: Session, *, force_suspend: bool = False,
-            state: RegistrationState | None = None) -> RegistrationState | None:
+            state: RegistrationState | None = None, end: bool = False,
+            navigation: tuple[str, str | None] | None = None) -> _Finished:
     """Ends the attempt or suspends it by cmi.exit (1.2 cmi.core.exit), adds session_time into total_time,
     and writes the session's statements. The session must already be marked ended (or be about to be,
-    by delivery). A review session has nothing to report. Returns the registration's state with the records
-    as saved here (a navigate goes on from it without reading them again), or None when nothing was saved."""
+    by delivery), unless `end`: then this marks it ended, in the same transaction as the records (SessionEnded
+    when someone else ended it first). A review session has nothing to report. Returns the registration's
+    state with the records as saved here (a navigate goes on from it without reading them again).
+
+    `navigation` (request, target): the navigation request that came with the session's end. When the
+    session's report reached the tracking model, the request goes through the engine on that model at once
+    (SN: the SCO's data is applied before its navigation request), a refused one followed by Exit, and the
+    tracking model is saved once, with the item record; the course statements of both go with the session's."""
     if session.data.get("review"):
-        return None
+        _end_alone(runtime, session, end)
+        return _Finished(None)
     state = state or runtime.state(session)
     version = state.course.standard
     is_asset = scorm_type(state.course, session.launchable_id) == "asset"
     now = runtime.now_ms()
     for _ in range(_SAVE_ATTEMPTS):
         record = state.item(session.launchable_id)
-        attempt = dict(record.data.get("attempt") or {})
-        if attempt.get("id") != session.data.get("attemptId") or attempt.get("sessionId") != session.id:
-            return None  # another session took the attempt over; this one has nothing left to report
+        if not _owns(record, session):
+            _end_alone(runtime, session, end)
+            return _Finished(None)  # another session took the attempt over; this one has nothing left to report
+        attempt = dict(record.data["attempt"])
         before_values = cmi.flat_values(attempt["cmi"])
         ending = cmi.finish_session(attempt["cmi"], suspend=force_suspend)
         suspending = not ending.attempt_ended
@@ -420,12 +452,16 @@ def _finish(runtime: DeliveryRuntime, session: Session, *, force_suspend: bool =
         shared = None
         if version == "scorm2004" and not is_asset:
             shared = _with_shared_data(state, session.launchable_id, before_values)
-        rollups = None
+        rollups = navigated = None
         if sequenced(state.course):
-            shared, rollups = _reported_to_sequencing(state, session, shared, before_values, ending.session_seconds,
-                                                      suspend=suspending, is_asset=is_asset)
+            shared, rollups, tracking = _reported_to_sequencing(state, session, shared, before_values,
+                                                                ending.session_seconds, suspend=suspending,
+                                                                is_asset=is_asset)
+            if navigation is not None and tracking is not None:
+                shared, navigated = _sequence_request(activity_tree(state.course), tracking, shared, *navigation,
+                                                      exit_on_refusal=True)
         try:
-            saved_items, saved_record = runtime.save_records([updated], shared)
+            saved_items, saved_record = runtime.save_records([updated], shared, ending=session if end else None)
             break
         except StaleRecord:
             state = runtime.state(session, known=state)
@@ -434,9 +470,11 @@ def _finish(runtime: DeliveryRuntime, session: Session, *, force_suspend: bool =
     saved = replace(state.with_item(saved_items[0]), record=saved_record or state.record)
     ctx = attempt_context(runtime, state, session, attempt["id"])
     course = xs.course_statements(ctx, now, *rollups) if rollups else []
+    if navigated is not None:
+        course += xs.course_statements(ctx, runtime.now_ms(), navigated.before, navigated.after)
     if is_asset:
         _write_statements(runtime, session.store_id, course)
-        return saved
+        return _Finished(saved, navigated)
     before = outcomes.snapshot_of(version, session.data.get("before") or {})
     after = outcomes.snapshot_of(version, before_values)
     _write_statements(runtime, session.store_id,
@@ -447,7 +485,13 @@ def _finish(runtime: DeliveryRuntime, session: Session, *, force_suspend: bool =
                         registration=state.registration.id, state_id=xs.ATTEMPT_STATE_ID,
                         document=xs.attempt_state(preferences=None, **{name: values.get(element)
                                                                        for name, element in names.items()}))
-    return saved
+    return _Finished(saved, navigated)
+
+
+def _end_alone(runtime: DeliveryRuntime, session: Session, end: bool) -> None:
+    """_finish's `end` when it saves nothing."""
+    if end and not runtime.end_session(session, "ended"):
+        raise SessionEnded(f"session {session.id} has already ended")
 
 
 def _sequencing_summary(values: dict[str, str], seconds: float, *, suspend: bool) -> dict:
@@ -479,11 +523,12 @@ def _sequencing_summary(values: dict[str, str], seconds: float, *, suspend: bool
 def _reported_to_sequencing(state: RegistrationState, session: Session, shared, values: dict[str, str],
                             seconds: float, *, suspend: bool, is_asset: bool):
     """The registration record with the session's report applied to the tracking model (SN: the SCO's data
-    reaches the tracking model when its attempt ends, before its navigation request), and the course rollup
-    before and after. Nothing when the engine has moved on from this activity or the session had no credit."""
+    reaches the tracking model when its attempt ends, before its navigation request), the course rollup
+    before and after, and the tracking model as reported. Nothing when the engine has moved on from this
+    activity or the session had no credit."""
     tracking = tracking_of(state.record)
     if tracking.current != session.launchable_id or session.launch_mode != "Normal":
-        return shared, None
+        return shared, None, None
     tree = activity_tree(state.course)
     before = sn.course_rollup(tree, tracking)
     summary = {"completion_status": "completed", "session_seconds": seconds} if is_asset else \
@@ -491,7 +536,7 @@ def _reported_to_sequencing(state: RegistrationState, session: Session, shared, 
     sn.report_attempt(tree, tracking, session.launchable_id, summary)
     base = shared.data if shared is not None else state.record.data
     record = with_tracking(state.record, tracking, tree, pending=base.get("pendingDelivery"), shared=base)
-    return record, (before, sn.course_rollup(tree, tracking))
+    return record, (before, sn.course_rollup(tree, tracking)), tracking
 
 
 def _with_shared_data(state: RegistrationState, launchable_id: str, values: dict[str, str]):
@@ -588,25 +633,30 @@ def _used_for_navigation(runtime: DeliveryRuntime, session: Session) -> None:
 
 def _end_for_navigation(runtime: DeliveryRuntime, session: Session, session_token, values,
                         settings: RuntimeSettings, *, suspend: bool,
-                        known: RegistrationState | None = None
-                        ) -> tuple[Session, bool, RegistrationState | None]:
+                        known: RegistrationState | None = None,
+                        navigation: tuple[str, str | None] | None = None) -> tuple[Session, bool, _Finished]:
     """Ends the open session as terminate would. When another call (a keepalive Terminate) ended it
     meanwhile, the session as it now stands, ended, under the rule for ended sessions. `known`: the
     registration's state read earlier in the request (its course and registration are kept; the records are
-    read again after the last commit). Also returns the state as the session's end saved it (no sessions),
-    or None when it saved nothing."""
+    read again after the last commit). Also returns what the session's end saved (the state with no
+    sessions, None when it saved nothing) and, given `navigation`, the request processed with it (_finish)."""
     try:
-        _apply(runtime, session, _check_values(values), settings)
-        if runtime.end_session(session, "ended"):
-            saved = _finish(runtime, session, force_suspend=suspend,
-                            state=runtime.state(session, known=known, with_sessions=False))
-            return session, True, saved
+        checked = _check_values(values)
+        if checked or known is None:
+            _apply(runtime, session, checked, settings)
+            state = runtime.state(session, known=known, with_sessions=False)  # the commit changed the records
+        else:  # nothing to commit: the records as this request read them (a save re-reads them if stale)
+            state = known
+            if not session.data.get("review") and not _owns(state.item(session.launchable_id), session):
+                raise SessionEnded(f"session {session.id} no longer owns its attempt (another launch took it up)")
+        finished = _finish(runtime, session, force_suspend=suspend, state=state, end=True, navigation=navigation)
+        return session, True, finished
     except SessionEnded:
         pass
     again = _authenticated(runtime, session.id, session_token, allow_ended=True)
     if again.state == "open":
         raise SessionEnded(f"session {session.id} no longer owns its attempt")
-    return _ended_for_navigation(runtime, again), False, None
+    return _ended_for_navigation(runtime, again), False, _Finished(None)
 
 
 def next_item(state: RegistrationState, current: str, request: str, target: str | None) -> str | None:
@@ -640,14 +690,21 @@ def navigate(runtime: DeliveryRuntime, session_id: str, session_token, request, 
     if still_open and sequenced(state.course) and request == "choice":
         # SN 5.3: a Choice the look-ahead refuses is refused while the SCO still runs (nothing ends).
         _refuse_choice_early(state, target, session.launchable_id)
-    ended_here, saved = False, None
+    ended_here, finished = False, _Finished(None)
     if still_open:
-        session, ended_here, saved = _end_for_navigation(runtime, session, session_token, values, settings,
-                                                         suspend=request == "suspendAll", known=state)
+        # A sequenced request goes through the engine with the session's end (one save of the tracking model),
+        # unless its target is unknown (404 below, after the end, as for a request after Terminate).
+        together = sequenced(state.course) and session.launch_mode == "Normal" and not (
+            request in ("choice", "jump") and state.course.launchable(target) is None)
+        session, ended_here, finished = _end_for_navigation(
+            runtime, session, session_token, values, settings, suspend=request == "suspendAll", known=state,
+            navigation=(request, target) if together else None)
     # What follows reads the records, not the sessions (the launcher reads the registration's own): as the
     # session's end saved them, else as stored.
-    state = saved or runtime.state(session, known=state, with_sessions=False)
-    if sequenced(state.course) and session.launch_mode == "Normal":
+    state = finished.state or runtime.state(session, known=state, with_sessions=False)
+    if finished.navigated is not None:
+        answer = _sequenced_answer(runtime, state, session, request, finished.navigated, launcher)
+    elif sequenced(state.course) and session.launch_mode == "Normal":
         answer = _navigate_sequenced(runtime, state, session, request, target, launcher, ended_here=ended_here)
     else:  # jump and abandonAll were refused by _check_sequenced
         answer = _navigate_in_tree_order(state, session, request, target, launcher)
@@ -709,14 +766,10 @@ def _navigate_sequenced(runtime: DeliveryRuntime, state: RegistrationState, sess
         tracking = tracking_of(state.record)
         if tracking.current != session.launchable_id:
             raise SessionEnded(f"session {session.id} is no longer the learner's current activity")
-        before = sn.course_rollup(tree, tracking)
-        outcome = sn.navigate(tree, tracking, request, target)
-        refusal = outcome if outcome.exception is not None else None
-        if refusal is not None and not ended_here:
-            raise _Refused(refusal, table_of_contents(state, session.launchable_id))
-        if refusal is not None:
-            outcome = sn.navigate(tree, tracking, "exit")
-        record = with_tracking(state.record, tracking, tree, pending=outcome.delivered)
+        record, navigated = _sequence_request(tree, tracking, state.record, request, target,
+                                              exit_on_refusal=ended_here)
+        if navigated.refusal is not None and not ended_here:
+            raise _Refused(navigated.refusal, table_of_contents(state, session.launchable_id))
         try:
             runtime.save_records((), record)
             break
@@ -725,8 +778,31 @@ def _navigate_sequenced(runtime: DeliveryRuntime, state: RegistrationState, sess
     else:
         raise StaleRecord("the registration's sequencing state kept changing; navigate again")
     statements = xs.course_statements(attempt_context(runtime, state, session, session.data.get("attemptId") or ""),
-                                      runtime.now_ms(), before, sn.course_rollup(tree, tracking))
+                                      runtime.now_ms(), navigated.before, navigated.after)
     _write_statements(runtime, session.store_id, statements)
+    return _sequenced_answer(runtime, state, session, request, navigated, launcher)
+
+
+def _sequence_request(tree, tracking, record, request: str, target, *, exit_on_refusal: bool):
+    """The request through the Overall Sequencing Process (SN OP.1) on `tracking` (changed in place); a refused
+    one followed by Exit when `exit_on_refusal`. Returns the registration record with the tracking model and
+    the engine's delivery pending, and what the request did (_Navigated)."""
+    before = sn.course_rollup(tree, tracking)
+    outcome = sn.navigate(tree, tracking, request, target)
+    refusal = outcome if outcome.exception is not None else None
+    if refusal is not None and not exit_on_refusal:
+        return record, _Navigated(outcome, refusal, before, before, tracking.current)
+    if refusal is not None:
+        outcome = sn.navigate(tree, tracking, "exit")
+    navigated = _Navigated(outcome, refusal, before, sn.course_rollup(tree, tracking), tracking.current)
+    return with_tracking(record, tracking, tree, pending=outcome.delivered), navigated
+
+
+def _sequenced_answer(runtime: DeliveryRuntime, state: RegistrationState, session: Session, request: str,
+                      navigated: _Navigated, launcher) -> dict:
+    """The protocol's answer to a processed request (saved with `state`'s records): its delivery launched, a
+    refusal an Exit followed that delivered nothing (409), or the table of contents to choose from."""
+    outcome, refusal = navigated.outcome, navigated.refusal
     answer: dict = {"launch": None}
     if refusal is not None:
         if outcome.delivered is None:
@@ -734,7 +810,7 @@ def _navigate_sequenced(runtime: DeliveryRuntime, state: RegistrationState, sess
         answer.update(message=refusal.message, exception=refusal.exception)
     if outcome.delivered is None:
         answer.setdefault("message", "the course has ended" if outcome.end_of_session else None)
-        if not (outcome.end_of_session or tracking.current is None or request in _ENDING_REQUESTS):
+        if not (outcome.end_of_session or navigated.current is None or request in _ENDING_REQUESTS):
             # Nothing delivered, the sequencing session goes on (an exit): the learner chooses from the toc.
             answer["toc"] = table_of_contents(runtime.state(session, known=state), "")
         return answer

@@ -12,7 +12,7 @@ from sqlalchemy import and_, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from delivery.course import Launchable
-from delivery.errors import StaleRecord
+from delivery.errors import SessionEnded, StaleRecord
 from delivery.standard import (ItemRecord, ItemRecords, Registration, RegistrationRecord, RegistrationState,
                                Session, StoredCourse)
 from delivery.storage.tables import courses, item_records, registration_records, registrations, sessions
@@ -481,14 +481,24 @@ class DeliveryStorage:
         rows = self._engines.rows(_RAW_REGISTRATION_RECORD, (store_id, registration_id))
         return RegistrationRecord(store_id, registration_id, orjson.loads(rows[0][0]), rows[0][1]) if rows else None
 
-    def save_records(self, items: tuple[ItemRecord, ...] = (),
-                     record: RegistrationRecord | None = None) -> tuple[tuple[ItemRecord, ...], RegistrationRecord | None]:
+    def save_records(self, items: tuple[ItemRecord, ...] = (), record: RegistrationRecord | None = None, *,
+                     ending: tuple[int, str, str, int] | None = None
+                     ) -> tuple[tuple[ItemRecord, ...], RegistrationRecord | None]:
         """Saves all of them in one transaction, each only if its `version` is still the stored one
-        (0: not stored yet); StaleRecord and nothing saved otherwise. Returns them at their new version."""
-        if len(items) == 1 and record is None and items[0].version > 0 and self._engines.dialect == "postgresql":
+        (0: not stored yet); StaleRecord and nothing saved otherwise. Returns them at their new version.
+        `ending` (store id, session id, state, now ms): also ends that open session, as end_session does, in
+        the same transaction; SessionEnded and nothing saved when it was not open."""
+        if ending is None and len(items) == 1 and record is None and items[0].version > 0 \
+                and self._engines.dialect == "postgresql":
             return (self._update_item(items[0]),), None  # a commit's one write
         try:
             with self._write() as connection:
+                if ending is not None:
+                    store_id, session_id, state, now_ms = ending
+                    result = connection.execute(_END_SESSION, {"k_store_id": store_id, "k_id": session_id,
+                                                               "v_state": state, "v_ended_ms": now_ms})
+                    if result.rowcount != 1:
+                        raise SessionEnded(f"session {session_id} has already ended")
                 return self._save_records_in(connection, items, record)
         except IntegrityError:
             raise StaleRecord("a record was stored by someone else since it was read") from None

@@ -143,6 +143,31 @@ def test_forced_sequential_player_choice_is_refused_while_the_sco_runs_then_cont
     assert (progress["completion"], progress["success"]) == ("completed", "passed")
 
 
+def test_continue_with_the_scos_last_data_ends_the_session_and_sequences_in_one_save(lms, app, store_credential):
+    # docs/scorm-player-protocol.md, navigate on an open session: its data is applied and the session ends as
+    # Terminate would, then the request goes through the engine (SN: the SCO's data reaches the tracking model
+    # before its navigation request). The registration record is saved once for both, once more by the launch.
+    runtime = app.extensions["delivery"].runtime
+    learner = Learner(lms, FORCED)
+
+    def record_version() -> int:
+        return runtime.registration_record(store_credential.store_id, learner.registration).version
+
+    for expected in CONTENT[1:] + ["assessment_item"]:
+        before, ended = record_version(), (learner.launch, learner.started)
+        response = learner.navigate("continue", cmi=PASSED)
+        assert response.status_code == 200, response.data[:500]
+        assert record_version() - before == 2  # the session's end with the navigation; the launch
+        assert lms.commit(*ended, {"cmi.location": "p2"}).status_code == 409  # that session has ended
+        assert learner.follow(response.get_json()) == expected
+    response = learner.navigate("continue", cmi=PASSED)
+    assert response.status_code == 200 and response.get_json()["launch"] is None
+    progress = lms.progress(learner.registration)
+    assert (progress["completion"], progress["success"]) == ("completed", "passed")
+    assert course_statements(lms, learner) == ["completed", "passed"]
+    assert [item["completion"] for item in progress["items"]] == ["completed"] * 5
+
+
 def test_post_test_rollup_passing_the_post_test_completes_the_course(lms):
     learner = Learner(lms, POST_TEST)
     for expected in CONTENT[1:] + ["assessment_item"]:

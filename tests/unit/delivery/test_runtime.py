@@ -134,6 +134,21 @@ def test_records_are_saved_only_if_unchanged_since_read(runtime, store_id):
     assert runtime.item_record(store_id + 1, registration_id, "i1").version == 0
 
 
+def test_records_saved_with_a_session_ending_are_saved_only_while_it_was_open(runtime, services, store_id):
+    # A SCORM navigate ends its session and saves what the session reported in one transaction: both or neither.
+    session = _open_session(runtime, services, store_id, "launch-token-6")
+    fresh = runtime.item_record(store_id, session.registration_id, "i1")
+    (saved,), _ = runtime.save_records([replace(fresh, completion="completed")], ending=session)
+    assert runtime.session(store_id, session.id).state == "ended" and saved.version == 1
+    with pytest.raises(SessionEnded):
+        runtime.save_records([replace(saved, completion="incomplete")], ending=session)  # ended already
+    assert runtime.item_record(store_id, session.registration_id, "i1").completion == "completed"
+    other = _open_session(runtime, services, store_id, "launch-token-7")
+    with pytest.raises(StaleRecord):
+        runtime.save_records([replace(fresh, completion="failed")], ending=other)  # a stale record
+    assert runtime.session(store_id, other.id).state == "open"
+
+
 def test_statements_and_documents_go_into_the_store_under_the_runtime(runtime, services, store_id):
     registration = str(uuid.uuid4())
     statement = {"actor": KIM, "verb": {"id": "http://adlnet.gov/expapi/verbs/initialized"},
