@@ -10,6 +10,8 @@ arrays as JSON; a missing value is an empty cell.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from itertools import chain
 
 import orjson
 
@@ -127,18 +129,49 @@ def _split_columns(text: str) -> list[str]:
     return parts
 
 
-def value_at(statement, steps: tuple) -> object:
-    value = statement
-    for step in steps:
-        # orjson makes exact dicts and lists, so a class test does for isinstance at half the cost.
-        kind = value.__class__
-        if kind is dict:
-            value = value.get(step if step.__class__ is str else str(step))
-        elif kind is list and step.__class__ is int:
-            value = value[step] if step < len(value) else None
-        else:
-            return None  # None, or a step into a string, number or boolean
-    return value
+def compile_reader(paths: list[tuple]) -> Callable[[object], list]:
+    """A function from a parsed statement to its values at `paths`, in order, with "" where a path finds
+    nothing (a missing property, an array too short, a step into a string, number or boolean). It is
+    generated once per column set, so a row costs one dict.get per distinct step and no loop over the
+    paths; the steps reach the generated code as bound names, never as source text."""
+    tree: dict = {}
+    for steps in paths:
+        node = tree
+        for step in steps:
+            node = node.setdefault(step, {})
+    names: dict[str, object] = {"EMPTY": {}}
+    lines, values = ["def read(v0):"], {}
+
+    def visit(node: dict, value: str, steps: tuple) -> None:
+        values[steps] = value
+        if not node:
+            return
+        # orjson makes exact dicts and lists, so a class test does for isinstance at half the cost; a
+        # value that cannot hold the next step becomes EMPTY, in which every step finds nothing.
+        container, indexed = f"c{len(names)}", any(step.__class__ is int for step in node)
+        kinds = f"{value}.__class__ is dict or {value}.__class__ is list" if indexed else f"{value}.__class__ is dict"
+        lines.append(f" {container} = {value} if {kinds} else EMPTY")
+        for step, child in node.items():
+            number = len(names)
+            names[f"k{number}"] = str(step)  # [N] on an object reads the property named N
+            if step.__class__ is int:
+                names[f"i{number}"] = step
+                read = (f"({container}[i{number}] if i{number} < len({container}) else '')"
+                        f" if {container}.__class__ is list else {container}.get(k{number}, '')")
+            elif indexed:
+                read = f"{container}.get(k{number}, '') if {container}.__class__ is dict else ''"
+            else:
+                read = f"{container}.get(k{number}, '')"
+            lines.append(f" v{number} = {read}")
+            visit(child, f"v{number}", steps + (step,))
+
+    visit(tree, "v0", ())
+    lines.append(f" return [{', '.join(values[steps] for steps in paths)}]")
+    # The constants are the closure of the generated function, read as fast as its locals.
+    source = f"def make({', '.join(names)}):\n" + "\n".join(" " + line for line in lines) + "\n return read"
+    namespace: dict = {}
+    exec(source, namespace)  # the source holds generated names only
+    return namespace["make"](**names)
 
 
 # A text cell starting with one of these is a formula to Excel, LibreOffice and Sheets (OWASP "CSV Injection").
@@ -167,11 +200,16 @@ def _field(text: str) -> str:
     return '"' + text.replace('"', '""') + '"' if _NEEDS_QUOTES(text) else text
 
 
+# In a page of rows written as JSON (orjson.dumps, which escapes only quotes, backslashes and control
+# characters): a text value that starts with a formula character.
+_FORMULA_TEXT = re.compile(rb'"[=+\-@]').search
+
+
 class CsvWriter:
     """CSV (RFC 4180, CRLF line ends, UTF-8) for pages of statement bodies (JSON text as bytes or str)."""
 
     def __init__(self, names: list[str], paths: list[tuple]):
-        self._paths = paths
+        self._read = compile_reader(paths)
         self._commas = len(paths) - 1
         self.header = self._bytes([self._line(names)])
 
@@ -188,9 +226,32 @@ class CsvWriter:
         return "\r\n".join(lines).encode()
 
     def rows(self, bodies: list[bytes]) -> bytes:
-        paths, line = self._paths, self._line
-        return self._bytes([line([cell(value_at(statement, steps)) for steps in paths])
-                            for statement in map(orjson.loads, bodies)])
+        if not bodies:
+            return b""
+        read, line = self._read, self._line
+        statements = map(orjson.loads, bodies)
+        rows = [read(next(statements))]
+        # A page whose first row holds an object or an array (a column such as `verb`) is written row by
+        # row at once: holding its parsed values for a whole page would cost more than the plain path saves.
+        if not any(value.__class__ is dict or value.__class__ is list for value in rows[0]):
+            rows.extend(map(read, statements))
+            plain = self._plain_rows(rows)
+            if plain is not None:
+                return plain
+        return self._bytes([line(list(map(cell, row))) for row in chain(rows, map(read, statements))])
+
+    def _plain_rows(self, rows: list[list]) -> bytes | None:
+        """The page's CSV made from each row written as a JSON array, when every value is text that needs
+        no quoting or formula guard, a number, a boolean or "" (nothing there): each cell is then its JSON
+        without the quotes, so a few passes over the whole page replace a Python step per cell. None when
+        any value is not (null, an object or array, a comma, a bracket, an escaped character, a formula)."""
+        count = len(rows)
+        text = b"\r\n".join(map(orjson.dumps, rows))
+        if (b"\\" in text or b"{" in text or text.count(b"[") != count or text.count(b"]") != count
+                or text.count(b",") != count * self._commas or b"null" in text or _FORMULA_TEXT(text)):
+            return None
+        # ["a",1,true] CRLF ["b","",false] -> a,1,true CRLF b,,false (no value holds a bracket or a quote)
+        return text.translate(None, b'"[]') + b"\r\n"
 
 
 class JsonLinesWriter:

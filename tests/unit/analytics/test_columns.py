@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics.columns import (COLUMNS_PATTERN, MAX_PATH_LENGTH, CsvWriter, JsonLinesWriter, cell, parse_columns,
-                               parse_path, value_at)
+from analytics.columns import (COLUMNS_PATTERN, MAX_PATH_LENGTH, CsvWriter, JsonLinesWriter, cell, compile_reader,
+                               parse_columns, parse_path)
 from lrs.xapi.errors import BadRequest
 
 STATEMENT = {"id": "x", "actor": {"account": {"homePage": "https://sso.example.com", "name": "ada"}},
@@ -36,7 +36,7 @@ STATEMENT = {"id": "x", "actor": {"account": {"homePage": "https://sso.example.c
     ("result.score.scaled.deeper", ""),
 ])
 def test_a_path_reads_its_value_as_a_cell(path, value):
-    assert cell(value_at(STATEMENT, parse_path(path))) == value
+    assert cell(compile_reader([parse_path(path)])(STATEMENT)[0]) == value
 
 
 @pytest.mark.parametrize("path", ["", "a..b", ".a", "a.", "a[", "a[x]", 'a["unclosed', 'a["x"', "a]b", 'a"b',
@@ -92,3 +92,74 @@ def test_json_lines_are_the_bodies_as_given():
     bodies = [b'{"id":"a"}', '{"id":"é"}'.encode()]
     assert JsonLinesWriter.header == b""
     assert JsonLinesWriter.rows(bodies) == b'{"id":"a"}\n{"id":"\xc3\xa9"}\n'
+
+
+def _value_at(value, steps: tuple):
+    """The plain reading of a path (docs/analytics.md: CSV columns), as exports read it before the reader
+    was generated: a name on an object, [N] on an array or as a name on an object, nothing otherwise."""
+    for step in steps:
+        if isinstance(value, dict):
+            value = value.get(str(step))
+        elif isinstance(value, list) and isinstance(step, int):
+            value = value[step] if step < len(value) else None
+        else:
+            return None
+    return value
+
+
+def _reference_rows(paths: list[tuple], bodies: list[bytes]) -> bytes:
+    # RFC 4180 2.6-2.7 quoting, CRLF after every record
+    lines = []
+    for body in bodies:
+        cells = [cell(_value_at(orjson.loads(body), steps)) for steps in paths]
+        lines.append(",".join('"' + text.replace('"', '""') + '"' if any(char in text for char in ',"\r\n') else text
+                              for text in cells))
+    return "".join(line + "\r\n" for line in lines).encode()
+
+
+# Text made of pieces that each test one of the writer's shortcuts: quoting, formula cells, escapes,
+# brackets and braces, and "null" inside text.
+_PIECES = st.sampled_from(["a", "B", "1", " ", "é", "😀", ",", '"', "\r", "\n", "\t", "\\", "=", "+", "-", "@", "'",
+                           "[", "]", "{", "}", "null", "true", "\x00", "\u2028"])
+_TEXT = st.lists(_PIECES, max_size=4).map("".join) | st.text(max_size=6)
+_KEYS = st.sampled_from(["a", "b", "0", "1", "id", "__import__", 'x"y', "a.b"]) | st.text(max_size=4)
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-2 ** 63, 2 ** 64 - 1) | st.floats(allow_nan=False, allow_infinity=False)
+    | _TEXT, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=4), max_leaves=12)
+_SCALARS = (st.none() | st.booleans() | st.integers(-2 ** 63, 2 ** 64 - 1)
+            | st.floats(allow_nan=False, allow_infinity=False) | _TEXT)
+_STATEMENTS = st.builds(lambda identifier, rest: {"id": identifier, **rest}, _TEXT,
+                        st.dictionaries(_KEYS, _VALUES, max_size=5))
+# Statements with a text, number or boolean wherever the paths below usually look.
+_PLAIN_STATEMENTS = st.fixed_dictionaries({"id": _TEXT, "a": _SCALARS, "0": _SCALARS,
+                                           "b": st.fixed_dictionaries({"a": _SCALARS, "1": _SCALARS}),
+                                           "c": st.lists(_SCALARS, max_size=2)})
+_STEPS = st.lists(st.sampled_from(["a", "b", "0", "1", "c", "id", 0, 1]) | _KEYS | st.integers(0, 2),
+                  min_size=1, max_size=3)
+
+
+def _path_text(steps: list) -> str:
+    return "".join(f"[{step}]" if isinstance(step, int) else f"[{orjson.dumps(step).decode()}]" for step in steps)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_STEPS, min_size=1, max_size=6), st.lists(_PLAIN_STATEMENTS | _STATEMENTS, min_size=1, max_size=8))
+def test_csv_rows_are_the_plain_reading_of_every_path_for_any_statements(step_lists, statements):
+    # Pages of plain text, numbers and booleans take a faster road than pages with quotes, formulas, null or
+    # objects; both must give the bytes of the plain reading, for any paths (names here reach generated code).
+    names, paths = parse_columns(",".join(["id"] + [_path_text(steps) for steps in step_lists]))
+    bodies = [orjson.dumps(statement) for statement in statements]
+    assert CsvWriter(names, paths).rows(bodies) == _reference_rows(paths, bodies)
+
+
+def test_a_page_of_plain_values_and_a_page_needing_quotes_give_the_plain_reading():
+    names, paths = parse_columns("id,a,b.a,c[1],0")
+    plain = [orjson.dumps({"id": f"s{number}", "a": number - 2, "b": {"a": number % 2 == 0}, "c": ["x", 0.25],
+                           "0": "é text"}) for number in range(5)]
+    writer = CsvWriter(names, paths)
+    assert writer.rows(plain) == _reference_rows(paths, plain)
+    assert writer.rows(plain).startswith(b"s0,-2,true,0.25,\xc3\xa9 text\r\n")
+    for odd in ("a, b", 'say "hi"', "=1+1", "-x", "null", None, "two\r\nlines", "[", {"k": 1}, [1]):
+        page = plain + [orjson.dumps({"id": "odd", "a": odd})]
+        assert writer.rows(page) == _reference_rows(paths, page)
+    assert writer.rows([]) == b""
