@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 import orjson
 from sqlalchemy import select, update
@@ -108,12 +109,12 @@ _NOT_INHERITED_FROM_OTHERS = (
     "AND (h.origin_credential_id IS NULL OR h.origin_credential_id <> ?))")
 
 
-@dataclass(frozen=True)
-class StatementRecord:
-    """A statement ready to store: its final JSON text and what it is found by."""
+class StatementRecord(NamedTuple):
+    """A statement ready to store: its final JSON text and what it is found by. A named tuple: a batch
+    makes one per statement, and a frozen dataclass's constructor costs several times as much."""
     statement_id: str
     body: str
-    terms: frozenset  # (term value, role)
+    terms: frozenset  # (term value, role as an int)
     ref_target: str | None = None
     voids: str | None = None
 
@@ -243,7 +244,7 @@ class StatementStorage:
         # A statement uses a stored payload when the request carried those bytes: knowing a hash (a
         # fileUrl declaration) must not keep another person's payload past their erasure.
         sent = {payload.sha2 for payload in payloads}
-        uses = [declared_attachment_hashes(orjson.loads(record.body)) & sent if sent else set() for record in records]
+        uses = [declared_attachment_hashes(orjson.loads(record.body)) & sent for record in records] if sent else []
         values = {value for record in records for value, _ in record.terms}
         for _ in range(_STALE_TERM_ATTEMPTS):
             if self._engines.dialect == "postgresql":
@@ -263,7 +264,8 @@ class StatementStorage:
                      interned: InternedTerms, missing: list[str], stored_ms: int, credential_id: int | None,
                      payloads: list[AttachmentPart], definitions: dict[str, dict]) -> dict[str, int]:
         """Writes the records; returns the term ids it created for `missing` (committed when it returns)."""
-        if (self._engines.dialect == "postgresql" and not payloads
+        dialect = self._engines.dialect
+        if (dialect == "postgresql" and not payloads
                 and all(record.ref_target is None for record in records)
                 and self._insert_plain_postgresql(store_id, records, interned, stored_ms, credential_id,
                                                   definitions)):
@@ -278,17 +280,17 @@ class StatementStorage:
             seqs = allocate_statement_seqs(connection, len(records))
             bulk_insert(connection, statements, _STATEMENT_COLUMNS, [
                 (seq, store_id, record.statement_id, stored_ms, False, record.voids, credential_id,
-                 *_body_columns(self._engines.dialect, record.body))
+                 *_body_columns(dialect, record.body))
                 for record, seq in zip(records, seqs)])
             bulk_insert(connection, statement_index, _INDEX_COLUMNS, [
-                (store_id, term_ids[value], int(role), stored_ms, seq)
+                (store_id, term_ids[value], role, stored_ms, seq)
                 for record, seq in zip(records, seqs) for value, role in record.terms])
             bulk_insert(connection, statement_refs, _REF_COLUMNS, [
                 (store_id, record.ref_target, seq)
                 for record, seq in zip(records, seqs) if record.ref_target is not None])
-            bulk_insert(connection, attachment_uses, _USE_COLUMNS, [
-                (store_id, sha2, seq) for hashes, seq in zip(uses, seqs) for sha2 in sorted(hashes)])
             if payloads:
+                bulk_insert(connection, attachment_uses, _USE_COLUMNS, [
+                    (store_id, sha2, seq) for hashes, seq in zip(uses, seqs) for sha2 in sorted(hashes)])
                 # Stored once per hash: a payload already kept for this store is not written again.
                 connection.execute(insert_ignoring_conflicts(attachments, self._engines.dialect), [
                     {"store_id": store_id, "sha2": payload.sha2, "content_type": payload.content_type,
@@ -308,13 +310,10 @@ class StatementStorage:
         already stored targets: the locks and one self-committing insert (statements, index rows,
         changed Activity definitions and statement.stored events) sent as one pipeline, so one round trip. False, with nothing written, when a stored statement targets one of them (the full
         path then links them); StaleTerms when a purge ran since the terms were interned."""
-        positions, ids, roles = [], [], []
         term_ids = interned.ids
-        for position, record in enumerate(records, start=1):
-            terms = record.terms
-            positions += [position] * len(terms)
-            ids += [term_ids[value] for value, _ in terms]
-            roles += [role for _, role in terms]
+        term_rows = [(position, term_ids[value], role) for position, record in enumerate(records, start=1)
+                     for value, role in record.terms]
+        positions, ids, roles = zip(*term_rows) if term_rows else ((), (), ())
         statement_ids = [record.statement_id for record in records]
         activity_ids, definition_texts = definition_columns(definitions)
         with translated_errors(), self._engines.driver() as connection:

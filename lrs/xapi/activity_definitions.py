@@ -20,24 +20,29 @@ def merge_definition(current: dict | None, incoming: dict) -> dict:
 
 
 def activities_in(statement: dict) -> list[dict]:
-    """Every Activity object in a statement: its Object, its context activities and a SubStatement's."""
+    """Every Activity object in a statement: its Object, a SubStatement's, then its context activities."""
     found = []
-
-    def visit(statement_like: dict) -> None:
-        obj = statement_like.get("object") or {}
-        object_type = obj.get("objectType", "Activity")
-        if object_type == "Activity":
-            found.append(obj)
-        elif object_type == "SubStatement":
-            visit(obj)
-        for activities in ((statement_like.get("context") or {}).get("contextActivities") or {}).values():
-            found.extend(activities if isinstance(activities, list) else [activities])
-
-    visit(statement)
+    _add_activities(statement, found)
     return found
+
+
+def _add_activities(statement_like: dict, found: list) -> None:
+    obj = statement_like.get("object") or {}
+    object_type = obj.get("objectType", "Activity")
+    if object_type == "Activity":
+        found.append(obj)
+    elif object_type == "SubStatement":
+        _add_activities(obj, found)
+    context = statement_like.get("context")
+    if context:
+        for activities in (context.get("contextActivities") or {}).values():
+            if isinstance(activities, list):
+                found.extend(activities)
+            else:
+                found.append(activities)
 
 
 def definitions_in(statement: dict) -> list[tuple[str, dict]]:
     """(activity id, definition) for every Activity in a statement that carries a definition."""
-    return [(activity["id"], activity["definition"]) for activity in activities_in(statement)
-            if activity.get("definition")]
+    return [(activity["id"], definition) for activity in activities_in(statement)
+            if (definition := activity.get("definition"))]

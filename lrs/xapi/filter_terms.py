@@ -36,83 +36,68 @@ def registration_term(registration: str) -> str:
     return "R" + registration.lower()
 
 
-def _agent_and_members(agent) -> list[str]:
+# Plain ints, not the members: looking a member up on its class costs more than the rest of a term's
+# work, and the storage writes a role as the integer it is.
+_AGENT, _RELATED_AGENT, _ACTIVITY, _RELATED_ACTIVITY, _VERB, _REGISTRATION = (
+    int(Role.AGENT), int(Role.RELATED_AGENT), int(Role.ACTIVITY), int(Role.RELATED_ACTIVITY), int(Role.VERB),
+    int(Role.REGISTRATION))
+_DIRECT_AGENT_ROLES = (_RELATED_AGENT, _AGENT)
+_RELATED_AGENT_ROLES = (_RELATED_AGENT,)
+
+
+def _add_agent(terms: set, agent, roles: tuple) -> None:
+    """The agent's term and its Group members' terms, under each of `roles`."""
     if not isinstance(agent, dict):
-        return []
-    keys = []
+        return
     own = agent_term(agent)
     if own is not None:
-        keys.append(own)
+        for role in roles:
+            terms.add((own, role))
     for member in agent.get("member") or ():
         member_key = agent_term(member)
         if member_key is not None:
-            keys.append(member_key)
-    return keys
-
-
-def _is_agent(obj: dict) -> bool:
-    return obj.get("objectType") in ("Agent", "Group")
-
-
-def _context_activity_ids(context: dict) -> list[str]:
-    ids = []
-    for activities in (context.get("contextActivities") or {}).values():
-        for activity in activities if isinstance(activities, list) else [activities]:
-            ids.append(activity["id"])
-    return ids
-
-
-def _context_agents(context: dict) -> list:
-    agents = [context.get("instructor"), context.get("team")]
-    for context_agent in context.get("contextAgents") or ():
-        agents.append(context_agent.get("agent"))
-    for context_group in context.get("contextGroups") or ():
-        agents.append(context_group.get("group"))
-    return agents
-
-
-# The members as plain module names: looking an enum member up on its class costs more than the rest
-# of a term's work, and each statement makes about a dozen.
-_AGENT, _RELATED_AGENT, _ACTIVITY, _RELATED_ACTIVITY, _VERB, _REGISTRATION = (
-    Role.AGENT, Role.RELATED_AGENT, Role.ACTIVITY, Role.RELATED_ACTIVITY, Role.VERB, Role.REGISTRATION)
+            for role in roles:
+                terms.add((member_key, role))
 
 
 def _collect(statement: dict, terms: set, *, top_level: bool) -> None:
-    direct_agent = _AGENT if top_level else None
-    direct_activity = _ACTIVITY if top_level else None
-
-    def add_agent(agent, direct: bool) -> None:
-        for key in _agent_and_members(agent):
-            terms.add((key, _RELATED_AGENT))
-            if direct and direct_agent is not None:
-                terms.add((key, direct_agent))
-
-    add_agent(statement.get("actor"), direct=True)
+    # The Actor and an Agent or Group Object answer the agent filter only in the statement itself, not
+    # in its SubStatement; everyone named anywhere answers related_agents.
+    agent_roles = _DIRECT_AGENT_ROLES if top_level else _RELATED_AGENT_ROLES
+    _add_agent(terms, statement.get("actor"), agent_roles)
     obj = statement.get("object") or {}
     object_type = obj.get("objectType", "Activity")
     if object_type == "Activity":
-        terms.add((activity_term(obj["id"]), _RELATED_ACTIVITY))
-        if direct_activity is not None:
-            terms.add((activity_term(obj["id"]), direct_activity))
-    elif _is_agent(obj):
-        add_agent(obj, direct=True)
+        key = activity_term(obj["id"])
+        terms.add((key, _RELATED_ACTIVITY))
+        if top_level:
+            terms.add((key, _ACTIVITY))
+    elif object_type == "Agent" or object_type == "Group":
+        _add_agent(terms, obj, agent_roles)
     elif object_type == "SubStatement":
         _collect(obj, terms, top_level=False)
     context = statement.get("context") or {}
-    for activity_id in _context_activity_ids(context):
-        terms.add((activity_term(activity_id), _RELATED_ACTIVITY))
-    for agent in _context_agents(context):
-        add_agent(agent, direct=False)
+    if context:
+        for activities in (context.get("contextActivities") or {}).values():
+            for activity in activities if isinstance(activities, list) else (activities,):
+                terms.add((activity_term(activity["id"]), _RELATED_ACTIVITY))
+        _add_agent(terms, context.get("instructor"), _RELATED_AGENT_ROLES)
+        _add_agent(terms, context.get("team"), _RELATED_AGENT_ROLES)
+        for context_agent in context.get("contextAgents") or ():
+            _add_agent(terms, context_agent.get("agent"), _RELATED_AGENT_ROLES)
+        for context_group in context.get("contextGroups") or ():
+            _add_agent(terms, context_group.get("group"), _RELATED_AGENT_ROLES)
     if top_level:
-        add_agent(statement.get("authority"), direct=False)
+        _add_agent(terms, statement.get("authority"), _RELATED_AGENT_ROLES)
         terms.add((verb_term(statement["verb"]["id"]), _VERB))
         if "registration" in context:
             terms.add((registration_term(context["registration"]), _REGISTRATION))
 
 
-def filter_terms(statement: dict) -> set[tuple[str, Role]]:
-    """Every (term key, role) under which a stored statement matches a query filter."""
-    terms: set[tuple[str, Role]] = set()
+def filter_terms(statement: dict) -> set[tuple[str, int]]:
+    """Every (term key, role) under which a stored statement matches a query filter; the role is a Role's
+    integer value."""
+    terms: set[tuple[str, int]] = set()
     _collect(statement, terms, top_level=True)
     return terms
 

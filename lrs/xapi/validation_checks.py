@@ -36,6 +36,7 @@ COMPONENT_LISTS_BY_INTERACTION = {
     "likert": ("scale",), "numeric": (), "other": (),
 }
 INTERACTION_TYPES = tuple(COMPONENT_LISTS_BY_INTERACTION)
+_INTERACTION_PROPERTIES = frozenset(("interactionType", "correctResponsesPattern", *COMPONENT_LISTS))
 STATEMENT_REF_PROPERTIES = frozenset(("objectType", "id"))
 OBJECT_TYPES = ("Activity", "Agent", "Group", "StatementRef", "SubStatement")
 RESULT_PROPERTIES = frozenset(("score", "success", "completion", "response", "duration", "extensions"))
@@ -372,6 +373,8 @@ def interaction_problem(definition: dict) -> Problem | None:
 
     Expects a definition whose properties already have the right types.
     """
+    if _INTERACTION_PROPERTIES.isdisjoint(definition):  # most definitions: no interaction at all
+        return None
     interaction_type = definition.get("interactionType")
     if interaction_type is None and "correctResponsesPattern" in definition:
         return ("correctResponsesPattern is only allowed in an interaction Activity "

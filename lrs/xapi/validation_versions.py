@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from lrs.xapi import validation_formats as formats
 
 
-@dataclass(frozen=True)
+# eq=False: compared and hashed by identity (there is one instance per version), because the validator
+# cache looks the rules up once per statement and a dataclass's generated __hash__ runs as Python code.
+@dataclass(frozen=True, eq=False)
 class VersionRules:
     name: str
     # Regular expression for the statement's own "version" property (xAPI-Data 2.4.10).
