@@ -80,6 +80,14 @@ def with_tracking(record: RegistrationRecord, tracking, tree, *, pending: str | 
     return replace(record, data=data)
 
 
+def _launched(record: RegistrationRecord) -> RegistrationRecord:
+    return replace(record, data=dict(record.data, pendingDelivery=None))
+
+
+def _stored_record(state: RegistrationState, runtime: DeliveryRuntime) -> RegistrationRecord:
+    return runtime.registration_record(state.registration.store_id, state.registration.id)
+
+
 def lesson_status(record: ItemRecord) -> str:
     """The 1.2 lesson_status an item stands at, for prerequisites (SCORM 1.2 CAM 2.3.5.2.1)."""
     stored = record.data.get("lessonStatus")
@@ -194,14 +202,20 @@ class ScormStandard:
 
     def launch(self, state: RegistrationState, session: Session, launch_token: str, request: LaunchRequest,
                runtime: DeliveryRuntime) -> Launch:
-        record = state.item(session.launchable_id)
-        registration_record = None
-        if sequenced(state.course) and session.launch_mode == "Normal":
-            # The engine's delivery is launched: it is no longer pending (same transaction as the item).
-            registration_record = runtime.registration_record(state.registration.store_id, state.registration.id)
-            registration_record = replace(registration_record,
-                                          data=dict(registration_record.data, pendingDelivery=None))
-        runtime.save_records([replace(record, last_launched_ms=session.launched_ms)], registration_record)
+        launched = replace(state.item(session.launchable_id), last_launched_ms=session.launched_ms)
+        if not (sequenced(state.course) and session.launch_mode == "Normal"):
+            runtime.save_records([launched])
+        else:
+            # The engine's delivery is launched: it is no longer pending (same transaction as the item). When choose
+            # launched the pending delivery it saved nothing, so the record as read for this launch is current
+            # (read again should it have changed since); when choose sequenced the launch, it saved the record.
+            read = state.record if state.record.data.get("pendingDelivery") == session.launchable_id else None
+            try:
+                runtime.save_records([launched], _launched(read or _stored_record(state, runtime)))
+            except StaleRecord:
+                if read is None:
+                    raise
+                runtime.save_records([launched], _launched(_stored_record(state, runtime)))
         url = player_url(runtime.content_server_url, session.id, launch_token)
         return Launch(url=url, launch_method=None)
 
