@@ -249,10 +249,13 @@
     // Synchronous even while the learner's navigation unloads the SCO's frame, so the session has ended
     // before navigate asks for the next item.
     var response = postSync(call, body);
+    var inFlight = false;
     if (response.status === 0 && state.navigating) {
-      // Refused while the frame goes away: send it anyway; navigate carries these changes again.
+      // Refused while the frame goes away (browsers forbid synchronous requests in unload handlers): send
+      // it anyway. Navigate carries these changes again, since it can reach the server first and end the
+      // session, and this Terminate would then be refused with them.
       postWhileUnloading(call, body);
-      state.unconfirmed = body.cmi;
+      inFlight = true;
       response = {status: 200, body: {}};
     }
     if (navigation && response.status === 409 && response.body.error !== "session_ended") {
@@ -276,7 +279,7 @@
       handleRefusal(response);
       return result(false, codes.terminate);
     }
-    state.unconfirmed = {};
+    state.unconfirmed = inFlight ? body.cmi : {};
     state.terminated = true;
     stopTimer();
     reportRejected(response.body);

@@ -39,11 +39,6 @@ def _scores(statements: list[dict]) -> list[float]:
             if statement["verb"]["id"].endswith("/scored")]
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "known race, 2026-11-30: a table-of-contents navigate can reach the server before the Terminate the SCO "
-    "sends from its unload handler, which is then refused (409) with the attempt's last data (here Q1's "
-    "score); seen on both databases on a loaded machine, and a suspended question then re-entered "
-    "ab-initio. Must pass without this mark before issue 11 is resolved."))
 def test_roses_scores_reach_the_lrs_and_an_unanswered_question_resumes(lms, learner, context):
     course = lms.import_course(package("RosesOriginal.zip"))
     registration = lms.register(course["id"], learner)
