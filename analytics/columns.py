@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from itertools import chain
+from itertools import chain, count
+from typing import Any, Union
 
+import msgspec
 import orjson
 
 from lrs.xapi.errors import BadRequest
@@ -130,29 +132,81 @@ def _split_columns(text: str) -> list[str]:
 
 
 def compile_reader(paths: list[tuple]) -> Callable[[object], list]:
-    """A function from a parsed statement to its values at `paths`, in order, with "" where a path finds
-    nothing (a missing property, an array too short, a step into a string, number or boolean). It is
-    generated once per column set, so a row costs one dict.get per distinct step and no loop over the
-    paths; the steps reach the generated code as bound names, never as source text."""
+    """A function from a statement parsed by orjson to its values at `paths`, in order, with "" where a path
+    finds nothing (a missing property, an array too short, a step into a string, number or boolean)."""
+    return _compile(paths, {})
+
+
+def compile_decoder(paths: list[tuple]) -> tuple[Callable[[bytes | str], object], Callable[[object], list]]:
+    """A decoder of a statement's JSON text that builds only what `paths` reach, and the reader of its values
+    (as compile_reader's). msgspec decodes each object on the way to a column as a Struct of the properties
+    the paths name, skipping the others; a column's own value, and an object a path reads by array position,
+    is decoded whole, as orjson would. When the statement itself is, orjson.loads and compile_reader's."""
+    structs: dict[tuple, type] = {}
+    _decoded_by_name(_tree(paths), (), set(paths), structs)
+    if not structs:
+        return orjson.loads, compile_reader(paths)
+    return msgspec.json.Decoder(structs[()]).decode, _compile(paths, structs)
+
+
+def _tree(paths: list[tuple]) -> dict:
     tree: dict = {}
     for steps in paths:
         node = tree
         for step in steps:
             node = node.setdefault(step, {})
+    return tree
+
+
+# What msgspec refuses in a Struct's property names.
+_UNNAMEABLE = re.compile(r'[\\"\x00-\x1f]').search
+
+
+def _decoded_by_name(node: dict, steps: tuple, ends: set, structs: dict) -> object:
+    """The msgspec type of the value at `steps`: a Struct of the properties `node` names (added to `structs`)
+    when every step from it is a name msgspec takes and no column ends there, Any otherwise."""
+    if not node or steps in ends or any(step.__class__ is int or _UNNAMEABLE(step) for step in node):
+        return Any
+    fields = []
+    for number, (step, child) in enumerate(node.items()):
+        kind = _decoded_by_name(child, steps + (step,), ends, structs)
+        # Anything else found where an object was expected finds nothing further, as in compile_reader.
+        kind = kind if kind is Any else Union[kind, str, int, float, bool, list, None]
+        fields.append((f"f{number}", kind, msgspec.field(default="", name=step)))
+    structs[steps] = msgspec.defstruct("Properties", fields, gc=False)  # decoded JSON holds no cycles
+    return structs[steps]
+
+
+def _compile(paths: list[tuple], structs: dict[tuple, type]) -> Callable[[object], list]:
+    """The reader is generated once per column set, so a row costs one dict.get or attribute per distinct
+    step and no loop over the paths; the steps reach the generated code as bound names, never as source text.
+    `structs` are the Structs compile_decoder decodes objects on the way into, by their steps."""
     names: dict[str, object] = {"EMPTY": {}}
-    lines, values = ["def read(v0):"], {}
+    lines, values, numbers = ["def read(v0):"], {}, count(1)
 
     def visit(node: dict, value: str, steps: tuple) -> None:
         values[steps] = value
         if not node:
             return
+        node_number = next(numbers)
+        container = f"c{node_number}"
+        if steps in structs:
+            # A value decoded as anything but this Struct becomes its empty instance, which finds "" everywhere.
+            struct, empty = f"t{node_number}", f"e{node_number}"
+            names[struct], names[empty] = structs[steps], structs[steps]()
+            lines.append(f" {container} = {value} if {value}.__class__ is {struct} else {empty}")
+            for field, (step, child) in enumerate(node.items()):
+                number = next(numbers)
+                lines.append(f" v{number} = {container}.f{field}")
+                visit(child, f"v{number}", steps + (step,))
+            return
         # orjson makes exact dicts and lists, so a class test does for isinstance at half the cost; a
         # value that cannot hold the next step becomes EMPTY, in which every step finds nothing.
-        container, indexed = f"c{len(names)}", any(step.__class__ is int for step in node)
+        indexed = any(step.__class__ is int for step in node)
         kinds = f"{value}.__class__ is dict or {value}.__class__ is list" if indexed else f"{value}.__class__ is dict"
         lines.append(f" {container} = {value} if {kinds} else EMPTY")
         for step, child in node.items():
-            number = len(names)
+            number = next(numbers)
             names[f"k{number}"] = str(step)  # [N] on an object reads the property named N
             if step.__class__ is int:
                 names[f"i{number}"] = step
@@ -165,7 +219,7 @@ def compile_reader(paths: list[tuple]) -> Callable[[object], list]:
             lines.append(f" v{number} = {read}")
             visit(child, f"v{number}", steps + (step,))
 
-    visit(tree, "v0", ())
+    visit(_tree(paths), "v0", ())
     lines.append(f" return [{', '.join(values[steps] for steps in paths)}]")
     # The constants are the closure of the generated function, read as fast as its locals.
     source = f"def make({', '.join(names)}):\n" + "\n".join(" " + line for line in lines) + "\n return read"
@@ -209,7 +263,8 @@ class CsvWriter:
     """CSV (RFC 4180, CRLF line ends, UTF-8) for pages of statement bodies (JSON text as bytes or str)."""
 
     def __init__(self, names: list[str], paths: list[tuple]):
-        self._read = compile_reader(paths)
+        self._decode, self._read = compile_decoder(paths)
+        self._read_parsed = compile_reader(paths)
         self._commas = len(paths) - 1
         self.header = self._bytes([self._line(names)])
 
@@ -228,8 +283,18 @@ class CsvWriter:
     def rows(self, bodies: list[bytes]) -> bytes:
         if not bodies:
             return b""
-        read, line = self._read, self._line
-        statements = map(orjson.loads, bodies)
+        if self._decode is not orjson.loads:
+            try:
+                return self._page(bodies, self._decode, self._read)
+            except (msgspec.DecodeError, TypeError):
+                # What the two read apart: an integer past 64 bits (a float to orjson, an int to msgspec that
+                # orjson.dumps refuses), or text orjson refuses too. The page is read again as before.
+                pass
+        return self._page(bodies, orjson.loads, self._read_parsed)
+
+    def _page(self, bodies: list[bytes], decode: Callable, read: Callable) -> bytes:
+        line = self._line
+        statements = map(decode, bodies)
         rows = [read(next(statements))]
         # A page whose first row holds an object or an array (a column such as `verb`) is written row by
         # row at once: holding its parsed values for a whole page would cost more than the plain path saves.

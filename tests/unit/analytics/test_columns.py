@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 
 import orjson
@@ -10,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics.columns import (COLUMNS_PATTERN, MAX_PATH_LENGTH, CsvWriter, JsonLinesWriter, cell, compile_reader,
-                               parse_columns, parse_path)
+from analytics.columns import (COLUMNS_PATTERN, MAX_PATH_LENGTH, CsvWriter, JsonLinesWriter, cell, compile_decoder,
+                               compile_reader, parse_columns, parse_path)
 from lrs.xapi.errors import BadRequest
 
 STATEMENT = {"id": "x", "actor": {"account": {"homePage": "https://sso.example.com", "name": "ada"}},
@@ -163,3 +164,63 @@ def test_a_page_of_plain_values_and_a_page_needing_quotes_give_the_plain_reading
         page = plain + [orjson.dumps({"id": "odd", "a": odd})]
         assert writer.rows(page) == _reference_rows(paths, page)
     assert writer.rows([]) == b""
+
+
+# JSON texts as other writers send them: every non-ASCII character as \\u escapes (surrogate pairs past
+# U+FFFF), keys escaped, integers past 64 bits (read as floats), floats as Python writes them (1e-07, -0.0).
+_WIDE_SCALARS = (st.none() | st.booleans() | st.integers(-2 ** 70, 2 ** 70) | _TEXT
+                 | st.floats(allow_nan=False, allow_infinity=False) | st.sampled_from([1e-7, -0.0, 1.0, 1, 2 ** 64]))
+_NAMES = st.sampled_from(["a", "b", "c", "id", "é", "😀", "https://example.com/ext/a.b", "a,b", "[0]", "x y",
+                          "\u2028", "\x7f", 'x"y', "\\", "\x00"]) | st.text(max_size=3)
+_WIDE_VALUES = st.recursive(_WIDE_SCALARS, lambda inner: st.lists(inner, max_size=3)
+                            | st.dictionaries(_NAMES, inner, max_size=4), max_leaves=12)
+_WIDE_STATEMENTS = st.builds(lambda identifier, rest: {"id": identifier, **rest}, _TEXT,
+                             st.dictionaries(_NAMES, _WIDE_VALUES, max_size=5))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(_NAMES, min_size=1, max_size=3), min_size=1, max_size=6),
+       st.lists(_PLAIN_STATEMENTS | _WIDE_STATEMENTS, min_size=1, max_size=8), st.booleans())
+def test_paths_of_names_read_only_what_they_name_and_give_the_plain_reading(step_lists, statements, ascii_only):
+    # Paths of names only are decoded property by property (compile_decoder); any JSON text must give the
+    # bytes of the plain reading of its orjson parse, whichever properties are skipped.
+    names, paths = parse_columns(",".join(["id"] + [_path_text(steps) for steps in step_lists]))
+    bodies = [json.dumps(statement, ensure_ascii=ascii_only).encode() for statement in statements]
+    assert CsvWriter(names, paths).rows(bodies) == _reference_rows(paths, bodies)
+
+
+@pytest.mark.parametrize("columns", [
+    "id,a,b.c,b.d", "id,a,b,b.c", 'id,b["c"],b.e.f,b.e["g.h"]', "id,b.c,l[0],l.1.a", "id,a.b.c.d", 'id,k["x\\"y"].a',
+])
+@pytest.mark.parametrize("text", [
+    '{"id":"s","a":18446744073709551615,"b":{"c":18446744073709551616,"d":-9223372036854775809}}',
+    '{"id":"s","a":123456789012345678901234567890,"b":{"c":[1,{"d":99999999999999999999}]}}',
+    '{"id":"s","a":1e-7,"b":{"c":-0.0,"d":1.0,"e":{"f":1,"g.h":1E2}},"l":[0.10000000000000000555111512312578,5e-324]}',
+    '{"id":"s","a":2.2250738585072011e-308,"b":{"c":-0,"d":1.5e+3,"e":{"f":0e0}}}',
+    '{"id":"s\\u0000","a":"\\ud83d\\ude00 \\u00e9",'
+    '"b":{"c":"\\u0022quoted\\" \\\\ \\/ \\b\\f\\n\\r\\t","d":"\\u2028"}}',
+    '{"\\u0069d":"s","\\u0061":"escaped key","b":{"\\u0063":"c","d":"d"},"k":{"x\\"y":{"a":1}}}',
+    '{"id":"s","b":{"c":"first","c":"last"},"b":{"d":"second b"},"a":{"dup":1,"dup":2}}',
+    '{"id":"s","a":{"b":{"c":{"d":[1,"x",{"y":null}]}}},"b":[{"c":1}],"l":{"0":"zero","1":{"a":"one"}}}',
+    '{"id":"s","a":"=1+1","b":{"c":"a,b","d":null,"e":"not an object"},"l":[{"a":1},{"a":[2]}]}',
+    '{"id":"s","a":null,"b":null,"l":"text"}',
+    '{"id":"s"}',
+])
+def test_decoded_numbers_escapes_and_shapes_give_the_plain_reading(columns, text):
+    # orjson reads an integer past 64 bits as a float and msgspec as an int: such a page is read again by orjson.
+    names, paths = parse_columns(columns)
+    bodies = [text.encode(), text, '{"id":"plain","a":1,"b":{"c":"x","d":2.5}}'.encode()]
+    writer = CsvWriter(names, paths)
+    assert writer.rows(bodies) == _reference_rows(paths, bodies)
+    assert writer.rows(bodies[1:]) == _reference_rows(paths, bodies[1:])
+
+
+def test_the_default_columns_decode_only_the_properties_they_name():
+    decode, read = compile_decoder(parse_columns(None)[1])
+    statement = decode(b'{"id":"s","actor":{"name":"Ada","objectType":"Agent"},"object":{"id":"o","definition":{}}}')
+    actor = statement.f3  # after id, timestamp and stored
+    assert not isinstance(actor, dict) and actor.f0 == "Ada" and not hasattr(actor, "objectType")
+    assert read(statement) == ["s", "", "", "Ada", "", "", "", "", "o", "", "", "", "", ""]
+    # A statement read by array position, or by a name msgspec takes for no property, is decoded whole.
+    assert compile_decoder([("id",), (0,)])[0] is orjson.loads
+    assert compile_decoder([("id",), ('x"y', "a")])[0] is orjson.loads
