@@ -22,10 +22,14 @@ from lrs.xapi.errors import BadRequest
 SECTION = "docs/analytics.md: CSV columns"
 MAX_COLUMNS = 200
 MAX_PATH_LENGTH = 4000
+MAX_COLUMNS_LENGTH = 4000  # the whole `columns` value, as the OpenAPI document declares
+# A path's steps bound the depth of the reader built per column set (a generated function and msgspec
+# Structs, one level per step), far below Python's recursion limit.
+MAX_STEPS = 64
 # What the OpenAPI document promises is accepted (a subset of what parse_columns takes): names of
 # letters, digits, _ and -, [N], and ["..."] without quotes, backslashes or control characters.
 _NAME, _INDEX, _QUOTED = r"[A-Za-z0-9_\-]+", r"\[[0-9]{1,6}\]", r'\["[^"\\\x00-\x1f]*"\]'
-_PATH = f"(?:{_NAME}|{_QUOTED})(?:\\.{_NAME}|{_INDEX}|{_QUOTED})*"
+_PATH = f"(?:{_NAME}|{_QUOTED})(?:\\.{_NAME}|{_INDEX}|{_QUOTED}){{0,{MAX_STEPS - 1}}}"
 COLUMNS_PATTERN = f"^{_PATH}(?:,{_PATH}){{0,{MAX_COLUMNS - 2}}}$"
 DEFAULT_COLUMNS = ("id", "timestamp", "stored", "actor.name", "actor.mbox", "actor.account.homePage",
                    "actor.account.name", "verb.id", "object.id", "result.score.scaled", "result.success",
@@ -101,12 +105,18 @@ def _json_string_end(text: str, start: int) -> int | None:
 def parse_columns(text: str | None) -> tuple[list[str], list[tuple]]:
     """The header and the parsed paths of a comma-separated `columns` value (a path holding a comma is
     written in ["..."] with \\u002c). `id` is always first: it is what an export resumes after."""
+    if text is not None and len(text) > MAX_COLUMNS_LENGTH:
+        raise BadRequest(f"columns is at most {MAX_COLUMNS_LENGTH} characters", path="columns", section=SECTION)
     names = list(DEFAULT_COLUMNS) if text is None else [name.strip() for name in _split_columns(text)]
     if len(names) > MAX_COLUMNS:
         raise BadRequest(f"at most {MAX_COLUMNS} columns", path="columns", section=SECTION)
     if "id" not in names:
         names.insert(0, "id")
-    return names, [parse_path(name) for name in names]
+    paths = [parse_path(name) for name in names]
+    for name, steps in zip(names, paths):
+        if len(steps) > MAX_STEPS:
+            raise _bad(f"at most {MAX_STEPS} steps", name)
+    return names, paths
 
 
 def _split_columns(text: str) -> list[str]:
@@ -266,7 +276,7 @@ class CsvWriter:
         self._decode, self._read = compile_decoder(paths)
         self._read_parsed = compile_reader(paths)
         self._commas = len(paths) - 1
-        self.header = self._bytes([self._line(names)])
+        self.header = self._bytes([self._line([cell(name) for name in names])])  # a name is text too: guarded
 
     def _line(self, cells: list[str]) -> str:
         # Most rows hold no comma, quote or line break in any cell: one test of the whole line then does.

@@ -5,7 +5,7 @@ from flask import g, request
 from flask.views import MethodView
 
 from analytics.api.common import FILTERS, analytics_blueprint
-from analytics.columns import COLUMNS_PATTERN, DEFAULT_COLUMNS, MAX_PATH_LENGTH
+from analytics.columns import COLUMNS_PATTERN, DEFAULT_COLUMNS, MAX_COLUMNS_LENGTH
 from analytics.exporting import OUTPUTS, export_response
 from lrs.api.openapi import UUID, query_parameter
 from lrs.xapi.ignored_parameters import without_ignored
@@ -27,7 +27,7 @@ EXPORT_QUERY = (
                                "result.score.scaled, context.contextActivities.parent[0].id, "
                                'result.extensions["https://example.com/ext"]; id is always the first column. '
                                f"Given alone, they ask for csv. Default: {','.join(DEFAULT_COLUMNS)}",
-                    {"type": "string", "pattern": COLUMNS_PATTERN, "maxLength": MAX_PATH_LENGTH}),
+                    {"type": "string", "pattern": COLUMNS_PATTERN, "maxLength": MAX_COLUMNS_LENGTH}),
     query_parameter("voided", "include: voided statements too (a backup to re-import)",
                     {"type": "string", "enum": ["include", "exclude"], "default": "exclude"}),
     query_parameter("cursor", "Resume after this statement: the id of the last one received, with the same "

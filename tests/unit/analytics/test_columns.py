@@ -224,3 +224,34 @@ def test_the_default_columns_decode_only_the_properties_they_name():
     # A statement read by array position, or by a name msgspec takes for no property, is decoded whole.
     assert compile_decoder([("id",), (0,)])[0] is orjson.loads
     assert compile_decoder([("id",), ('x"y', "a")])[0] is orjson.loads
+
+
+def test_a_path_deeper_than_the_step_limit_is_a_400_not_a_recursion_error():
+    # Attack review 2026-11-30: the reader built per column set recursed once per step, so ~1,000 steps gave
+    # a RecursionError (500). A path has at most MAX_STEPS steps; the documented pattern says the same.
+    from analytics.columns import MAX_STEPS
+    deepest = "a" + ".a" * (MAX_STEPS - 1)
+    names, paths = parse_columns(deepest)
+    assert len(paths[-1]) == MAX_STEPS and re.fullmatch(COLUMNS_PATTERN, deepest)
+    CsvWriter(names, paths).rows([b'{"id": "x", "a": {"a": 1}}'])  # builds and reads at the limit
+    for too_deep in ("a" + ".a" * MAX_STEPS, "a" + "[0]" * MAX_STEPS, "a" + ".a" * 999):
+        with pytest.raises(BadRequest) as refused:
+            parse_columns(too_deep)
+        assert refused.value.path == "columns"
+        assert not re.fullmatch(COLUMNS_PATTERN, too_deep)
+
+
+def test_a_columns_value_over_its_documented_length_is_a_400():
+    from analytics.columns import MAX_COLUMNS_LENGTH
+    text = ",".join(["verb.id"] * (MAX_COLUMNS_LENGTH // 8 + 1))[:MAX_COLUMNS_LENGTH + 1].rstrip(",.")
+    assert len(text) > MAX_COLUMNS_LENGTH or pytest.fail("the text must be over the limit")
+    with pytest.raises(BadRequest) as refused:
+        parse_columns(text)
+    assert refused.value.path == "columns" and "characters" in refused.value.message
+
+
+def test_column_names_in_the_header_are_guarded_against_formulas_as_cells_are():
+    # Attack review 2026-11-30: a crafted export link put =1+1 in the header row unguarded (OWASP CSV injection).
+    names, paths = parse_columns("=1+1,@SUM(A1),-2+3,verb.id")
+    header = CsvWriter(names, paths).header.decode().rstrip("\r\n")
+    assert next(csv.reader([header])) == ["id", "'=1+1", "'@SUM(A1)", "'-2+3", "verb.id"]
