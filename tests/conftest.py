@@ -278,3 +278,17 @@ def run_server(database_url: str, workers: int = 2, *, public_url: bool = False,
     yield base_url
     process.terminate()
     process.wait(timeout=10)
+
+
+def request_log_lines(text: str) -> list[dict]:
+    """The request log's JSON lines (logger lrs.requests) in captured output; other lines are skipped."""
+    import orjson
+    lines = []
+    for line in text.splitlines():
+        try:
+            parsed = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue
+        if isinstance(parsed, dict) and parsed.get("logger") == "lrs.requests":
+            lines.append(parsed)
+    return lines

@@ -13,7 +13,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from lrs.app import create_app
-from tests.conftest import XapiClient
+from tests.conftest import XapiClient, request_log_lines
 
 EXPORT = "/api/v1/exports/statements"
 
@@ -206,19 +206,6 @@ def test_gunicorn_logs_a_refused_request_line_without_its_query_string(database_
 
 # --- Request log: who used the new APIs ----------------------------------------------------------------------
 
-def _request_lines(text: str) -> list[dict]:
-    import orjson
-    lines = []
-    for line in text.splitlines():
-        try:
-            parsed = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            continue
-        if isinstance(parsed, dict) and parsed.get("logger") == "lrs.requests":
-            lines.append(parsed)
-    return lines
-
-
 def test_the_request_log_names_the_store_and_credential_of_a_profiles_request(app, xapi, store_credential, capsys):
     # Found: /api/v1/profiles kept its principal under a name of its own, so the request log showed
     # store_id null and credential null for profile imports and mode changes (who turned `enforce` on?).
@@ -226,7 +213,7 @@ def test_the_request_log_names_the_store_and_credential_of_a_profiles_request(ap
     with xapi.http.put("/api/v1/profiles/mode", json={"mode": "report"},
                        headers={"Authorization": xapi.headers["Authorization"]}) as changed:
         assert changed.status_code in (200, 204), changed.get_json()
-    lines = [line for line in _request_lines(capsys.readouterr().err) if line["route"] == "/api/v1/profiles/mode"]
+    lines = [line for line in request_log_lines(capsys.readouterr().err) if line["route"] == "/api/v1/profiles/mode"]
     assert lines and lines[-1]["store_id"] == store_credential.store_id
     assert lines[-1]["credential"] == store_credential.key
 
@@ -303,5 +290,5 @@ def test_the_request_log_names_the_credential_of_a_support_request(app, xapi, st
                                                           "message": "I cannot log in"},
                         headers={"Authorization": xapi.headers["Authorization"]}) as submitted:
         assert submitted.status_code == 202, submitted.get_json()
-    lines = [line for line in _request_lines(capsys.readouterr().err) if line["route"] == "/api/v1/support/requests"]
+    lines = [line for line in request_log_lines(capsys.readouterr().err) if line["route"] == "/api/v1/support/requests"]
     assert lines and lines[-1]["credential"] == store_credential.key

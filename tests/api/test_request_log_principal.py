@@ -4,20 +4,9 @@ id)"). Each blueprint authenticates on its own, so each is checked here: the cou
 logged `store_id: null, credential: null` for every call."""
 from __future__ import annotations
 
-import orjson
 import pytest
 
-
-def _request_lines(text: str) -> list[dict]:
-    lines = []
-    for line in text.splitlines():
-        try:
-            parsed = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            continue
-        if isinstance(parsed, dict) and parsed.get("logger") == "lrs.requests":
-            lines.append(parsed)
-    return lines
+from tests.conftest import request_log_lines
 
 
 @pytest.mark.parametrize("path", ["/api/v1/courses", "/api/v1/profiles", "/xapi/about"])
@@ -25,7 +14,7 @@ def test_the_request_log_names_the_store_and_credential_of_each_api(xapi, store_
     capsys.readouterr()
     answer = xapi.http.get(path, headers=xapi.headers)
     assert answer.status_code == 200, answer.get_data(as_text=True)
-    lines = [line for line in _request_lines(capsys.readouterr().err) if line["status"] == 200]
+    lines = [line for line in request_log_lines(capsys.readouterr().err) if line["status"] == 200]
     assert len(lines) == 1, lines
     if path == "/xapi/about":  # unauthenticated by the spec (xAPI-Communication 2.8): nobody to name
         assert lines[0]["store_id"] is None and lines[0]["credential"] is None
@@ -42,7 +31,7 @@ def test_plain_statement_posts_name_their_store_and_credential_on_either_route(x
     for _ in range(3):
         answer = xapi.post_statements(statement())
         assert answer.status_code == 200, answer.get_data(as_text=True)
-    lines = [line for line in _request_lines(capsys.readouterr().err) if line["route"] == "/xapi/statements"]
+    lines = [line for line in request_log_lines(capsys.readouterr().err) if line["route"] == "/xapi/statements"]
     assert len(lines) == 3, lines
     assert all(line["store_id"] == store_credential.store_id for line in lines), lines
     assert all(line["credential"] == store_credential.key for line in lines), lines
