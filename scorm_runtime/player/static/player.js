@@ -44,6 +44,7 @@
     terminated: false, // LMSFinish/Terminate done (or the session ended by navigation)
     ended: false,      // the server refused the session: another tab took it, or it ended
     unloading: false,
+    ending: null,      // the SCO's Terminate in flight (postEnding), which navigate waits for
     leaving: false,    // beforeunload: the page may go, and browsers refuse synchronous requests now
     navigating: false,
     timer: null
@@ -123,6 +124,20 @@
     } catch (error) {
       return navigator.sendBeacon(apiBase + call, new Blob([json], {type: "application/json"}));
     }
+  }
+
+  // The SCO's Terminate, sent while only its frame unloads: keepalive (browsers refuse synchronous requests
+  // there), and a promise the learner's navigate waits for (at most 5 s), so the two never race on the server.
+  function postEnding(call, body) {
+    var sent;
+    try {
+      sent = fetch(apiBase + call, {method: "POST", headers: {"Content-Type": "application/json"},
+        body: JSON.stringify(body), keepalive: true, credentials: "omit"}).catch(function () {});
+    } catch (error) {
+      postWhileUnloading(call, body);
+      return null;
+    }
+    return Promise.race([sent, new Promise(function (resolve) { setTimeout(resolve, 5000); })]);
   }
 
   function handleRefusal(response) {
@@ -254,7 +269,7 @@
       // Refused while the frame goes away (browsers forbid synchronous requests in unload handlers): send
       // it anyway. Navigate carries these changes again, since it can reach the server first and end the
       // session, and this Terminate would then be refused with them.
-      postWhileUnloading(call, body);
+      state.ending = postEnding(call, body);
       inFlight = true;
       response = {status: 200, body: {}};
     }
@@ -558,6 +573,9 @@
   function go(request, target) {
     showStatus("Loading\u2026");
     return unloadContent().then(function () {
+      return state.ending;  // the SCO's Terminate, if it went out as the frame unloaded
+    }).then(function () {
+      state.ending = null;
       var body = {sessionToken: state.sessionToken, request: request};
       if (target) body.target = target;
       body.cmi = takeChanges();  // navigate ends a session still open, as terminate, with these changes
