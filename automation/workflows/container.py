@@ -32,8 +32,11 @@ class Workflows:
     activity: LearnerActivity
     support: SupportDesk
 
-    def course_url(self, store_id: int, course_id: str, registration_id: str) -> str:
+    def course_url(self, store_id: int, course_id: str, registration_id: str) -> str | None:
+        """The welcome email's link to the course, by the store's `enrolment` rule; None when it sets none."""
         template = self.rules.get(store_id, "enrolment")["course_url"]
+        if not template:
+            return None
         return template.format_map({"public_url": self.settings.public_url, "course_id": course_id,
                                     "registration_id": registration_id})
 

@@ -31,7 +31,7 @@ SCHEMAS: dict[str, dict] = {
         "type": "object", "additionalProperties": False, "required": ["course_url", "tiers"],
         "properties": {
             # Where the welcome email sends the learner: {public_url}, {course_id} and {registration_id} are filled in.
-            "course_url": {"type": "string", "pattern": "^(https?://|\\{public_url\\})", "maxLength": 2048},
+            "course_url": {"type": "string", "pattern": "^$|^(https?://|\\{public_url\\})", "maxLength": 2048},
             # A tier grants several courses at once: {"gold": ["<course id>", ...]}.
             "tiers": {"type": "object", "maxProperties": 200,
                       "additionalProperties": {"type": "array", "maxItems": 500, "items": _SHORT}},
@@ -69,7 +69,9 @@ SCHEMAS: dict[str, dict] = {
 }
 
 DEFAULTS: dict[str, dict] = {
-    "enrolment": {"course_url": "{public_url}/courses/{course_id}", "tiers": {}},
+    # No link until the course site's is set: this server has no learner's course page to point at (a launch
+    # URL is one-time and short-lived, so it cannot go in an email).
+    "enrolment": {"course_url": "", "tiers": {}},
     "reengagement": {
         "inactive_days": 7,
         # Off until a course team turns them on: an LRS that authoring tools post to must not start emailing

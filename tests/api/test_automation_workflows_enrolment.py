@@ -33,7 +33,11 @@ def test_a_new_learner_is_created_granted_the_course_and_welcomed_once(world):
     world.run()
     [welcome] = world.mail_to(email)
     assert welcome["Subject"] == "Welcome to Fire Safety" and welcome["To"] == email
-    assert f"https://lrs.example.com/courses/{world.course_id}" in welcome.get_body(("plain",)).get_content()
+    # No course link by default: this server has no learner's course page, and a launch URL is one-time
+    # (docs/automation.md, rules `enrolment`); the course site's link comes from the rules (next test).
+    text, html = welcome.get_body(("plain",)).get_content(), welcome.get_body(("html",)).get_content()
+    assert "You are enrolled in Fire Safety." in text and "Start here" not in text and "http" not in text.split("--")[0]
+    assert "Start the course" not in html and "<strong>Fire Safety</strong>" in html
     listed = world.api("GET", "/api/v1/enrolments", query_string={"learner": orjson.dumps(learner(email)).decode()})
     assert listed.status_code == 200 and listed.get_json()["grants"] == [grant]
     learner_row = world.workflows.enrolment.learner(world.store_id, f"mbox|mailto:{email}")
