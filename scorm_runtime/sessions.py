@@ -563,21 +563,23 @@ _ATTEMPT_STATE_ELEMENTS = {
 def end_with_last_commit(runtime: DeliveryRuntime, session: Session, *, state: RegistrationState | None = None,
                          mark_ended: bool = False) -> None:
     """launch-api.md: a SCORM session ends with its last commit (abandon, course deleted, a new launch, a
-    second tab). `mark_ended`: this package ends it (otherwise delivery records the end afterwards)."""
-    if mark_ended and not runtime.end_session(session, "ended"):
+    second tab). `mark_ended`: this package ends it, in the transaction that saves its records (otherwise
+    delivery records the end afterwards)."""
+    try:
+        _finish(runtime, session, state=state, end=mark_ended)
+    except SessionEnded:
         return  # someone else ended it first, and wrote its statements
-    _finish(runtime, session, state=state)
 
 
 def terminate(runtime: DeliveryRuntime, session_id: str, session_token, values,
               settings: RuntimeSettings) -> dict:
-    """POST .../terminate (LMSFinish / Terminate): commits, ends the session, writes its statements."""
+    """POST .../terminate (LMSFinish / Terminate): commits, ends the session, writes its statements. The
+    session is marked ended in the transaction that saves its finished records, so a navigate that sees it
+    ended also sees what it reported (the SCO's keepalive Terminate and the learner's navigate can race)."""
     session = _authenticated(runtime, session_id, session_token)
     checked = _check_values(values)
     _apply(runtime, session, checked, settings)
-    if not runtime.end_session(session, "ended"):
-        raise SessionEnded(f"session {session.id} has already ended")
-    _finish(runtime, session)
+    _finish(runtime, session, end=True)
     state = runtime.state(session)
     return {"navigation": navigation(state, session.launchable_id)}
 

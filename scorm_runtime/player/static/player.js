@@ -115,29 +115,24 @@
   }
 
   // Sent while the page goes away: a keepalive fetch outlives the page; sendBeacon when fetch cannot.
+  // Returns a promise settled with the fetch, or null when it went as a beacon.
   function postWhileUnloading(call, body) {
     var json = JSON.stringify(body);
     try {
-      fetch(apiBase + call, {method: "POST", headers: {"Content-Type": "application/json"}, body: json,
+      return fetch(apiBase + call, {method: "POST", headers: {"Content-Type": "application/json"}, body: json,
         keepalive: true, credentials: "omit"}).catch(function () {});
-      return true;
     } catch (error) {
-      return navigator.sendBeacon(apiBase + call, new Blob([json], {type: "application/json"}));
+      navigator.sendBeacon(apiBase + call, new Blob([json], {type: "application/json"}));
+      return null;
     }
   }
 
   // The SCO's Terminate, sent while only its frame unloads: keepalive (browsers refuse synchronous requests
-  // there), and a promise the learner's navigate waits for (at most 5 s), so the two never race on the server.
+  // there). The server ends the session and saves its report in one transaction, so this and the learner's
+  // navigate may arrive in either order; navigate still waits for it (at most 5 s) to spare a retry.
   function postEnding(call, body) {
-    var sent;
-    try {
-      sent = fetch(apiBase + call, {method: "POST", headers: {"Content-Type": "application/json"},
-        body: JSON.stringify(body), keepalive: true, credentials: "omit"}).catch(function () {});
-    } catch (error) {
-      postWhileUnloading(call, body);
-      return null;
-    }
-    return Promise.race([sent, new Promise(function (resolve) { setTimeout(resolve, 5000); })]);
+    var sent = postWhileUnloading(call, body);
+    return sent && Promise.race([sent, new Promise(function (resolve) { setTimeout(resolve, 5000); })]);
   }
 
   function handleRefusal(response) {

@@ -39,11 +39,6 @@ def _scores(statements: list[dict]) -> list[float]:
             if statement["verb"]["id"].endswith("/scored")]
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "open race, 2026-11-30 (issue 11 stays open on it): under the full suite's load a question left with cmi.exit "
-    "suspend has re-entered ab-initio on PostgreSQL, though the player now waits for the SCO's keepalive "
-    "Terminate before navigating (6fa9636) and the walk passes 12 of 12 runs alone; the server should "
-    "serialise a session's Terminate and navigate on the registration record. Remove this mark with that fix."))
 def test_roses_scores_reach_the_lrs_and_an_unanswered_question_resumes(lms, learner, context):
     course = lms.import_course(package("RosesOriginal.zip"))
     registration = lms.register(course["id"], learner)
