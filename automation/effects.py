@@ -1,9 +1,13 @@
 """Exactly-once effects on top of at-least-once delivery.
 
 `run_once(key, action)` runs `action` unless an effect with that key is recorded as done, and records it
-done after the action succeeds. On PostgreSQL the key is inserted first, in a transaction held open while
-the action runs: a second worker with the same key waits on that row and then finds it done, and a worker
-that dies mid-action takes its uncommitted row with it, so the action runs again elsewhere. On SQLite
+done after the action succeeds. On PostgreSQL a transaction held open while the action runs takes an
+advisory lock on the key first: a second worker with the same key waits on it and then finds the key done,
+and a worker that dies mid-action takes its lock with it, so the action runs again elsewhere. An advisory
+lock, not the key's row inserted first: a row would give the transaction an id for the whole action (an
+email, a webhook), and every outbox reader (lrs/events.py) waits for the transactions with an id that were
+running when it reads, so one slow mail server would hold back every consumer (as automation/progress.py
+says of cursors). The row is written after the action, in the same transaction. On SQLite
 (the embedded single runner, automation/embedded.py) the check, the action and the record follow each
 other without holding SQLite's one write lock across the action.
 
@@ -26,6 +30,12 @@ from lrs.storage.engines import Engines
 
 T = TypeVar("T")
 MAX_KEY_LENGTH = 500
+# The key space of the effects' advisory locks (pg_advisory_xact_lock(space, hashtext(key))), beside
+# automation/progress.py's; keys whose hashes collide only wait for each other. Taken in sorted order, so two
+# workers with overlapping batches never wait on each other in a cycle.
+_EFFECT_LOCKS = 0x6C7265
+_LOCK_KEYS = ("SELECT count(pg_advisory_xact_lock(:space, h)) FROM (SELECT DISTINCT hashtext(key) AS h "
+              "FROM unnest(CAST(:keys AS text[])) AS key ORDER BY h) AS sorted")
 
 
 def _now_ms() -> int:
@@ -77,9 +87,15 @@ class Effects:
             return []
         if self._postgresql:
             with self._engines.write.begin() as connection:
-                pending = self._claim(connection, keys)
+                connection.execute(text(_LOCK_KEYS), {"space": _EFFECT_LOCKS, "keys": keys})
+                done = set(connection.execute(text(
+                    "SELECT effect_key FROM automation_effects WHERE effect_key = ANY(CAST(:keys AS text[]))"),
+                    {"keys": keys}).scalars())
+                pending = [key for key in keys if key not in done]
                 if pending:
                     action(pending)
+                    connection.execute(insert_ignoring_conflicts(effects_table, "postgresql"),
+                                       [{"effect_key": key, "done_ms": _now_ms()} for key in pending])
                 return pending  # committed on leaving the block: the records and the action's success
         done = self.done(keys)
         pending = [key for key in keys if key not in done]

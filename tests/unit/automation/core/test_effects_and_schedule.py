@@ -10,6 +10,7 @@ import pytest
 from automation.effects import Effects
 from automation.embedded import EmbeddedRunner, due_tick_ms
 from automation.handlers import HandlerRegistry, ScheduledJob
+from lrs.events import EventLog
 from lrs.storage.engines import create_engines
 
 
@@ -72,6 +73,32 @@ def test_concurrent_workers_never_both_run_one_key_to_completion(postgresql_data
     first.join()
     engines.dispose()
     assert runs == ["first"] and second_result is False
+
+
+def test_a_slow_external_effect_does_not_hold_back_outbox_readers(postgresql_database_url):
+    """PostgreSQL: while an email or webhook is being sent under run_once, an event emitted meanwhile can be
+    read. Readers wait for every transaction with an id that was running when they read (lrs/events.py),
+    so the action's transaction takes an advisory lock, not the key's row, until the action is done."""
+    from lrs.storage.migrate import upgrade
+    upgrade(postgresql_database_url)
+    engines = create_engines(postgresql_database_url)
+    effects, log = Effects(engines), EventLog(engines)
+    key, subject = f"test:{uuid.uuid4()}", str(uuid.uuid4())
+    head = log.head()
+    started, release = threading.Event(), threading.Event()
+    sending = threading.Thread(target=lambda: effects.run_once(key, lambda: (started.set(), release.wait(20))))
+    sending.start()
+    try:
+        assert started.wait(10)
+        log.emit("test.happened", None, subject, {})
+        seen = [event.subject for event in log.read_after(head, limit=10_000)]
+        assert subject in seen
+        assert effects.done([key]) == set()  # recorded only with the action's success
+    finally:
+        release.set()
+        sending.join()
+    assert effects.done([key]) == {key}
+    engines.dispose()
 
 
 def test_scheduled_job_runs_once_per_tick_across_restarts(engines):
