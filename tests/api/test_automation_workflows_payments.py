@@ -42,6 +42,9 @@ def enrolment_events(world, email: str) -> list:
 
 
 def test_checkout_completed_enrols_the_learner_and_sends_one_welcome_email_with_the_course_link(world):
+    rules = world.admin("GET", "/rules/enrolment").get_json()  # the course site's link (none by default)
+    rules["course_url"] = "https://school.example.com/learn/{course_id}"
+    assert world.admin("PUT", "/rules/enrolment", json=rules).status_code == 200
     email = f"noor-{uuid.uuid4().hex[:8]}@example.com"
     event = checkout(world, email)
     response = world.stripe_post(event)
@@ -52,7 +55,7 @@ def test_checkout_completed_enrols_the_learner_and_sends_one_welcome_email_with_
     assert grant["course"] == world.course_id and grant["active"] and grant["source"].startswith("stripe:cs_test_")
     [welcome] = world.mail_to(email)
     assert welcome["Subject"] == "Welcome to Fire Safety"
-    assert f"https://lrs.example.com/courses/{world.course_id}" in welcome.get_body(("plain",)).get_content()
+    assert f"https://school.example.com/learn/{world.course_id}" in welcome.get_body(("plain",)).get_content()
     assert "Noor Haddad" in welcome.get_body(("html",)).get_content()
     assert "List-Unsubscribe" not in welcome  # transactional
     # The grant is a delivery registration of the course for the paying learner.
