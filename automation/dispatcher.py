@@ -66,16 +66,21 @@ class Dispatcher:
     def _exclusive(self):
         return self.lock.held() if self.lock is not None else contextlib.nullcontext(True)
 
-    def advance(self, consumer: Consumer, *, now: int | None = None) -> Step:
-        """One batch for one consumer: read after its cursor, hand over, move the cursor."""
+    def advance(self, consumer: Consumer, *, now: int | None = None, reads: dict | None = None) -> Step:
+        """One batch for one consumer: read after its cursor, hand over, move the cursor. `reads`: the
+        batches read so far in this round, by cursor, which consumers standing at the same cursor share
+        (events are read-only; a batch read earlier is a prefix of what a later read would return, so a
+        consumer handed it misses nothing: what was not visible yet comes after it)."""
         with self._exclusive():
-            return self._advance(consumer, now_ms() if now is None else now)
+            return self._advance(consumer, now_ms() if now is None else now, {} if reads is None else reads)
 
-    def _advance(self, consumer: Consumer, now: int) -> Step:
+    def _advance(self, consumer: Consumer, now: int, reads: dict) -> Step:
         state = self.progress.state(consumer.name)
         if state.next_attempt_ms > now:
             return Step(waiting_until_ms=state.next_attempt_ms)
-        events = self.events.read_after(state.cursor, self.settings.batch_size)
+        events = reads.get(state.cursor)
+        if events is None:
+            events = reads[state.cursor] = self.events.read_after(state.cursor, self.settings.batch_size)
         if not events:
             return Step()
         wanted = [event for event in events if event.kind in consumer.kinds]
@@ -123,8 +128,9 @@ class Dispatcher:
         total = 0
         for _ in range(rounds):
             progressed = False
+            reads: dict = {}  # consumers at one cursor (the usual case) read the outbox once a round
             for consumer in self.consumers().values():
-                step = self.advance(consumer, now=now())
+                step = self.advance(consumer, now=now(), reads=reads)
                 total += step.handled
                 progressed |= step.read > 0 and not step.failed
             retried = self.redeliver_due(now=now())
