@@ -36,6 +36,8 @@ def main() -> None:
     if runner is None:  # this deployment does not run the handlers here (LRS_AUTOMATION_RUNNER)
         services.close()
         return
+    from lrs.operations.garbage_collection import settle_long_lived_objects
+    settle_long_lived_objects()
     signal.signal(signal.SIGTERM, lambda *_: runner.stop())
     parent = os.environ.get("LRS_AUTOMATION_PARENT_PID")
     try:

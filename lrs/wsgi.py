@@ -1,10 +1,10 @@
 """The WSGI entry point gunicorn serves: `gunicorn lrs.wsgi:app`."""
-import gc
 import logging
 
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lrs.app import create_app
+from lrs.operations.garbage_collection import settle_long_lived_objects
 from lrs.settings import Settings
 
 
@@ -29,11 +29,4 @@ if settings.trusted_proxies:
     # Only then is X-Forwarded-For believed: the throttle counts per client address (lrs/auth/throttle.py).
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
 
-# The app's ~115,000 long-lived objects (modules, schemas, routes) leave the collector's view, so a full
-# collection no longer walks them (~70 ms each); and a young collection waits for 20,000 net new
-# container objects instead of 700: a batch of 100 statements alone holds over 1,000 dicts at once, so
-# the default collected two or three times per batch, each time walking every dict still alive.
-# Request garbage is freed by reference counting; only cycles wait a little longer.
-gc.collect()
-gc.freeze()
-gc.set_threshold(20_000, 10, 10)
+settle_long_lived_objects()

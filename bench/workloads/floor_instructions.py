@@ -14,7 +14,6 @@ callgrind and prints CPU time (time.process_time) per request instead."""
 from __future__ import annotations
 
 import argparse
-import gc
 import io
 import operator
 import os
@@ -28,6 +27,7 @@ import orjson
 
 from bench.environment import auth_headers, create_credential, fresh_database
 from bench.generator import StatementGenerator
+from lrs.operations.garbage_collection import settle_long_lived_objects
 
 BATCH = 100
 WARM_UP = {"single": 100, "batch": 5}
@@ -86,10 +86,7 @@ def measure(dialect: str, kind: str, which: str, count: int) -> float:
 
         call_all(_bodies(kind, WARM_UP[kind], seed=7))
         measured = _bodies(kind, count, seed=11)
-        # As lrs/wsgi.py does in a served worker.
-        gc.collect()
-        gc.freeze()
-        gc.set_threshold(20_000, 10, 10)
+        settle_long_lived_objects()  # as lrs/wsgi.py does in a served worker
         started = time.process_time()
         operator.call(call_all, measured)
         seconds = time.process_time() - started
