@@ -46,7 +46,7 @@ class Dispatcher:
     def __init__(self, events: EventLog, progress: Progress, effects: Effects, settings: AutomationSettings,
                  consumers: Callable[[], list[Consumer]], lock=None):
         # SQLite: automation.embedded.RunnerLock, one dispatch at a time; PostgreSQL: none, the task
-        # engine's per-consumer job locks and Effects' row locks keep concurrent workers apart.
+        # engine's per-consumer job locks and Effects' advisory locks keep concurrent workers apart.
         self.lock = lock
         self.events = events
         self.progress = progress

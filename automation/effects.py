@@ -34,6 +34,9 @@ MAX_KEY_LENGTH = 500
 # automation/progress.py's; keys whose hashes collide only wait for each other. Taken in sorted order, so two
 # workers with overlapping batches never wait on each other in a cycle.
 _EFFECT_LOCKS = 0x6C7265
+# Each key's lock takes a slot of PostgreSQL's shared lock table (max_locks_per_transaction x connections,
+# 6,400 by default, for the whole server); the handlers ask for one key at a time.
+MAX_KEYS_PER_CALL = 500
 _LOCK_KEYS = ("SELECT count(pg_advisory_xact_lock(:space, h)) FROM (SELECT DISTINCT hashtext(key) AS h "
               "FROM unnest(CAST(:keys AS text[])) AS key ORDER BY h) AS sorted")
 
@@ -86,7 +89,12 @@ class Effects:
         if not keys:
             return []
         if self._postgresql:
-            with self._engines.write.begin() as connection:
+            if len(keys) > MAX_KEYS_PER_CALL:
+                raise ValueError(f"at most {MAX_KEYS_PER_CALL} effect keys a call (each holds an advisory lock)")
+            # READ COMMITTED whatever the server's default: the done-check below must see a row committed
+            # by the worker this one waited for, so it needs a snapshot taken after the lock, not before.
+            with self._engines.write.connect() as connection, connection.execution_options(
+                    isolation_level="READ COMMITTED").begin():
                 connection.execute(text(_LOCK_KEYS), {"space": _EFFECT_LOCKS, "keys": keys})
                 done = set(connection.execute(text(
                     "SELECT effect_key FROM automation_effects WHERE effect_key = ANY(CAST(:keys AS text[]))"),

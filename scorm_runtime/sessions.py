@@ -568,7 +568,7 @@ def end_with_last_commit(runtime: DeliveryRuntime, session: Session, *, state: R
     try:
         _finish(runtime, session, state=state, end=mark_ended)
     except SessionEnded:
-        return  # someone else ended it first, and wrote its statements
+        return  # someone else ended it first (and wrote its statements, if it had any to write)
 
 
 def terminate(runtime: DeliveryRuntime, session_id: str, session_token, values,
