@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 import traceback
 from dataclasses import dataclass
 from typing import Callable
@@ -27,6 +28,9 @@ from lrs.events import Event, EventCursor, EventLog
 log = logging.getLogger(__name__)
 # A claimed retry is not handed to another runner for this long (a runner that died frees it after).
 _CLAIM_MS = 60_000
+# How long a batch read in a round is handed to the next consumers at its cursor: a statement erased after
+# the read can still reach them for this long (slow handlers before them would otherwise stretch it).
+_SHARED_READ_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,8 @@ class Dispatcher:
         """One batch for one consumer: read after its cursor, hand over, move the cursor. `reads`: the
         batches read so far in this round, by cursor, which consumers standing at the same cursor share
         (events are read-only; a batch read earlier is a prefix of what a later read would return, so a
-        consumer handed it misses nothing: what was not visible yet comes after it)."""
+        consumer handed it misses nothing: what was not visible yet comes after it), while it is at most
+        _SHARED_READ_SECONDS old."""
         with self._exclusive():
             return self._advance(consumer, now_ms() if now is None else now, {} if reads is None else reads)
 
@@ -78,9 +83,12 @@ class Dispatcher:
         state = self.progress.state(consumer.name)
         if state.next_attempt_ms > now:
             return Step(waiting_until_ms=state.next_attempt_ms)
-        events = reads.get(state.cursor)
-        if events is None:
-            events = reads[state.cursor] = self.events.read_after(state.cursor, self.settings.batch_size)
+        read = reads.get(state.cursor)
+        if read is not None and time.monotonic() - read[0] <= _SHARED_READ_SECONDS:
+            events = read[1]
+        else:
+            events = self.events.read_after(state.cursor, self.settings.batch_size)
+            reads[state.cursor] = (time.monotonic(), events)
         if not events:
             return Step()
         wanted = [event for event in events if event.kind in consumer.kinds]

@@ -94,6 +94,7 @@ operations = st.lists(st.one_of(
     st.tuples(st.just("emit"), st.integers(1, 4)),
     st.tuples(st.just("advance"), st.integers(0, 2)),
     st.tuples(st.just("redeliver"), st.just(0)),
+    st.tuples(st.just("round"), st.just(0)),  # every consumer once, sharing reads (run_until_idle)
     st.tuples(st.just("wait"), st.integers(1, 30)),
 ), min_size=1, max_size=25)
 fault_kinds = st.sampled_from(["before", "after", "crash"])
@@ -137,6 +138,8 @@ def test_no_lost_and_no_duplicated_effects_over_random_orders_and_faults(engines
                 events.emit(kind, None, subjects[-1], {})
         elif operation == "advance":
             guarded(lambda: dispatcher.advance(consumers[argument], now=clock))
+        elif operation == "round":
+            guarded(lambda: dispatcher.run_until_idle(now=lambda: clock, rounds=1))
         elif operation == "redeliver":
             guarded(lambda: dispatcher.redeliver_due(now=clock))
         else:
