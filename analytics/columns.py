@@ -274,7 +274,10 @@ class CsvWriter:
 
     def __init__(self, names: list[str], paths: list[tuple]):
         self._decode, self._read = compile_decoder(paths)
-        self._read_parsed = compile_reader(paths)
+        self._paths = paths
+        # The reader of orjson's values: the same one when orjson decodes anyway, else compiled the first time
+        # a page needs it (an integer past 64 bits): generating a reader is not free for long column sets.
+        self._read_parsed = self._read if self._decode is orjson.loads else None
         self._commas = len(paths) - 1
         self.header = self._bytes([self._line([cell(name) for name in names])])  # a name is text too: guarded
 
@@ -300,6 +303,8 @@ class CsvWriter:
                 # What the two read apart: an integer past 64 bits (a float to orjson, an int to msgspec that
                 # orjson.dumps refuses), or text orjson refuses too. The page is read again as before.
                 pass
+        if self._read_parsed is None:
+            self._read_parsed = compile_reader(self._paths)
         return self._page(bodies, orjson.loads, self._read_parsed)
 
     def _page(self, bodies: list[bytes], decode: Callable, read: Callable) -> bytes:

@@ -579,8 +579,9 @@ def terminate(runtime: DeliveryRuntime, session_id: str, session_token, values,
     session = _authenticated(runtime, session_id, session_token)
     checked = _check_values(values)
     _apply(runtime, session, checked, settings)
-    _finish(runtime, session, end=True)
-    state = runtime.state(session)
+    finished = _finish(runtime, session, end=True)
+    # The records as the end saved them; read only when it saved none (a review, an attempt taken over).
+    state = finished.state or runtime.state(session, with_sessions=False)
     return {"navigation": navigation(state, session.launchable_id)}
 
 

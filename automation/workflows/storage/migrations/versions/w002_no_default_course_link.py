@@ -6,8 +6,7 @@ found in saved rows, not only in the code's defaults.
 Revision ID: w002
 Revises: w001
 """
-import json
-
+import orjson
 import sqlalchemy as sa
 from alembic import op
 
@@ -25,11 +24,11 @@ def upgrade() -> None:
     connection = op.get_bind()
     saved = connection.execute(sa.select(_rules.c.store_id, _rules.c.body).where(_rules.c.name == "enrolment")).all()
     for store_id, body in saved:
-        rules = json.loads(body)
+        rules = orjson.loads(body)
         if rules.get("course_url") == _OLD_DEFAULT:
             rules["course_url"] = ""
             connection.execute(sa.update(_rules).where(_rules.c.store_id == store_id, _rules.c.name == "enrolment")
-                               .values(body=json.dumps(rules, separators=(",", ":"))))
+                               .values(body=orjson.dumps(rules).decode()))
 
 
 def downgrade() -> None:
