@@ -38,6 +38,16 @@ def new_token() -> str:
     return secrets.token_urlsafe(_TOKEN_BYTES)
 
 
+def _usable(session: Session | None, *, allow_ended: bool) -> Session:
+    """The session a token found: Unauthorized when none, SessionEnded when it is not open (unless
+    `allow_ended`)."""
+    if session is None:
+        raise Unauthorized("unknown session token")
+    if session.state != "open" and not allow_ended:
+        raise SessionEnded(f"session {session.id} has {session.state}; its token no longer works")
+    return session
+
+
 def _now_ms() -> int:
     return int(time.time() * 1000)
 
@@ -117,12 +127,16 @@ class DeliveryRuntime:
         SessionEnded (409) once the session has ended or was abandoned: a commit to a finished session
         is refused. `allow_ended`: the session whatever its state, for a call a page may still make
         after it ended (a SCORM navigation request sent after Terminate)."""
-        session = self._storage.session_by_token(token_digest(session_token)) if session_token else None
-        if session is None:
-            raise Unauthorized("unknown session token")
-        if session.state != "open" and not allow_ended:
-            raise SessionEnded(f"session {session.id} has {session.state}; its token no longer works")
-        return session
+        return _usable(self._storage.session_by_token(token_digest(session_token)) if session_token else None,
+                       allow_ended=allow_ended)
+
+    def authenticate_with_item(self, session_token: str) -> tuple[Session, ItemRecord]:
+        """As authenticate, with the record of the session's item (a fresh one at version 0 when never
+        stored), read in the same statement: a SCORM commit's whole read."""
+        found = self._storage.session_and_item_by_token(token_digest(session_token)) if session_token else None
+        session, record = found or (None, None)
+        session = _usable(session, allow_ended=False)
+        return session, record or ItemRecord(session.store_id, session.registration_id, session.launchable_id)
 
     def session(self, store_id: int, session_id: str) -> Session:
         """NotFound (404) when the store has no such session."""

@@ -333,12 +333,20 @@ def _start_review(runtime: DeliveryRuntime, session_token: str, state: Registrat
 
 def _authenticated(runtime: DeliveryRuntime, session_id: str, session_token, *,
                    allow_ended: bool = False) -> Session:
+    _check_token(session_token)
+    session = runtime.authenticate(session_token, allow_ended=allow_ended)
+    _check_session_id(session, session_id)
+    return session
+
+
+def _check_token(session_token) -> None:
     if not isinstance(session_token, str) or not session_token:
         raise Unauthorized("sessionToken is required")
-    session = runtime.authenticate(session_token, allow_ended=allow_ended)
+
+
+def _check_session_id(session: Session, session_id: str) -> None:
     if session.id != session_id:
         raise Unauthorized("this session token belongs to another session")
-    return session
 
 
 def _owns(record: ItemRecord, session: Session) -> bool:
@@ -360,17 +368,19 @@ def _check_values(values) -> dict[str, str]:
     return checked
 
 
-def _apply(runtime: DeliveryRuntime, session: Session, values: dict[str, str],
-           settings: RuntimeSettings) -> tuple[ItemRecord | None, list[cmi.Rejected]]:
+def _apply(runtime: DeliveryRuntime, session: Session, values: dict[str, str], settings: RuntimeSettings, *,
+           record: ItemRecord | None = None) -> tuple[ItemRecord | None, list[cmi.Rejected]]:
     """Applies a commit to the attempt's CMI data and saves it with the new summary (optimistic). A review
-    session's commit is checked against the data model and stored nowhere (2004 RTE 4.2.16)."""
+    session's commit is checked against the data model and stored nowhere (2004 RTE 4.2.16). `record`: the
+    item record as just read with the session (read here otherwise, and again after a StaleRecord)."""
     if session.data.get("review"):
         _, rejected = cmi.apply_commit(session.data["cmi"], values, max_characters=settings.max_characters)
         return None, rejected
     # A commit reads the one record it changes (not the whole registration): commits are the hot path.
     version = session.data.get("standard") or runtime.state(session).course.standard
     for _ in range(_SAVE_ATTEMPTS):
-        record = runtime.item_record(session.store_id, session.registration_id, session.launchable_id)
+        if record is None:
+            record = runtime.item_record(session.store_id, session.registration_id, session.launchable_id)
         if not _owns(record, session):
             raise SessionEnded(f"session {session.id} no longer owns its attempt (another launch took it up)")
         if not values:
@@ -383,15 +393,17 @@ def _apply(runtime: DeliveryRuntime, session: Session, values: dict[str, str],
             saved, _ = runtime.save_records([updated])
             return saved[0], rejected
         except StaleRecord:
-            continue
+            record = None
     raise StaleRecord("the item record kept changing; commit again")
 
 
 def commit(runtime: DeliveryRuntime, session_id: str, session_token, values, settings: RuntimeSettings) -> dict:
     """POST .../commit: validates each element; rejected elements change nothing (RTE: LMSSetValue /
     SetValue errors are the data model's codes)."""
-    session = _authenticated(runtime, session_id, session_token)
-    _, rejected = _apply(runtime, session, _check_values(values), settings)
+    _check_token(session_token)
+    session, record = runtime.authenticate_with_item(session_token)  # one read: the session and its record
+    _check_session_id(session, session_id)
+    _, rejected = _apply(runtime, session, _check_values(values), settings, record=record)
     return {"rejected": [rejection.to_json() for rejection in rejected]}
 
 

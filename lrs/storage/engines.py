@@ -35,6 +35,7 @@ _LOCK_POLL_MAX_SECONDS = 0.002
 class Engines:
     read: Engine
     write: Engine
+    lock_wait_seconds: float = 10.0  # SQLite: how long a writer waits for the write lock
 
     @property
     def dialect(self) -> str:
@@ -72,6 +73,25 @@ class Engines:
                     self.read.dispose(close=False)
                 raise StorageBusy(f"the database connection was lost: {error}") from error
             raise
+        finally:
+            fairy.close()
+
+    @contextmanager
+    def immediate(self):
+        """SQLite: a pooled driver connection of the write engine inside BEGIN IMMEDIATE, committed when the
+        block ends and rolled back when it raises: a short write without SQLAlchemy's transaction objects
+        (a SCORM commit's one UPDATE). Wrap it in `translated_errors()`."""
+        fairy = self.write.raw_connection()
+        try:
+            connection = fairy.driver_connection
+            if not _begin_immediate(connection, self.lock_wait_seconds):
+                connection.execute("BEGIN IMMEDIATE")  # the last attempt: "database is locked" when it fails
+            try:
+                yield connection
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
         finally:
             fairy.close()
 
@@ -154,7 +174,8 @@ def create_engines(database_url: str, *, pool_size: int = 5, wait_seconds: float
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         return Engines(read=_sqlite_engine(database_url, immediate=False, wait_seconds=wait_seconds),
-                       write=_sqlite_engine(database_url, immediate=True, wait_seconds=wait_seconds))
+                       write=_sqlite_engine(database_url, immediate=True, wait_seconds=wait_seconds),
+                       lock_wait_seconds=wait_seconds)
     if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
     lock_ms = int(wait_seconds * 1000)

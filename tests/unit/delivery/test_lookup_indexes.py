@@ -72,7 +72,8 @@ def _lookups(services) -> list[tuple[str, object]]:
                3: ("{}", session_id, store_id, "{}"),
                4: ("completed", "passed", 0.5, True, False, 1, 1.0, None, "{}", 2, store_id, registration_id, "i1", 1),
                5: (store_id, registration_id), 6: (store_id, course_id), 7: (store_id, course_id),
-               8: (store_id, registration_id), 9: (store_id, registration_id), 10: (store_id, registration_id)}
+               8: (store_id, registration_id), 9: (store_id, registration_id), 10: (store_id, registration_id),
+               11: (token_digest("session"),)}
     return sent + [(sql, samples[index]) for index, sql in enumerate(DRIVER_STATEMENTS)]
 
 
