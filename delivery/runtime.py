@@ -180,7 +180,7 @@ class DeliveryRuntime:
 
     def state(self, session: Session, *, known: RegistrationState | None = None,
               with_sessions: bool = True) -> RegistrationState:
-        """Everything stored for the session's registration (course, learner, records, sessions), on one
+        """Everything stored for the session's registration (course, learner, records, open sessions), on one
         connection. `known`: a state read earlier in the same request; its course and registration
         (which never change) are kept and only the records and sessions read again. `with_sessions`
         False: without the sessions (`sessions` empty), for a caller that needs only the records."""
@@ -189,6 +189,10 @@ class DeliveryRuntime:
         if state is None:
             raise NotFound(f"session {session.id} has no registration or course any more")
         return state
+
+    def newer_session_exists(self, session: Session) -> bool:
+        """Whether the session's registration has another session launched at the same time or later."""
+        return self._storage.newer_session_exists(session)
 
     def item_record(self, store_id: int, registration_id: str, launchable_id: str) -> ItemRecord:
         """The stored record, or a fresh one at version 0 (never stored)."""

@@ -161,15 +161,16 @@ class Delivery:
             raise NotFound(f"no registration {registration_id}")
         return registration
 
-    def _state(self, store_id: int, registration_id: str) -> RegistrationState:
-        """Everything stored for the registration, read once per request (404 when there is none)."""
-        state = self.storage.registration_state(store_id, registration_id)
+    def _state(self, store_id: int, registration_id: str, *, all_sessions: bool = False) -> RegistrationState:
+        """Everything stored for the registration, read once per request (404 when there is none); its
+        open sessions, or with `all_sessions` every one."""
+        state = self.storage.registration_state(store_id, registration_id, all_sessions=all_sessions)
         if state is None:
             raise NotFound(f"no registration {registration_id}")
         return state
 
     def progress(self, store_id: int, registration_id: str) -> dict:
-        state = self._state(store_id, registration_id)
+        state = self._state(store_id, registration_id, all_sessions=True)  # the answer lists every session
         registration, course = state.registration, state.course
         rollup = self.registry.for_course(course.standard).progress(state)
         items = []

@@ -147,7 +147,7 @@ class RegistrationState:
     registration: Registration
     record: RegistrationRecord
     items: Mapping[str, ItemRecord]     # launchable id -> record; launchables never touched are absent
-    sessions: tuple[Session, ...]       # oldest first
+    sessions: tuple[Session, ...]       # the open ones, oldest first (all of them only where asked for)
 
     def item(self, launchable_id: str) -> ItemRecord:
         """The stored record, or a fresh (version 0) one."""

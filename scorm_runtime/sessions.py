@@ -633,10 +633,10 @@ def _ended_for_navigation(runtime: DeliveryRuntime, session: Session) -> Session
     if runtime.now_ms() - session.ended_ms > NAVIGATE_AFTER_END_MS:
         raise Unauthorized("this session ended too long ago; its token no longer works")
     try:
-        state = runtime.state(session)
+        runtime.state(session, with_sessions=False)
     except NotFound:
         raise Unauthorized("this session's course or registration is gone; its token no longer works") from None
-    if any(other.id != session.id and other.launched_ms >= session.launched_ms for other in state.sessions):
+    if runtime.newer_session_exists(session):
         raise Unauthorized("a newer session of this registration exists; this token no longer works")
     return session
 

@@ -94,6 +94,13 @@ _RAW_REGISTRATION_RECORD = "SELECT data, version FROM delivery_registration_reco
 _RAW_ITEM_RECORDS = f"SELECT {', '.join(_ITEM_COLUMNS)} FROM delivery_item_records WHERE store_id = ? AND registration_id = ?"
 _RAW_SESSIONS_OF_REGISTRATION = (f"SELECT {', '.join(_SESSION_COLUMNS)} FROM delivery_sessions "
                                  "WHERE store_id = ? AND registration_id = ? ORDER BY launched_ms, id")
+# The runtime's calls need only the open sessions (ix_delivery_sessions_open): a registration keeps every session
+# it had, one per SCO launched, and reading them all made each navigation slower than the one before.
+_RAW_OPEN_SESSIONS_OF_REGISTRATION = (f"SELECT {', '.join(_SESSION_COLUMNS)} FROM delivery_sessions "
+                                      "WHERE store_id = ? AND registration_id = ? AND state = 'open' "
+                                      "ORDER BY launched_ms, id")
+_RAW_NEWER_SESSION = ("SELECT id FROM delivery_sessions WHERE store_id = ? AND registration_id = ? "
+                      "AND launched_ms >= ? AND id <> ? LIMIT 1")
 _REGISTRATION_NAMES = {name: index for index, name in enumerate(_REGISTRATION_COLUMNS)}
 _COURSE_NAMES = {name: index for index, name in enumerate(_COURSE_COLUMNS)}
 _COURSE_VERSION_NAMES = {"store_id": 0, "id": 1, "created_ms": 2, "deleted": 3}
@@ -102,7 +109,8 @@ _COURSE_VERSION_NAMES = {"store_id": 0, "id": 1, "created_ms": 2, "deleted": 3}
 # tests/unit/delivery/test_lookup_indexes.py, which explains each on both dialects.
 DRIVER_STATEMENTS = (_RAW_SESSION_BY_TOKEN, _RAW_SESSION_BY_ID, _RAW_ITEM_RECORD, _RAW_CLAIM_SESSION_DATA,
                      _RAW_UPDATE_ITEM, _RAW_REGISTRATION, _RAW_COURSE_VERSION, _RAW_COURSE, _RAW_REGISTRATION_RECORD,
-                     _RAW_ITEM_RECORDS, _RAW_SESSIONS_OF_REGISTRATION, _RAW_SESSION_AND_ITEM_BY_TOKEN)
+                     _RAW_ITEM_RECORDS, _RAW_SESSIONS_OF_REGISTRATION, _RAW_SESSION_AND_ITEM_BY_TOKEN,
+                     _RAW_OPEN_SESSIONS_OF_REGISTRATION, _RAW_NEWER_SESSION)
 
 
 class _Row:
@@ -381,6 +389,11 @@ class DeliveryStorage:
                 "v_session_token_hash": session_token_hash}).first()
         return _session(found) if found is not None else None
 
+    def newer_session_exists(self, session: Session) -> bool:
+        """Whether another session of the session's registration was launched at the same time or later."""
+        return bool(self._engines.rows(_RAW_NEWER_SESSION, (session.store_id, session.registration_id,
+                                                            session.launched_ms, session.id)))
+
     def session_by_token(self, session_token_hash: str) -> Session | None:
         rows = self._engines.rows(_RAW_SESSION_BY_TOKEN, (session_token_hash,))
         return _session_of(rows[0]) if rows else None
@@ -440,13 +453,13 @@ class DeliveryStorage:
     # --- a registration's whole state --------------------------------------------------------------
 
     def registration_state(self, store_id: int, registration_id: str, *,
-                           known: RegistrationState | None = None,
-                           with_sessions: bool = True) -> RegistrationState | None:
-        """The registration, its course, records and sessions, read on one connection; None when the
+                           known: RegistrationState | None = None, with_sessions: bool = True,
+                           all_sessions: bool = False) -> RegistrationState | None:
+        """The registration, its course, records and open sessions, read on one connection; None when the
         store has no such registration or its course row is gone. `known`: a state read earlier in the
         same request, whose registration and course (which never change) are kept, and only the records
         and sessions read again. `with_sessions` False: `sessions` is empty (a caller that needs only the
-        records)."""
+        records); `all_sessions`: every session the registration had, ended ones too (its progress)."""
         postgresql = self._engines.dialect == "postgresql"
 
         def rows(sql: str, parameters: tuple) -> list[tuple]:
@@ -473,7 +486,8 @@ class DeliveryStorage:
                     course = self._course(_Row(_COURSE_NAMES, found[0]))
             record_rows = rows(_RAW_REGISTRATION_RECORD, keys)
             item_rows = rows(_RAW_ITEM_RECORDS, keys)
-            session_rows = rows(_RAW_SESSIONS_OF_REGISTRATION, keys) if with_sessions else ()
+            session_rows = () if not with_sessions else \
+                rows(_RAW_SESSIONS_OF_REGISTRATION if all_sessions else _RAW_OPEN_SESSIONS_OF_REGISTRATION, keys)
         record = RegistrationRecord(store_id, registration_id)
         if record_rows:
             record = replace(record, data=orjson.loads(record_rows[0][0]), version=record_rows[0][1])

@@ -4,7 +4,7 @@ JSON columns are Text written by orjson (the LRS's one JSON encoder), read only 
 from __future__ import annotations
 
 from sqlalchemy import (BigInteger, Boolean, Column, Float, Index, Integer, MetaData, String, Table, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, text)
 
 metadata = MetaData()
 
@@ -58,6 +58,9 @@ sessions = Table(
     UniqueConstraint("launch_token_hash", name="uq_delivery_sessions_launch_token"),
     UniqueConstraint("session_token_hash", name="uq_delivery_sessions_session_token"),
     Index("ix_delivery_sessions_registration", "store_id", "registration_id", "launched_ms"),
+    # A registration's open sessions (migration d003), without walking every session it ever had.
+    Index("ix_delivery_sessions_open", "store_id", "registration_id", "launched_ms",
+          sqlite_where=text("state = 'open'"), postgresql_where=text("state = 'open'")),
     Index("ix_delivery_sessions_course_state", "store_id", "course_id", "state"),
 )
 

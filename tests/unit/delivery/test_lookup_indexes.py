@@ -73,7 +73,7 @@ def _lookups(services) -> list[tuple[str, object]]:
                4: ("completed", "passed", 0.5, True, False, 1, 1.0, None, "{}", 2, store_id, registration_id, "i1", 1),
                5: (store_id, registration_id), 6: (store_id, course_id), 7: (store_id, course_id),
                8: (store_id, registration_id), 9: (store_id, registration_id), 10: (store_id, registration_id),
-               11: (token_digest("session"),)}
+               11: (token_digest("session"),), 12: (store_id, registration_id), 13: (store_id, registration_id, 1, session_id)}
     return sent + [(sql, samples[index]) for index, sql in enumerate(DRIVER_STATEMENTS)]
 
 
@@ -119,3 +119,29 @@ def test_token_hashes_are_unique_and_indexed(services):
                 "join pg_attribute a on a.attrelid = c.oid and a.attnum = k.attnum "
                 "where c.relname = 'delivery_sessions' and i.indisunique group by i.indexrelid")).all()}
     assert ("session_token_hash",) in columns and ("launch_token_hash",) in columns
+
+
+def test_a_registration_state_reads_its_open_sessions_and_progress_reads_them_all(services):
+    """A registration keeps every session it had, one per SCO launched; the runtime's reads take only the open
+    ones (ix_delivery_sessions_open), so a learner's 500th navigation costs what the first did. Progress
+    (launch-api.md, GET /registrations/{id}: `sessions`) still lists every one."""
+    storage = DeliveryStorage(services.engines)
+    store_id, course_id, registration_id = 8, str(uuid.uuid4()), str(uuid.uuid4())
+    storage.add_course(StoredCourse(course_id, store_id, "scorm12", None, "T", (Launchable("i1", 0, "One"),),
+                                    {}, {}, 1))
+    storage.add_registration(Registration(registration_id, store_id, course_id, {"mbox": "mailto:a@b.c"},
+                                          "mbox|mailto:a@b.c", 1))
+    ids = [str(uuid.uuid4()) for _ in range(30)]
+    for number, session_id in enumerate(ids):
+        storage.add_session(Session(session_id, store_id, registration_id, course_id, "i1", "Normal", None, "open",
+                                    10 + number), launch_token_hash=None, launch_token_expires_ms=None)
+        if number != 20:
+            storage.end_session(store_id, session_id, "ended", 100 + number)
+    state = storage.registration_state(store_id, registration_id)
+    assert [session.id for session in state.sessions] == [ids[20]]
+    every = storage.registration_state(store_id, registration_id, all_sessions=True)
+    assert [session.id for session in every.sessions] == ids
+    assert storage.registration_state(store_id, registration_id, with_sessions=False).sessions == ()
+    # the navigate-after-Terminate check (attack review F2) asks for a newer session without reading them all
+    assert storage.newer_session_exists(every.sessions[20])
+    assert not storage.newer_session_exists(every.sessions[-1])

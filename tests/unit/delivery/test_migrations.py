@@ -26,7 +26,7 @@ def test_migrated_delivery_schema_matches_its_table_definitions(database_url):
 
 def test_both_histories_are_at_their_heads(database_url):
     delivery_head = ScriptDirectory.from_config(delivery_alembic_config(database_url)).get_current_head()
-    assert delivery_head == "d002" and current_delivery_revision(database_url) == delivery_head
+    assert delivery_head == "d003" and current_delivery_revision(database_url) == delivery_head
     # The LRS's own history stays linear: current_revision still names its head.
     assert current_revision(database_url) == ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
 
