@@ -113,6 +113,18 @@ DRIVER_STATEMENTS = (_RAW_SESSION_BY_TOKEN, _RAW_SESSION_BY_ID, _RAW_ITEM_RECORD
                      _RAW_OPEN_SESSIONS_OF_REGISTRATION, _RAW_NEWER_SESSION)
 
 
+def _rows_of_each(connection, postgresql: bool, queries: list[tuple[str, tuple]]) -> list[list[tuple]]:
+    """The rows of each (SQL with `?` placeholders, parameters) on a driver connection; on PostgreSQL the
+    statements go out as one pipeline, so a batch of them costs one round trip."""
+    if not postgresql:
+        return [connection.execute(sql, parameters).fetchall() for sql, parameters in queries]
+    if len(queries) == 1:
+        return [connection.execute(queries[0][0].replace("?", "%s"), queries[0][1]).fetchall()]
+    with connection.pipeline():
+        cursors = [connection.execute(sql.replace("?", "%s"), parameters) for sql, parameters in queries]
+        return [cursor.fetchall() for cursor in cursors]
+
+
 class _Row:
     """Attribute access to a driver row, as the row builders below read SQLAlchemy's."""
     __slots__ = ("_values", "_names")
@@ -461,33 +473,34 @@ class DeliveryStorage:
         and sessions read again. `with_sessions` False: `sessions` is empty (a caller that needs only the
         records); `all_sessions`: every session the registration had, ended ones too (its progress)."""
         postgresql = self._engines.dialect == "postgresql"
-
-        def rows(sql: str, parameters: tuple) -> list[tuple]:
-            return connection.execute(sql.replace("?", "%s") if postgresql else sql, parameters).fetchall()
-
         keys = (store_id, registration_id)
+        # Everything keyed by the registration goes in one batch (one round trip on PostgreSQL); the course's
+        # version, which needs the registration's course id, follows when the caller did not know it.
+        queries = [_RAW_REGISTRATION_RECORD, _RAW_ITEM_RECORDS]
+        if with_sessions:
+            queries.append(_RAW_SESSIONS_OF_REGISTRATION if all_sessions else _RAW_OPEN_SESSIONS_OF_REGISTRATION)
+        if known is None:
+            queries.append(_RAW_REGISTRATION)
         with translated_errors(), self._engines.driver() as connection:
+            found = _rows_of_each(connection, postgresql, [(sql, keys) for sql in queries])
+            record_rows, item_rows = found[0], found[1]
+            session_rows = found[2] if with_sessions else ()
             if known is not None:
                 registration, course = known.registration, known.course
             else:
-                found = rows(_RAW_REGISTRATION, keys)
-                if not found:
+                if not found[-1]:
                     return None
-                registration = _registration(_Row(_REGISTRATION_NAMES, found[0]))
+                registration = _registration(_Row(_REGISTRATION_NAMES, found[-1][0]))
                 course_key = (store_id, registration.course_id)
-                found = rows(_RAW_COURSE_VERSION, course_key)
-                if not found:
+                (version,) = _rows_of_each(connection, postgresql, [(_RAW_COURSE_VERSION, course_key)])
+                if not version:
                     return None
-                course = self._cached_course(_Row(_COURSE_VERSION_NAMES, found[0]))
+                course = self._cached_course(_Row(_COURSE_VERSION_NAMES, version[0]))
                 if course is None:
-                    found = rows(_RAW_COURSE, course_key)
-                    if not found:
+                    (row,) = _rows_of_each(connection, postgresql, [(_RAW_COURSE, course_key)])
+                    if not row:
                         return None
-                    course = self._course(_Row(_COURSE_NAMES, found[0]))
-            record_rows = rows(_RAW_REGISTRATION_RECORD, keys)
-            item_rows = rows(_RAW_ITEM_RECORDS, keys)
-            session_rows = () if not with_sessions else \
-                rows(_RAW_SESSIONS_OF_REGISTRATION if all_sessions else _RAW_OPEN_SESSIONS_OF_REGISTRATION, keys)
+                    course = self._course(_Row(_COURSE_NAMES, row[0]))
         record = RegistrationRecord(store_id, registration_id)
         if record_rows:
             record = replace(record, data=orjson.loads(record_rows[0][0]), version=record_rows[0][1])
