@@ -26,6 +26,7 @@ class LeanClient:
         self._timeout = timeout
         self._socket: socket.socket | None = None
         self._buffer = b""
+        self._answered = False  # whether any byte of the current answer arrived
 
     def request(self, method: str, path: str, *, params: dict | None = None, body: bytes | None = None,
                 headers: dict | None = None) -> tuple[int, bytes]:
@@ -39,11 +40,12 @@ class LeanClient:
         reused = self._socket is not None
         try:
             return self._exchange(message)
-        except (ConnectionError, ResponseError):
-            self.close()
-            if not reused:
-                raise  # a fresh connection that fails is the server failing, which the caller counts
-            # The server closed an idle kept-alive connection between two requests: send it again.
+        except BaseException as error:
+            answered = self._answered
+            self.close()  # whatever failed, the connection is out of step: a later request starts afresh
+            if not reused or answered or not isinstance(error, ConnectionError):
+                raise  # a fresh connection that fails, a timeout or a torn answer is the server's to count
+            # The server closed an idle kept-alive connection before reading this request: send it again.
             return self._exchange(message)
 
     def close(self) -> None:
@@ -57,6 +59,7 @@ class LeanClient:
         if self._socket is None:
             self._socket = socket.create_connection(self._address, timeout=self._timeout)
             self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._answered = False
         self._socket.sendall(message)
         head = self._until(b"\r\n\r\n")
         status_line, _, header_block = head.partition(b"\r\n")
@@ -79,7 +82,7 @@ class LeanClient:
             content = b""
         else:
             content = self._to_end()
-        if fields.get(b"connection") == b"close" or version == b"HTTP/1.0":
+        if b"close" in fields.get(b"connection", b"").replace(b" ", b"").split(b",") or version == b"HTTP/1.0":
             self.close()
         return status, content
 
@@ -87,6 +90,7 @@ class LeanClient:
         data = self._socket.recv(65536)
         if not data:
             raise ConnectionResetError("the server closed the connection before the answer ended")
+        self._answered = True
         return data
 
     def _until(self, marker: bytes) -> bytes:

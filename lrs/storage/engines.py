@@ -88,10 +88,11 @@ class Engines:
                 connection.execute("BEGIN IMMEDIATE")  # the last attempt: "database is locked" when it fails
             try:
                 yield connection
+                connection.execute("COMMIT")
             except BaseException:
-                connection.execute("ROLLBACK")
+                if connection.in_transaction:  # SQLite may have rolled back itself (I/O error, disk full)
+                    connection.execute("ROLLBACK")
                 raise
-            connection.execute("COMMIT")
         finally:
             fairy.close()
 

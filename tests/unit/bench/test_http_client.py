@@ -4,6 +4,7 @@ again once when the server closed an idle one. Against a real server on loopback
 from __future__ import annotations
 
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -38,6 +39,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         elif self.path == "/close":
             self._answer(200, b"closing", close=True)
+        elif self.path == "/slow":
+            time.sleep(0.3)
+            self._answer(200, b"late")
         elif self.path.startswith("/query"):
             self._answer(200, self.path.encode())
         else:
@@ -91,4 +95,13 @@ def test_a_server_that_closed_an_idle_connection_gets_the_request_again(base):
     client.request("GET", "/query")
     client._socket.shutdown(2)  # as if the server had closed it while idle
     assert client.request("POST", "/echo", body=b"again") == (200, b"echo:again:")
+    client.close()
+
+
+def test_a_request_that_timed_out_leaves_no_late_answer_for_the_next(base):
+    client = LeanClient(base, {}, timeout=0.05)
+    with pytest.raises(OSError):
+        client.request("GET", "/slow")
+    client._timeout = 5
+    assert client.request("GET", "/query") == (200, b"/query")  # its own answer, not the slow one's
     client.close()
