@@ -70,9 +70,8 @@ class LeanClient:
         fields = {}
         for line in header_block.split(b"\r\n"):
             name, _, value = line.partition(b":")
-            fields[name.strip().lower()] = value.strip().lower() if name.strip().lower() in (
-                b"connection", b"transfer-encoding") else value.strip()
-        if b"chunked" in fields.get(b"transfer-encoding", b""):
+            fields[name.strip().lower()] = value.strip()
+        if b"chunked" in fields.get(b"transfer-encoding", b"").lower():
             content = self._chunked()
         elif b"content-length" in fields:
             if not fields[b"content-length"].isdigit():
@@ -82,7 +81,8 @@ class LeanClient:
             content = b""
         else:
             content = self._to_end()
-        if b"close" in fields.get(b"connection", b"").replace(b" ", b"").split(b",") or version == b"HTTP/1.0":
+        options = {option.strip() for option in fields.get(b"connection", b"").lower().split(b",")}
+        if b"close" in options or version == b"HTTP/1.0":
             self.close()
         return status, content
 

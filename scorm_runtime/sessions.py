@@ -605,40 +605,42 @@ NAVIGATE_AFTER_END_MS = 300_000
 
 
 def _session_for_navigation(runtime: DeliveryRuntime, session_id: str, session_token,
-                            request: str) -> tuple[Session, bool]:
-    """The session, open or already ended by Terminate (a SCO's adl.nav.request is sent after Terminate)."""
+                            request: str) -> tuple[Session, RegistrationState | None]:
+    """The session, open or already ended by Terminate (a SCO's adl.nav.request is sent after Terminate);
+    for an ended one, also the registration's state (without sessions) its check read, else None."""
     session = _authenticated(runtime, session_id, session_token, allow_ended=True)
     if request in ("jump", "abandonAll"):
         _check_sequenced(runtime, session, request)  # a malformed request is 400 whatever the token's state
     if session.state == "open":
-        return session, True
-    return _ended_for_navigation(runtime, session), False
+        return session, None
+    return session, _ended_for_navigation(runtime, session)
 
 
 def _check_sequenced(runtime: DeliveryRuntime, session: Session, request: str) -> None:
     try:
-        course = runtime.state(session).course
+        course = runtime.state(session, with_sessions=False).course
     except NotFound:
         return  # the course is gone: the token rule answers
     if not (sequenced(course) and session.launch_mode == "Normal"):
         raise BadRequest(f"request {request!r} needs SCORM 2004 sequencing")
 
 
-def _ended_for_navigation(runtime: DeliveryRuntime, session: Session) -> Session:
+def _ended_for_navigation(runtime: DeliveryRuntime, session: Session) -> RegistrationState:
     """docs/scorm-player-protocol.md, navigate: an ended session's token works only after a normal end (not
     abandoned: launch-api.md "its token stops working"), shortly after it, until a navigate on it launched
-    something, and while no newer session of the registration exists (attack review F2). Else 401."""
+    something, and while no newer session of the registration exists (attack review F2). Else 401. Returns
+    the registration's state (without sessions) as read for the check."""
     if session.state != "ended" or session.ended_ms is None or session.data.get("navigated"):
         raise Unauthorized("this session has ended; its token no longer works")
     if runtime.now_ms() - session.ended_ms > NAVIGATE_AFTER_END_MS:
         raise Unauthorized("this session ended too long ago; its token no longer works")
     try:
-        runtime.state(session, with_sessions=False)
+        state = runtime.state(session, with_sessions=False)
     except NotFound:
         raise Unauthorized("this session's course or registration is gone; its token no longer works") from None
     if runtime.newer_session_exists(session):
         raise Unauthorized("a newer session of this registration exists; this token no longer works")
-    return session
+    return state
 
 
 def _used_for_navigation(runtime: DeliveryRuntime, session: Session) -> None:
@@ -671,7 +673,8 @@ def _end_for_navigation(runtime: DeliveryRuntime, session: Session, session_toke
     again = _authenticated(runtime, session.id, session_token, allow_ended=True)
     if again.state == "open":
         raise SessionEnded(f"session {session.id} no longer owns its attempt")
-    return _ended_for_navigation(runtime, again), False, _Finished(None)
+    _ended_for_navigation(runtime, again)  # its rule applies; navigate reads the records again (a rare race)
+    return again, False, _Finished(None)
 
 
 def next_item(state: RegistrationState, current: str, request: str, target: str | None) -> str | None:
@@ -700,8 +703,9 @@ def navigate(runtime: DeliveryRuntime, session_id: str, session_token, request, 
         raise BadRequest(f"request must be one of {', '.join(NAVIGATION_REQUESTS)}")
     if target is not None and not isinstance(target, str):
         raise BadRequest("target must be an item id")
-    session, still_open = _session_for_navigation(runtime, session_id, session_token, request)
-    state = runtime.state(session, with_sessions=False) if still_open else None
+    session, ended_state = _session_for_navigation(runtime, session_id, session_token, request)
+    still_open = ended_state is None
+    state = runtime.state(session, with_sessions=False) if still_open else ended_state
     if still_open and sequenced(state.course) and request == "choice":
         # SN 5.3: a Choice the look-ahead refuses is refused while the SCO still runs (nothing ends).
         _refuse_choice_early(state, target, session.launchable_id)
@@ -715,8 +719,11 @@ def navigate(runtime: DeliveryRuntime, session_id: str, session_token, request, 
             runtime, session, session_token, values, settings, suspend=request == "suspendAll", known=state,
             navigation=(request, target) if together else None)
     # What follows reads the records, not the sessions (the launcher reads the registration's own): as the
-    # session's end saved them, else as stored.
-    state = finished.state or runtime.state(session, known=state, with_sessions=False)
+    # session's end saved them, as an ended session's check just read them, else as stored.
+    if finished.state is not None:
+        state = finished.state
+    elif still_open:
+        state = runtime.state(session, known=state, with_sessions=False)
     if finished.navigated is not None:
         answer = _sequenced_answer(runtime, state, session, request, finished.navigated, launcher)
     elif sequenced(state.course) and session.launch_mode == "Normal":

@@ -17,7 +17,7 @@ from delivery.standard import (ItemRecord, ItemRecords, Registration, Registrati
                                Session, StoredCourse)
 from delivery.storage.tables import courses, item_records, registration_records, registrations, sessions
 from lrs.storage.dialect import translated_errors
-from lrs.storage.engines import Engines
+from lrs.storage.engines import Engines, rows_of_each
 
 
 def _json(value) -> str:
@@ -111,18 +111,6 @@ DRIVER_STATEMENTS = (_RAW_SESSION_BY_TOKEN, _RAW_SESSION_BY_ID, _RAW_ITEM_RECORD
                      _RAW_UPDATE_ITEM, _RAW_REGISTRATION, _RAW_COURSE_VERSION, _RAW_COURSE, _RAW_REGISTRATION_RECORD,
                      _RAW_ITEM_RECORDS, _RAW_SESSIONS_OF_REGISTRATION, _RAW_SESSION_AND_ITEM_BY_TOKEN,
                      _RAW_OPEN_SESSIONS_OF_REGISTRATION, _RAW_NEWER_SESSION)
-
-
-def _rows_of_each(connection, postgresql: bool, queries: list[tuple[str, tuple]]) -> list[list[tuple]]:
-    """The rows of each (SQL with `?` placeholders, parameters) on a driver connection; on PostgreSQL the
-    statements go out as one pipeline, so a batch of them costs one round trip."""
-    if not postgresql:
-        return [connection.execute(sql, parameters).fetchall() for sql, parameters in queries]
-    if len(queries) == 1:
-        return [connection.execute(queries[0][0].replace("?", "%s"), queries[0][1]).fetchall()]
-    with connection.pipeline():
-        cursors = [connection.execute(sql.replace("?", "%s"), parameters) for sql, parameters in queries]
-        return [cursor.fetchall() for cursor in cursors]
 
 
 class _Row:
@@ -482,7 +470,7 @@ class DeliveryStorage:
         if known is None:
             queries.append(_RAW_REGISTRATION)
         with translated_errors(), self._engines.driver() as connection:
-            found = _rows_of_each(connection, postgresql, [(sql, keys) for sql in queries])
+            found = rows_of_each(connection, postgresql, [(sql, keys) for sql in queries])
             record_rows, item_rows = found[0], found[1]
             session_rows = found[2] if with_sessions else ()
             if known is not None:
@@ -492,12 +480,12 @@ class DeliveryStorage:
                     return None
                 registration = _registration(_Row(_REGISTRATION_NAMES, found[-1][0]))
                 course_key = (store_id, registration.course_id)
-                (version,) = _rows_of_each(connection, postgresql, [(_RAW_COURSE_VERSION, course_key)])
+                (version,) = rows_of_each(connection, postgresql, [(_RAW_COURSE_VERSION, course_key)])
                 if not version:
                     return None
                 course = self._cached_course(_Row(_COURSE_VERSION_NAMES, version[0]))
                 if course is None:
-                    (row,) = _rows_of_each(connection, postgresql, [(_RAW_COURSE, course_key)])
+                    (row,) = rows_of_each(connection, postgresql, [(_RAW_COURSE, course_key)])
                     if not row:
                         return None
                     course = self._course(_Row(_COURSE_NAMES, row[0]))

@@ -45,11 +45,7 @@ class Engines:
         """The rows of one read statement written with `?` placeholders (see `driver`). On PostgreSQL each
         `?` becomes `%s`, so the SQL must hold no other `?` or `%` (no JSONB `?` operator, no LIKE '%')."""
         with translated_errors(), self.driver() as connection:
-            if self.dialect == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute(sql.replace("?", "%s"), parameters)
-                    return cursor.fetchall()
-            return connection.execute(sql, parameters).fetchall()
+            return rows_of_each(connection, self.dialect == "postgresql", [(sql, parameters)])[0]
 
     @contextmanager
     def driver(self):
@@ -100,6 +96,20 @@ class Engines:
         self.read.dispose()
         if self.write is not self.read:
             self.write.dispose()
+
+
+def rows_of_each(connection, postgresql: bool, queries: list[tuple[str, tuple]]) -> list[list[tuple]]:
+    """The rows of each (SQL with `?` placeholders, parameters) on a driver connection (`Engines.driver`);
+    on PostgreSQL several statements go out as one pipeline, so a batch of them costs one round trip."""
+    if not postgresql:
+        return [connection.execute(sql, parameters).fetchall() for sql, parameters in queries]
+    if len(queries) == 1:
+        with connection.cursor() as cursor:
+            cursor.execute(queries[0][0].replace("?", "%s"), queries[0][1])
+            return [cursor.fetchall()]
+    with connection.pipeline():
+        cursors = [connection.execute(sql.replace("?", "%s"), parameters) for sql, parameters in queries]
+        return [cursor.fetchall() for cursor in cursors]
 
 
 def _begin_immediate(dbapi_connection: sqlite3.Connection, wait_seconds: float) -> bool:
