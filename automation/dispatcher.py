@@ -20,7 +20,7 @@ from typing import Callable
 
 from automation.effects import ONCE_BY_CURSOR, Effects
 from automation.handlers import Consumer
-from automation.progress import DEAD, DISCARDED, DONE, RETRYING, Delivery, Progress, now_ms
+from automation.progress import DEAD, DISCARDED, DONE, RETRYING, ConsumerState, Delivery, Progress, now_ms
 from automation.retries import backoff_ms
 from automation.settings import AutomationSettings
 from lrs.events import Event, EventCursor, EventLog
@@ -40,6 +40,13 @@ class Step:
     failed: bool = False
     more: bool = False      # a full batch was read: there may be more right now
     waiting_until_ms: int = 0
+
+
+@dataclass(frozen=True)
+class Round:
+    handled: int = 0        # events handed to consumers
+    progressed: bool = False  # some consumer read events (or a retry succeeded): another round may do more
+    backlog: bool = False   # some consumer read a full batch: more was waiting already
 
 
 def _describe(error: BaseException) -> str:
@@ -70,17 +77,22 @@ class Dispatcher:
     def _exclusive(self):
         return self.lock.held() if self.lock is not None else contextlib.nullcontext(True)
 
-    def advance(self, consumer: Consumer, *, now: int | None = None, reads: dict | None = None) -> Step:
+    def advance(self, consumer: Consumer, *, now: int | None = None, reads: dict | None = None,
+                state: ConsumerState | None = None, moves: dict | None = None) -> Step:
         """One batch for one consumer: read after its cursor, hand over, move the cursor. `reads`: the
         batches read so far in this round, by cursor, which consumers standing at the same cursor share
         (events are read-only; a batch read earlier is a prefix of what a later read would return, so a
         consumer handed it misses nothing: what was not visible yet comes after it), while it is at most
-        _SHARED_READ_SECONDS old."""
+        _SHARED_READ_SECONDS old. `state`: the consumer's cursor as read under the dispatch lock that this
+        call holds too (a round reads every cursor at once); read here when not given. `moves`: where an
+        unordered consumer's new cursor goes (consumer name -> cursor) for the caller to save, instead of
+        saving it here."""
         with self._exclusive():
-            return self._advance(consumer, now_ms() if now is None else now, {} if reads is None else reads)
+            return self._advance(consumer, now_ms() if now is None else now, {} if reads is None else reads,
+                                 state or self.progress.state(consumer.name), moves)
 
-    def _advance(self, consumer: Consumer, now: int, reads: dict) -> Step:
-        state = self.progress.state(consumer.name)
+    def _advance(self, consumer: Consumer, now: int, reads: dict, state: ConsumerState,
+                 moves: dict | None = None) -> Step:
         if state.next_attempt_ms > now:
             return Step(waiting_until_ms=state.next_attempt_ms)
         read = reads.get(state.cursor)
@@ -112,7 +124,10 @@ class Dispatcher:
                             event.kind, _describe(error))
                 self.progress.failed(consumer.name, event, _describe(error),
                                      next_attempt_ms=now + self._backoff(1), dead=self.settings.max_attempts <= 1)
-        self.progress.move(consumer.name, events[-1].cursor)
+        if moves is not None:
+            moves[consumer.name] = events[-1].cursor
+        else:
+            self.progress.move(consumer.name, events[-1].cursor)
         return Step(read=len(events), handled=len(wanted), more=full)
 
     def _ordered_failure(self, consumer: Consumer, attempts: int, wanted: list[Event], events: list[Event],
@@ -135,17 +150,42 @@ class Dispatcher:
         events handed over. For the embedded runner and tests."""
         total = 0
         for _ in range(rounds):
-            progressed = False
-            reads: dict = {}  # consumers at one cursor (the usual case) read the outbox once a round
-            for consumer in self.consumers().values():
-                step = self.advance(consumer, now=now(), reads=reads)
-                total += step.handled
-                progressed |= step.read > 0 and not step.failed
-            retried = self.redeliver_due(now=now())
-            progressed |= retried > 0
-            if not progressed:
+            result = self.round(now=now)
+            total += result.handled
+            if not result.progressed:
                 break
         return total
+
+    def round(self, *, now: Callable[[], int] = now_ms) -> Round:
+        """One batch for each consumer, then the due retries. With a dispatch lock (SQLite's one runner) the
+        cursors are read once, under it, since nobody else moves them meanwhile, and the unordered consumers'
+        moves are saved together at the end: one write transaction a round, not one per consumer (each
+        queues behind SQLite's writers). A crash before that save hands the round's events over again, which
+        at-least-once delivery allows (Effects.run_once). Without a lock (PostgreSQL, where workers run
+        beside each other) each cursor is read just before its batch and moved after it, as `advance` does."""
+        handled, progressed, backlog = 0, False, False
+        locked = self.lock is not None
+        with self._exclusive():
+            states = self.progress.states() if locked else {}
+            moves: dict | None = {} if locked else None
+            reads: dict = {}  # consumers at one cursor (the usual case) read the outbox once a round
+            for consumer in self.consumers().values():
+                state = states.get(consumer.name)
+                if state is None and self.lock is not None:  # no cursor row yet
+                    state = ConsumerState(consumer.name, EventCursor(), 0, 0, None)
+                try:
+                    step = self.advance(consumer, now=now(), reads=reads, state=state, moves=moves)
+                except BaseException:
+                    if moves:
+                        self.progress.move_all(moves)  # what was handled before this consumer failed
+                    raise
+                handled += step.handled
+                progressed |= step.read > 0 and not step.failed
+                backlog |= step.more
+            if moves:
+                self.progress.move_all(moves)
+            retried = self.redeliver_due(now=now())
+        return Round(handled=handled, progressed=progressed or retried > 0, backlog=backlog)
 
     def behind(self) -> list[str]:
         """Consumers with events to read that are not backing off (what a worker defers jobs for)."""

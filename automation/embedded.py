@@ -144,19 +144,28 @@ class EmbeddedRunner:
         process rests only when idle, its nice value yields to the serving workers."""
         lock = self._automation.dispatcher.lock
         while not self._stop.is_set() and (parent_pid is None or os.getppid() == parent_pid):
-            handled, spent = 0, 0.0
+            backlog, spent = False, 0.0
             try:
                 with lock.held(blocking=False) as mine:
                     if mine:
                         started = time.thread_time()
-                        handled = self.step(rounds=1)
+                        backlog = self._round()
                         spent = time.thread_time() - started
             except Exception:  # noqa: BLE001 - the runner must outlive a failing step
                 log.exception("embedded automation step failed; trying again")
-            if not handled:
+            if not backlog:
+                # Caught up (or idle): what arrives meanwhile waits `poll_seconds` and goes in one batch.
+                # A round per trickle of events cost its cursor reads and moves each time, and each move
+                # is a write transaction that SQLite's writers queue behind (docs/automation.md).
                 self._stop.wait(self._poll)
             elif share:
                 self._stop.wait(spent * (1 - share) / share)
+
+    def _round(self) -> bool:
+        """One round of the handlers and the due scheduled jobs; True when a full batch was read (a backlog)."""
+        result = self._automation.dispatcher.round()
+        self.run_scheduled(now_ms())
+        return result.backlog
 
     def _supervise(self) -> None:
         """One worker of the server keeps one runner process: whoever holds the supervisor's lock file."""
@@ -219,6 +228,10 @@ class EmbeddedRunner:
 
     def _claim(self, name: str, tick: int) -> int | None:
         """The tick before `tick` when this runner may run `tick` (it is claimed now), else None."""
+        with self._engines.read.connect() as connection:  # most steps find the tick run: no write lock
+            last = connection.execute(select(schedule.c.last_tick_ms).where(schedule.c.name == name)).scalar()
+        if last is not None and last >= tick:
+            return None
         with self._engines.write.begin() as connection:
             last = connection.execute(select(schedule.c.last_tick_ms).where(schedule.c.name == name)).scalar()
             if last is None:

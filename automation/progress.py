@@ -97,6 +97,13 @@ class Progress:
         """Past everything up to `to`, with its back-off cleared."""
         self._save(consumer, txid=to.txid, position=to.position, attempts=0, next_attempt_ms=0, last_error=None)
 
+    def move_all(self, moves: dict[str, EventCursor]) -> None:
+        """Progress.move for each consumer, in one transaction."""
+        with self._engines.write.begin() as connection:
+            for consumer, to in moves.items():
+                self._save(consumer, connection=connection, txid=to.txid, position=to.position, attempts=0,
+                           next_attempt_ms=0, last_error=None)
+
     @contextmanager
     def holding(self, consumer: str, at: EventCursor) -> Iterator["HeldCursor | None"]:
         """The consumer's cursor, held while an ordered consumer's batch runs, so the batch and the cursor's
