@@ -19,10 +19,12 @@ blueprint = Blueprint("scorm_runtime", __name__, url_prefix="/player/api/session
 _MAX_BODY_BYTES = 8 * 1024 * 1024  # a full CMI copy of 64,000-character strings fits many times over
 
 
+# Every answer's headers besides its length (the plain commit, scorm_runtime/plain_commit.py, sends them too).
+JSON_HEADERS = (("Content-Type", "application/json"), ("Cache-Control", "no-store"))
+
+
 def _json(body: dict, status: int = 200) -> Response:
-    response = Response(orjson.dumps(body), status=status, mimetype="application/json")
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return Response(orjson.dumps(body), status=status, headers=list(JSON_HEADERS))
 
 
 @blueprint.errorhandler(DeliveryError)
@@ -34,7 +36,11 @@ def _delivery_error(error: DeliveryError):
 
 
 def _body() -> dict:
-    raw = request.get_data(cache=False)
+    return parse_body(request.get_data(cache=False))
+
+
+def parse_body(raw: bytes) -> dict:
+    """A runtime call's JSON object (any Content-Type: a beacon cannot choose it); BadRequest otherwise."""
     if len(raw) > _MAX_BODY_BYTES:
         raise BadRequest(f"the body is larger than {_MAX_BODY_BYTES} bytes")
     try:
@@ -72,8 +78,17 @@ def start(session_id: str):
 
 @blueprint.route("/<session_id>/commit", methods=["POST"])
 def commit(session_id: str):
+    # A plain commit (no query string) is answered in front of Flask: scorm_runtime/plain_commit.py.
     body = _body()
     return _json(sessions.commit(_runtime(), session_id, body.get("sessionToken"), body.get("cmi"), _settings()))
+
+
+def _install_plain_commit(state) -> None:
+    from scorm_runtime.plain_commit import PlainCommit
+    PlainCommit.install(state.app)
+
+
+blueprint.record_once(_install_plain_commit)
 
 
 @blueprint.route("/<session_id>/terminate", methods=["POST"])

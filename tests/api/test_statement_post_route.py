@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from lrs.api.statements.post_route import KNOWN_HOOKS
+from lrs.api.plain_routes import KNOWN_HOOKS, before_flask_request
 from lrs.app import create_app
 from tests.conftest import XapiClient, rejected
 from tests.factories import issue_credential
@@ -136,7 +136,7 @@ def test_app_level_hooks_are_ones_the_plain_route_stands_in_for(app):
         hooks = getattr(app, f"{kind}_funcs").get(None, [])
         names = {f"{hook.__module__}.{hook.__name__}" for hook in hooks}
         assert names <= set(KNOWN_HOOKS[kind]), names - set(KNOWN_HOOKS[kind])
-    assert app.before_request_funcs[None][0] == app.extensions["statement_post_route"].before_flask_request
+    assert app.before_request_funcs[None][0] is before_flask_request
 
 
 def test_each_process_first_request_goes_to_flask(settings):
