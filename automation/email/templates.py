@@ -2,6 +2,7 @@
 autoescaped. Texts a course team writes through the admin API (rules) render in Jinja's sandbox."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,7 @@ class EmailTemplates:
     def render(self, name: str, context: dict) -> RenderedEmail:
         subject = self._environment.get_template(f"email/{name}.subject.txt").render(context)
         return RenderedEmail(subject=" ".join(subject.split()),  # one header line, whatever the template holds
-                             text=self._environment.get_template(f"email/{name}.txt").render(context),
+                             text=_tidy(self._environment.get_template(f"email/{name}.txt").render(context)),
                              html=self._environment.get_template(f"email/{name}.html").render(context))
 
     def render_text(self, source: str, context: dict) -> str:
@@ -37,3 +38,9 @@ class EmailTemplates:
     def check_text(self, source: str) -> None:
         """Raises jinja2.TemplateSyntaxError for a text that would not render."""
         self._sandbox.parse(source)
+
+
+def _tidy(text: str) -> str:
+    """A plain-text part as a reader expects it: no run of blank lines and one newline at the end, whichever
+    optional parts (a link, the unsubscribe footer) the template left out."""
+    return re.sub(r"\n{3,}", "\n\n", text.strip("\n")) + "\n"
