@@ -17,6 +17,7 @@ from pathlib import Path
 
 import orjson
 
+from bench import environment
 from bench.environment import database_version, fresh_database, machine
 from bench.workloads import bulk, ceiling, cmi5, floor, ingest, mix, queries, scorm, single, soak, steps, validation
 from bench.workloads import aggregations, export
@@ -51,6 +52,9 @@ def main(argv=None) -> None:
     parser.add_argument("workloads", nargs="*", metavar="workload",
                         help=f"one or more of {', '.join(WORKLOADS)} (default: {', '.join(DEFAULT)})")
     parser.add_argument("--dialect", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--worker-class", choices=["sync", "gthread"], default="sync",
+                        help="gunicorn's worker class for the servers under test (gthread: 4 threads each, as "
+                             "`make run` serves; sync: as behind a buffering proxy, docs/operations.md)")
     parser.add_argument("--statements", type=int, default=100_000, help="store size for 'queries'")
     parser.add_argument("--repeats", type=int, default=200, help="requests per query case")
     parser.add_argument("--batch-size", type=int, default=100, help="statements per POST for 'ceiling'")
@@ -100,6 +104,7 @@ def main(argv=None) -> None:
     arguments.query_clients = [int(count) for count in arguments.query_clients.split(",") if count.strip()]
     arguments.batch_sizes = [int(size) for size in arguments.batch_sizes.split(",") if size.strip()]
     chosen = arguments.workloads or list(DEFAULT)
+    environment.WORKER_CLASS = arguments.worker_class
     report = Report()
     facts = machine()
     for dialect in arguments.dialects:

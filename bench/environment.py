@@ -25,6 +25,8 @@ KEY, SECRET = "bench-key", "bench-secret-" + secrets.token_urlsafe(24)
 # Servers sign cursors with a secret nobody else knows, made per benchmark run.
 SERVER_SECRET = secrets.token_urlsafe(48)
 SERVER_PIDS: dict[str, int] = {}  # base URL -> gunicorn master process id
+# The servers' gunicorn worker class (`python -m bench --worker-class`): "sync", or "gthread" with 4 threads.
+WORKER_CLASS = "sync"
 
 
 def machine() -> dict:
@@ -107,8 +109,9 @@ def running_server(url: str, workers: int = 2, *, application: str = "lrs.wsgi:a
     # The server's request log (one line per request) goes to a file, not through this process's terminal.
     log_path = Path(tempfile.gettempdir()) / f"bench-server-{port}.log"
     log_file = log_path.open("wb")
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-                                "--log-level", "warning", application], env=environment,
+    threads = ["--worker-class", "gthread", "--threads", "4"] if WORKER_CLASS == "gthread" else []
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), *threads,
+                                "-b", f"127.0.0.1:{port}", "--log-level", "warning", application], env=environment,
                                stdout=log_file, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     SERVER_PIDS[base] = process.pid
