@@ -55,6 +55,8 @@ def main(argv=None) -> None:
     parser.add_argument("--worker-class", choices=["sync", "gthread"], default="sync",
                         help="gunicorn's worker class for the servers under test (gthread: 4 threads each, as "
                              "`make run` serves; sync: as behind a buffering proxy, docs/operations.md)")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="gunicorn worker processes of the servers under test (default 2, one per core here)")
     parser.add_argument("--statements", type=int, default=100_000, help="store size for 'queries'")
     parser.add_argument("--repeats", type=int, default=200, help="requests per query case")
     parser.add_argument("--batch-size", type=int, default=100, help="statements per POST for 'ceiling'")
@@ -104,7 +106,7 @@ def main(argv=None) -> None:
     arguments.query_clients = [int(count) for count in arguments.query_clients.split(",") if count.strip()]
     arguments.batch_sizes = [int(size) for size in arguments.batch_sizes.split(",") if size.strip()]
     chosen = arguments.workloads or list(DEFAULT)
-    environment.WORKER_CLASS = arguments.worker_class
+    environment.WORKER_CLASS, environment.WORKERS = arguments.worker_class, arguments.workers
     report = Report()
     facts = machine()
     for dialect in arguments.dialects:

@@ -27,6 +27,12 @@ SERVER_SECRET = secrets.token_urlsafe(48)
 SERVER_PIDS: dict[str, int] = {}  # base URL -> gunicorn master process id
 # The servers' gunicorn worker class (`python -m bench --worker-class`): "sync", or "gthread" with 4 threads.
 WORKER_CLASS = "sync"
+WORKERS = 2  # gunicorn worker processes of a server started without a count (`python -m bench --workers`)
+
+
+def servers() -> str:
+    """The servers under test, for a table's title: "2 gunicorn sync workers"."""
+    return f"{WORKERS} gunicorn {WORKER_CLASS} workers" + (" of 4 threads" if WORKER_CLASS == "gthread" else "")
 
 
 def machine() -> dict:
@@ -99,7 +105,7 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_server(url: str, workers: int = 2, *, application: str = "lrs.wsgi:app", settings: dict | None = None):
+def running_server(url: str, workers: int | None = None, *, application: str = "lrs.wsgi:app", settings: dict | None = None):
     """gunicorn serving the LRS (or another WSGI `application`, given the URL as FLOOR_DATABASE_URL too)
     on a free loopback port, with extra LRS_* `settings`; yields its base URL."""
     port = _free_port()
@@ -109,6 +115,7 @@ def running_server(url: str, workers: int = 2, *, application: str = "lrs.wsgi:a
     # The server's request log (one line per request) goes to a file, not through this process's terminal.
     log_path = Path(tempfile.gettempdir()) / f"bench-server-{port}.log"
     log_file = log_path.open("wb")
+    workers = WORKERS if workers is None else workers
     threads = ["--worker-class", "gthread", "--threads", "4"] if WORKER_CLASS == "gthread" else []
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), *threads,
                                 "-b", f"127.0.0.1:{port}", "--log-level", "warning", application], env=environment,

@@ -17,7 +17,7 @@ import orjson
 
 from bench.course_load import (JSON, Recorder, count_statements, import_course, latency_row, learner_agent,
                                lms_client, load_average, run_threads)
-from bench.environment import percentile, serving, server_cpu_seconds
+from bench.environment import percentile, serving, server_cpu_seconds, servers
 from bench.generator import StatementGenerator
 from bench.http_client import LeanClient
 from bench.load import post_all
@@ -64,7 +64,7 @@ def run(arguments, report) -> dict:
             checks.append((dialect, outcome["registrations"], outcome["satisfied_statements"],
                            f"{outcome['server_cpu_ms_per_statement']:.2f} ms", f"{outcome['client_cpu_percent']:.0f}%",
                            f"{outcome['load_before']} -> {outcome['load_after']}"))
-    report.table(f"cmi5 AU sessions over HTTP, 2 gunicorn workers, {arguments.learners} concurrent sessions "
+    report.table(f"cmi5 AU sessions over HTTP, {servers()}, {arguments.learners} concurrent sessions "
                  f"(target ≥ {TARGET_RATE:,} AU statements/s, every rule checked)",
                  ("dialect", "call", "count", "rate", "p50 ms", "p95 ms", "p99 ms", ""), rows)
     report.table(f"cmi5 course of {LARGE_COURSE_AUS:,} AUs over HTTP, one client, nothing else running: import "

@@ -14,7 +14,7 @@ from contextlib import ExitStack
 import orjson
 
 from bench import floor_app
-from bench.environment import fresh_database, running_server, server_cpu_seconds, serving
+from bench.environment import fresh_database, running_server, server_cpu_seconds, serving, servers
 from bench.generator import StatementGenerator
 from bench.load import post_all
 
@@ -81,7 +81,7 @@ def run(arguments, report) -> dict:
             rows.append((dialect, case, f"{ours:,.0f}/s", f"{floor:,.0f}/s", f"{ours / floor:.0%}",
                          f"{multiple:.1f}× ({min(ratios):.1f}-{max(ratios):.1f})", f"≤ {target:.0f}×",
                          "met" if multiple <= target else "MISSED", f"{ours_cpu:,.0f} µs", f"{floor_cpu:,.0f} µs"))
-    report.table(f"The LRS against the floor (bench/floor_app.py), 2 gunicorn workers each, median of {rounds} "
+    report.table(f"The LRS against the floor (bench/floor_app.py), {servers()} each, median of {rounds} "
                  f"rounds; batch-100 from {BATCH_CLIENTS} clients, single POST from {SINGLE_CLIENTS}",
                  ("dialect", "POST", "LRS", "floor", "LRS/floor", "floor/LRS (rounds)", "target", "",
                   "LRS CPU/stmt", "floor CPU/stmt"), rows)

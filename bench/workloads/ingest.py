@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import orjson
 
-from bench.environment import serving
+from bench.environment import serving, servers
 from bench.generator import StatementGenerator
 from bench.load import post_all
 
@@ -39,6 +39,6 @@ def run(arguments, report) -> dict:
             verdict = ("met" if rate >= TARGET else "MISSED") if batch_size == TARGET_BATCH else ""
             rows.append((dialect, f"{batch_size}", f"{rate:,.0f} statements/s",
                          f"≥ {TARGET:,}" if batch_size == TARGET_BATCH else "", verdict))
-    report.table(f"HTTP ingest on an empty store, 2 gunicorn workers, {CLIENTS} client threads on the same machine",
+    report.table(f"HTTP ingest on an empty store, {servers()}, {CLIENTS} client threads on the same machine",
                  ("dialect", "batch", "rate", "target", ""), rows)
     return results

@@ -2,7 +2,7 @@
 statements, and a fifth client looping over the State API, for --mix-seconds (default 60)."""
 from __future__ import annotations
 
-from bench.environment import percentile, serving
+from bench.environment import percentile, serving, servers
 from bench.mixed_load import KINDS, MixedLoad
 
 LABELS = {"post": "POST one statement", "get": "GET limit=100", "state": "State PUT + GET"}
@@ -25,6 +25,6 @@ def run(arguments, report) -> dict:
             results[dialect][kind] = figures
             rows.append((dialect, LABELS[kind], f"{figures['rate']:,.0f}/s", f"{figures['p50']:.1f}",
                          f"{figures['p95']:.1f}", f"{figures['p99']:.1f}"))
-    report.table("90/10 POST/GET mix with a State loop, 2 gunicorn workers (latency in ms)",
+    report.table(f"90/10 POST/GET mix with a State loop, {servers()} (latency in ms)",
                  ("dialect", "request", "rate", "p50", "p95", "p99"), rows)
     return results

@@ -24,7 +24,7 @@ import requests
 from bench import packages
 from bench.course_load import (JSON, Recorder, count_statements, import_course, latency_row, learner_agent,
                                lms_client, load_average, run_threads)
-from bench.environment import auth_headers, serving, server_cpu_seconds, worker_rss_bytes
+from bench.environment import auth_headers, serving, server_cpu_seconds, worker_rss_bytes, servers
 from bench.http_client import LeanClient
 
 TARGET_RATE, TARGET_P95_MS = 500, 25.0  # commits/s and commit p95 at 200 concurrent learners
@@ -55,7 +55,7 @@ def run(arguments, report) -> dict:
                 results[dialect]["navigation"] = figures
                 nav_rows.append(navigation_row(dialect, figures))
     if rows:
-        report.table(f"SCORM learners over HTTP, 2 gunicorn workers, {arguments.learners} learners, commit every "
+        report.table(f"SCORM learners over HTTP, {servers()}, {arguments.learners} learners, commit every "
                      f"{arguments.commit_interval} s (target: ≥ {TARGET_RATE} commits/s, commit p95 ≤ "
                      f"{TARGET_P95_MS:.0f} ms at 200 learners)",
                      ("dialect", "call", "count", "rate", "p50 ms", "p95 ms", "p99 ms", ""), rows)

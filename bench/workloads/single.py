@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import orjson
 
-from bench.environment import percentile, serving
+from bench.environment import percentile, serving, servers
 from bench.generator import StatementGenerator
 from bench.load import post_all
 
@@ -28,7 +28,7 @@ def run(arguments, report) -> dict:
                     verdict = "met" if rate >= TARGET_RATE and p95 <= TARGET_P95_MS else "MISSED"
                 rows.append((dialect, clients, f"{rate:,.0f}/s", f"{percentile(latencies, 0.5):.1f}",
                              f"{p95:.1f}", f"{percentile(latencies, 0.99):.1f}", verdict))
-    report.table(f"Single-statement POST, 2 gunicorn workers (target at 4 clients: ≥ {TARGET_RATE:,}/s, "
+    report.table(f"Single-statement POST, {servers()} (target at 4 clients: ≥ {TARGET_RATE:,}/s, "
                  f"p95 ≤ {TARGET_P95_MS:.0f} ms)", ("dialect", "clients", "rate", "p50 ms", "p95 ms", "p99 ms", ""),
                  rows)
     return results
