@@ -166,10 +166,11 @@ class Dispatcher:
         handled, progressed, backlog = 0, False, False
         locked = self.lock is not None
         with self._exclusive():
+            consumers = self.consumers()  # before the cursors: a consumer added meanwhile has its cursor read
             states = self.progress.states() if locked else {}
             moves: dict | None = {} if locked else None
             reads: dict = {}  # consumers at one cursor (the usual case) read the outbox once a round
-            for consumer in self.consumers().values():
+            for consumer in consumers.values():
                 state = states.get(consumer.name)
                 if state is None and self.lock is not None:  # no cursor row yet
                     state = ConsumerState(consumer.name, EventCursor(), 0, 0, None)

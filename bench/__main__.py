@@ -47,6 +47,13 @@ class Report:
         sys.stdout.flush()
 
 
+def _positive(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("workloads", nargs="*", metavar="workload",
@@ -55,7 +62,7 @@ def main(argv=None) -> None:
     parser.add_argument("--worker-class", choices=["sync", "gthread"], default="sync",
                         help="gunicorn's worker class for the servers under test (gthread: 4 threads each, as "
                              "`make run` serves; sync: as behind a buffering proxy, docs/operations.md)")
-    parser.add_argument("--workers", type=int, default=2,
+    parser.add_argument("--workers", type=_positive, default=2,
                         help="gunicorn worker processes of the servers under test (default 2, one per core here)")
     parser.add_argument("--statements", type=int, default=100_000, help="store size for 'queries'")
     parser.add_argument("--repeats", type=int, default=200, help="requests per query case")

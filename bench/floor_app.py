@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 import uuid
 
 import orjson
@@ -68,13 +69,15 @@ def _open(url: str):
     return _PostgreSQL(url)
 
 
-_database = None
+# One connection per thread, opened in the worker after gunicorn forks: a gthread worker's threads
+# (`python -m bench --worker-class gthread`) each write on their own, as the LRS's pooled connections do.
+_connections = threading.local()
 
 
 def app(environ, start_response):
-    global _database
-    if _database is None:  # opened in the worker, after gunicorn forks
-        _database = _open(_URL)
+    database = getattr(_connections, "database", None)
+    if database is None:
+        database = _connections.database = _open(_URL)
     length = int(environ.get("CONTENT_LENGTH") or 0)
     payload = orjson.loads(environ["wsgi.input"].read(length)) if length else None
     if environ["REQUEST_METHOD"] != "POST" or payload is None:
@@ -83,7 +86,7 @@ def app(environ, start_response):
     statements = payload if isinstance(payload, list) else [payload]
     rows = [(statement.get("id") or str(uuid.uuid4()), orjson.dumps(statement).decode())
             for statement in statements]
-    _database.insert(rows)
+    database.insert(rows)
     body = orjson.dumps([row[0] for row in rows])
     start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
     return [body]

@@ -41,8 +41,8 @@ class PlainCommit:
         return session_id if session_id and "/" not in session_id else None  # Flask's <session_id>
 
     @staticmethod
-    def flask_context(session_id: str) -> dict:
-        return {}
+    def flask_context(environ, session_id: str) -> dict:
+        return {}  # the view sets nothing on flask.g
 
     def answer(self, environ, raw: bytes, session_id: str) -> PlainAnswer:
         body = parse_body(raw)

@@ -2,7 +2,6 @@
 autoescaped. Texts a course team writes through the admin API (rules) render in Jinja's sandbox."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +40,6 @@ class EmailTemplates:
 
 
 def _tidy(text: str) -> str:
-    """A plain-text part as a reader expects it: no run of blank lines and one newline at the end, whichever
-    optional parts (a link, the unsubscribe footer) the template left out."""
-    return re.sub(r"\n{3,}", "\n\n", text.strip("\n")) + "\n"
+    """A plain-text part ends with one newline, whichever optional parts (a link, the unsubscribe footer) the
+    template left out at its end; what a learner or course team wrote inside it is left as written."""
+    return text.rstrip("\r\n") + "\n"

@@ -4,8 +4,9 @@ A cmi5 AU sends every statement as its own POST and SCORM content commits every 
 Flask's request context, URL routing, hook chains and response object cost about as much CPU as the work
 itself. So a few routes are answered here, a WSGI layer in front of the Flask app: each route matches only
 its plain case and does exactly what its Flask view does, with the same headers. Anything else goes to Flask
-untouched. So does each process's first request, so every app-level before_request hook has run once in the
-process (a hook that starts something, such as automation's in-process runner, does so).
+untouched. So does every request until Flask has answered one in the process, so every app-level
+before_request hook has run once (a hook that starts something, such as automation's in-process runner,
+does so).
 
 Every error, expected or not, is rendered by Flask: the request is handed on with the error, and the app's
 first before_request hook raises it there, so the app's (and the view's blueprint's) error handlers and
@@ -22,7 +23,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
-from flask import g, request
+from flask import after_this_request, current_app, g, request
 
 from lrs.api.alternate_syntax import ERROR_KEY as ALTERNATE_SYNTAX_ERROR
 from lrs.api.body_limit import BAD_LENGTH, TOO_LARGE
@@ -67,8 +68,9 @@ class PlainRoute(Protocol):
     def answer(self, environ, body: bytes, matched) -> PlainAnswer:
         """The view's answer; any exception is answered by Flask instead (replayed)."""
 
-    def flask_context(self, matched) -> dict:
-        """`flask.g` values the view would have set before an error (the negotiated xAPI version...)."""
+    def flask_context(self, environ, matched) -> dict:
+        """`flask.g` values the view would have set before an error (the negotiated xAPI version, the
+        principal once authenticated...)."""
 
 
 @dataclass
@@ -119,7 +121,7 @@ class PlainRoutes:
         try:
             answer = route.answer(environ, raw, matched)
         except Exception as error:  # noqa: BLE001 - every error is answered by the app's own handlers
-            environ[_REPLAY] = (self, error, route.flask_context(matched))
+            environ[_REPLAY] = (self, error, route.flask_context(environ, matched))
             counts.replayed += 1
             environ["wsgi.input"] = io.BytesIO(b"")
             environ["CONTENT_LENGTH"] = "0"
@@ -133,12 +135,15 @@ class PlainRoutes:
 
 
 def before_flask_request() -> None:
-    """The app's first before_request hook: notes that Flask served a request in this process; raises,
-    inside Flask, the error a plain route met, with the `g` values its view would have set."""
-    from flask import current_app
+    """The app's first before_request hook: once Flask has answered a request in this process (its other
+    hooks have run), plain routes answer; raises, inside Flask, the error a plain route met, with the `g`
+    values its view would have set."""
     layer = current_app.extensions.get("plain_routes")
-    if layer is not None:
-        layer.flask_served = True
+    if layer is not None and not layer.flask_served:
+        @after_this_request
+        def served(response):
+            layer.flask_served = True
+            return response
     replay = request.environ.get(_REPLAY)
     if replay is not None:
         _, error, context = replay

@@ -35,3 +35,20 @@ def test_plain_statement_posts_name_their_store_and_credential_on_either_route(x
     assert len(lines) == 3, lines
     assert all(line["store_id"] == store_credential.store_id for line in lines), lines
     assert all(line["credential"] == store_credential.key for line in lines), lines
+
+
+def test_a_refused_plain_statement_post_names_its_store_and_credential(app, xapi, store_credential, capsys):
+    # The plain route hands its error to Flask (lrs/api/plain_routes.py) with who it authenticated: the
+    # line of a refused statement names the store and credential as the view's does.
+    app.test_client().get("/xapi/about")  # each process's first request goes to Flask
+    route = app.extensions["statement_post_route"]
+    replayed = route.replayed
+    capsys.readouterr()
+    answer = xapi.post_statements({"actor": {"mbox": "mailto:refused@example.com"}, "verb": {"id": "not an IRI"},
+                                   "object": {"id": "http://example.com/refused"}})
+    assert answer.status_code == 400, answer.get_data(as_text=True)
+    assert route.replayed == replayed + 1
+    lines = [line for line in request_log_lines(capsys.readouterr().err) if line["route"] == "/xapi/statements"]
+    assert len(lines) == 1, lines
+    assert lines[0]["store_id"] == store_credential.store_id and lines[0]["credential"] == store_credential.key
+    assert lines[0]["error"] == "InvalidStatement"

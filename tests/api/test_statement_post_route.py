@@ -137,6 +137,9 @@ def test_app_level_hooks_are_ones_the_plain_route_stands_in_for(app):
         names = {f"{hook.__module__}.{hook.__name__}" for hook in hooks}
         assert names <= set(KNOWN_HOOKS[kind]), names - set(KNOWN_HOOKS[kind])
     assert app.before_request_funcs[None][0] is before_flask_request
+    # Other app-level hooks a plain answer would skip: none today; whoever adds one decides as above.
+    for hooks in (app.teardown_request_funcs, app.url_value_preprocessors, app.url_default_functions):
+        assert not hooks.get(None), hooks.get(None)
 
 
 def test_each_process_first_request_goes_to_flask(settings):

@@ -20,6 +20,7 @@ from lrs.xapi.timestamps import format_ms
 from lrs.xapi.versions import V2_0_0, negotiate
 
 PATH = "/xapi/statements"
+_PRINCIPAL = "lrs.plain_statement_principal"  # who was authenticated, for a replayed error
 
 
 def _plain_json(content_type: str) -> bool:
@@ -64,13 +65,17 @@ class StatementPostRoute:
             return None  # Flask answers it, with the version this client last spoke
 
     @staticmethod
-    def flask_context(version: str) -> dict:
-        return {"xapi_version": version}
+    def flask_context(environ, version: str) -> dict:
+        """What lrs.api.xapi's hook sets: the version, and the principal when authentication succeeded (the
+        request log names the store and credential of a refused statement, as for the view's)."""
+        principal = environ.get(_PRINCIPAL)
+        return {"xapi_version": version} if principal is None else {"xapi_version": version, "principal": principal}
 
     def answer(self, environ, raw: bytes, version: str) -> PlainAnswer:
         services = self._services
         principal = services.authenticator.authenticate(environ.get("HTTP_AUTHORIZATION"),
                                                         environ.get("REMOTE_ADDR"))
+        environ[_PRINCIPAL] = principal
         services.client_versions.remember(principal, version)
         ids = services.statements.store(principal, statements_from_json(raw), version=version)
 

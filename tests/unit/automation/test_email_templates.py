@@ -20,3 +20,10 @@ def test_the_welcome_text_has_no_trailing_or_doubled_blank_lines(course_url, uns
     assert (course_url in text) if course_url else "Start here" not in text
     assert (f"Unsubscribe from messages like this one: {unsubscribe_url}\n" in text) if unsubscribe_url \
         else "Unsubscribe" not in text
+
+
+def test_what_a_course_team_wrote_keeps_its_blank_lines():
+    body = "First paragraph.\n\n\nAfter two blank lines.\n   \nEnd."
+    text = EmailTemplates().render("rule_message", {"subject": "News", "body": body, "link_url": None,
+                                                    "link_text": None, "unsubscribe_url": None}).text
+    assert text == body + "\n"
