@@ -172,7 +172,7 @@ class Dispatcher:
             reads: dict = {}  # consumers at one cursor (the usual case) read the outbox once a round
             for consumer in consumers.values():
                 state = states.get(consumer.name)
-                if state is None and self.lock is not None:  # no cursor row yet
+                if state is None and locked:  # no cursor row yet
                     state = ConsumerState(consumer.name, EventCursor(), 0, 0, None)
                 try:
                     step = self.advance(consumer, now=now(), reads=reads, state=state, moves=moves)

@@ -55,9 +55,9 @@ INERT_HEADERS = (("X-Content-Type-Options", "nosniff"), ("Content-Security-Polic
 
 @dataclass
 class PlainAnswer:
+    """A 200 answer; anything else is Flask's (an error is replayed)."""
     body: bytes
     headers: list[tuple[str, str]]  # besides Content-Length and INERT_HEADERS, which are added
-    status: str = "200 OK"
     note: Callable[[object], None] | None = None  # fills the request's lrs.operations Exchange, as note_response
 
 
@@ -121,7 +121,7 @@ class PlainRoutes:
         try:
             answer = route.answer(environ, raw, matched)
         except Exception as error:  # noqa: BLE001 - every error is answered by the app's own handlers
-            environ[_REPLAY] = (self, error, route.flask_context(environ, matched))
+            environ[_REPLAY] = (error, route.flask_context(environ, matched))
             counts.replayed += 1
             environ["wsgi.input"] = io.BytesIO(b"")
             environ["CONTENT_LENGTH"] = "0"
@@ -130,7 +130,7 @@ class PlainRoutes:
         exchange = environ.get(EXCHANGE)
         if exchange is not None and answer.note is not None:
             answer.note(exchange)
-        start_response(answer.status, [*answer.headers, ("Content-Length", str(len(answer.body))), *INERT_HEADERS])
+        start_response("200 OK", [*answer.headers, ("Content-Length", str(len(answer.body))), *INERT_HEADERS])
         return [answer.body]
 
 
@@ -146,7 +146,7 @@ def before_flask_request() -> None:
             return response
     replay = request.environ.get(_REPLAY)
     if replay is not None:
-        _, error, context = replay
+        error, context = replay
         for name, value in context.items():
             setattr(g, name, value)
         raise error
