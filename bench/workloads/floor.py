@@ -51,20 +51,20 @@ def run(arguments, report) -> dict:
         measured: dict[tuple[str, str], list[tuple[float, float]]] = {}
         with ExitStack() as stack:
             _, lrs_base = stack.enter_context(serving(dialect))
-            servers = {"LRS": lrs_base, "floor": _floor_server(stack, dialect)}
+            bases = {"LRS": lrs_base, "floor": _floor_server(stack, dialect)}
             warm_up = StatementGenerator(seed=99)
-            for base in servers.values():
+            for base in bases.values():
                 post_all(base, [orjson.dumps(warm_up.batch(BATCH)) for _ in range(10)], 2)
                 post_all(base, [orjson.dumps(warm_up.statement()) for _ in range(100)], 2)
             for round_number in range(rounds):
                 cases = _cases(arguments, round_number)
                 # Turns alternate, so a burst of load from elsewhere does not always fall on the same server.
-                order = list(servers) if round_number % 2 == 0 else list(reversed(servers))
+                order = list(bases) if round_number % 2 == 0 else list(reversed(bases))
                 for case, (bodies, clients, statements) in cases.items():
                     for server in order:
                         report.progress(f"floor {dialect}: round {round_number + 1}/{rounds}, {case}, {server}: "
                                         f"{len(bodies)} POSTs from {clients} clients")
-                        rate, cpu_us = _measure(servers[server], bodies, clients, statements)
+                        rate, cpu_us = _measure(bases[server], bodies, clients, statements)
                         measured.setdefault((case, server), []).append((rate, cpu_us))
         for case in TARGET_MULTIPLE:
             ours = statistics.median(rate for rate, _ in measured[(case, "LRS")])
@@ -76,7 +76,7 @@ def run(arguments, report) -> dict:
             results.setdefault(dialect, {})[case] = {
                 "lrs_rate": ours, "floor_rate": floor, "floor_multiple": multiple,
                 "round_multiples": ratios, "lrs_cpu_us": ours_cpu, "floor_cpu_us": floor_cpu,
-                "rounds": {server: measured[(case, server)] for server in servers}}
+                "rounds": {server: measured[(case, server)] for server in bases}}
             target = TARGET_MULTIPLE[case]
             rows.append((dialect, case, f"{ours:,.0f}/s", f"{floor:,.0f}/s", f"{ours / floor:.0%}",
                          f"{multiple:.1f}× ({min(ratios):.1f}-{max(ratios):.1f})", f"≤ {target:.0f}×",
