@@ -76,7 +76,7 @@ def main(argv=None) -> None:
     parser.add_argument("--floor-rounds", type=int, default=3,
                         help="rounds of 'floor', each server taking turns on the same statements")
     parser.add_argument("--profile", action="store_true", help="'steps' also writes and prints a cProfile")
-    parser.add_argument("--bulk-statements", type=int, default=1_000_000, help="store size 'bulk' loads")
+    parser.add_argument("--bulk-statements", type=int, default=1_000_000, help="store size 'bulk' loads (in whole batches of 1,000)")
     parser.add_argument("--mix-seconds", type=int, default=60, help="how long 'mix' runs")
     parser.add_argument("--soak-seconds", type=int, default=1800, help="how long 'soak' runs")
     parser.add_argument("--query-clients", default="1,8",
@@ -101,8 +101,10 @@ def main(argv=None) -> None:
     courses.add_argument("--progressed", type=int, default=5, help="progressed statements per AU session")
     forwarding = parser.add_argument_group("forward")
     forwarding.add_argument("--forward-backlog", type=int, default=20_000,
-                            help="statements stored while the subscription is paused (and as many during catch-up)")
-    forwarding.add_argument("--forward-live", type=int, default=5_000, help="statements of the live (delay) phase")
+                            help="statements stored while the subscription is paused (and as many during "
+                                 "catch-up); whole batches of 100")
+    forwarding.add_argument("--forward-live", type=int, default=5_000,
+                            help="statements of the live (delay) phase; whole batches of 100")
     forwarding.add_argument("--forward-ingest-rate", type=float, default=forward.INGEST_RATE,
                             help="statements/s the clients offer during the catch-up (0: as fast as they can)")
     arguments = parser.parse_args(argv)

@@ -44,7 +44,7 @@ def _bytes_after_reindex(url: str, empty: int, loaded: int) -> float | None:
 
 def run(arguments, report) -> dict:
     results, rows = {}, []
-    total = arguments.bulk_statements
+    total = max(BATCH, arguments.bulk_statements // BATCH * BATCH)  # whole batches: a part batch never loaded
     step = max(total // 10, BATCH)
     for dialect in arguments.dialects:
         generator = StatementGenerator(seed=31, actors=50_000, activities=20_000)

@@ -190,8 +190,9 @@ def _one(dialect: str, backlog: int, live: int, ingest_rate: float, report) -> d
 
 
 def run(arguments, report) -> dict:
-    backlog = getattr(arguments, "forward_backlog", 20_000)
-    live = getattr(arguments, "forward_live", 5_000)
+    # Whole batches of BATCH, at least one: a part batch would never be posted, and the wait for it never end.
+    backlog = max(BATCH, getattr(arguments, "forward_backlog", 20_000) // BATCH * BATCH)
+    live = max(BATCH, getattr(arguments, "forward_live", 5_000) // BATCH * BATCH)
     ingest_rate = getattr(arguments, "forward_ingest_rate", INGEST_RATE)
     results, rows = {}, []
     for dialect in arguments.dialects:

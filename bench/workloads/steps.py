@@ -132,6 +132,7 @@ def _whole_paths(dialect: str, raw_batches: list[bytes], profile_path: Path | No
         if profiler:
             profiler.dump_stats(profile_path)
         service_us, post_us = min(service_rounds), min(post_rounds)
+        app.extensions["automation"].close()  # its runner thread, before the database folder goes
         services.close()
     return {"service store() incl. storage, parse": service_us,
             f"POST through Flask test client{' (under cProfile)' if profiler else ''}": post_us}
