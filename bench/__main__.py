@@ -11,6 +11,7 @@ player API; --import and --navigation add their figures) and cmi5 (AU sessions u
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -30,7 +31,8 @@ WORKLOADS = {"validation": validation, "ingest": ingest, "single": single, "ceil
 WORKLOADS.update({"export": export, "aggregations": aggregations})  # analytics (issue 14), asked for by name
 WORKLOADS["forward"] = forward  # statement forwarding (issue 15), asked for by name
 DEFAULT = ("validation", "ingest", "single", "ceiling", "floor", "queries", "mix")
-RESULTS = Path(__file__).with_name("results")
+# BENCH_RESULTS_DIR: where the JSON goes instead (the smoke test in tests/unit/bench keeps its tiny runs out).
+RESULTS = Path(os.environ.get("BENCH_RESULTS_DIR") or Path(__file__).with_name("results"))
 
 
 class Report:
@@ -64,7 +66,7 @@ def main(argv=None) -> None:
                              "`make run` serves; sync: as behind a buffering proxy, docs/operations.md)")
     parser.add_argument("--workers", type=_positive, default=2,
                         help="gunicorn worker processes of the servers under test (default 2, one per core here)")
-    parser.add_argument("--statements", type=int, default=100_000, help="store size for 'queries'")
+    parser.add_argument("--statements", type=int, default=100_000, help="store size for 'queries' (at least 500)")
     parser.add_argument("--repeats", type=int, default=200, help="requests per query case")
     parser.add_argument("--batch-size", type=int, default=100, help="statements per POST for 'ceiling'")
     parser.add_argument("--batch-sizes", default="10,100,1000",
@@ -115,6 +117,8 @@ def main(argv=None) -> None:
     arguments.query_clients = [int(count) for count in arguments.query_clients.split(",") if count.strip()]
     arguments.batch_sizes = [int(size) for size in arguments.batch_sizes.split(",") if size.strip()]
     chosen = arguments.workloads or list(DEFAULT)
+    if "queries" in chosen and arguments.statements < 500:  # it reads 5 pages of limit=100
+        parser.error("queries needs --statements of at least 500")
     environment.WORKER_CLASS, environment.WORKERS = arguments.worker_class, arguments.workers
     report = Report()
     facts = machine()
@@ -126,7 +130,7 @@ def main(argv=None) -> None:
     for name in chosen:
         report.progress(f"running {name}")
         results[name] = WORKLOADS[name].run(arguments, report)
-    RESULTS.mkdir(exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS))
     report.progress(f"results written to {path}")

@@ -112,7 +112,8 @@ def running_server(url: str, workers: int | None = None, *, application: str = "
     settings = {key: value.format(port=port) for key, value in (settings or {}).items()}
     environment = {**os.environ, "LRS_DATABASE_URL": url, "FLOOR_DATABASE_URL": url, "LRS_SECRET_KEY": SERVER_SECRET,
                    **settings}
-    # The server's request log (one line per request) goes to a file, not through this process's terminal.
+    # The server's request log (one line per request) goes to a file, not through this process's terminal;
+    # it is removed when the run goes well, and kept (its path in the error) when it does not.
     log_path = Path(tempfile.gettempdir()) / f"bench-server-{port}.log"
     log_file = log_path.open("wb")
     workers = WORKERS if workers is None else workers
@@ -133,11 +134,16 @@ def running_server(url: str, workers: int | None = None, *, application: str = "
                     raise RuntimeError(f"the server did not start (its log: {log_path})") from None
                 time.sleep(0.1)
         yield base
+    except BaseException:
+        log_path = None  # kept: what the server said is what explains a failed run
+        raise
     finally:
         SERVER_PIDS.pop(base, None)
         process.terminate()
         process.wait(timeout=60)
         log_file.close()
+        if log_path is not None:
+            log_path.unlink(missing_ok=True)
 
 
 def _server_processes(base: str):

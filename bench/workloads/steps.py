@@ -13,6 +13,7 @@ import copy
 import cProfile
 import pstats
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
@@ -98,42 +99,58 @@ def _step_costs(raw_batches: list[bytes]) -> dict[str, float]:
     return costs
 
 
+def _timed_paths(app, raw_batches: list[bytes], profile_path: Path | None):
+    """(µs per statement through StatementService.store, through a POST of the test client, the profiler)."""
+    client = app.test_client()
+    headers = {**auth_headers(), "Content-Type": "application/json"}
+    warm = StatementGenerator(seed=98)
+    for _ in range(5):
+        response = client.post("/xapi/statements", data=orjson.dumps(warm.batch(BATCH)), headers=headers)
+        assert response.status_code == 200, response.data[:300]
+    services = app.extensions["lrs"]
+    principal = services.authenticator.authenticate(headers["Authorization"], "127.0.0.1")
+    profiler = cProfile.Profile() if profile_path else None
+    service_rounds, post_rounds = [], []
+    # Rounds alternate between the two paths on fresh batches; the least round counts, as for a step.
+    for start in range(0, len(raw_batches), 2 * _ROUND):
+        service_part = raw_batches[start:start + _ROUND]
+        post_part = raw_batches[start + _ROUND:start + 2 * _ROUND]
+        started = time.process_time()
+        for raw in service_part:
+            services.statements.store(principal, orjson.loads(raw), version="1.0.3")
+        service_rounds.append((time.process_time() - started) / (len(service_part) * BATCH) * 1e6)
+        if profiler:
+            profiler.enable()
+        started = time.process_time()
+        for raw in post_part:
+            response = client.post("/xapi/statements", data=raw, headers=headers)
+            assert response.status_code == 200, response.data[:300]
+        post_rounds.append((time.process_time() - started) / (len(post_part) * BATCH) * 1e6)
+        if profiler:
+            profiler.disable()
+    if profiler:
+        profiler.dump_stats(profile_path)
+    service_us, post_us = min(service_rounds), min(post_rounds)
+    return service_us, post_us, profiler
+
+
+@contextmanager
+def _app_on(url: str):
+    """The LRS app in process, closed afterwards: its automation runner thread first, then its engines, so
+    nothing polls the database once its folder is gone."""
+    app = create_app(Settings(database_url=url))
+    try:
+        yield app
+    finally:
+        app.extensions["automation"].close()
+        app.extensions["lrs"].close()
+
+
 def _whole_paths(dialect: str, raw_batches: list[bytes], profile_path: Path | None) -> dict[str, float]:
     with fresh_database(dialect) as url:
         create_credential(url)
-        app = create_app(Settings(database_url=url))
-        client = app.test_client()
-        headers = {**auth_headers(), "Content-Type": "application/json"}
-        warm = StatementGenerator(seed=98)
-        for _ in range(5):
-            response = client.post("/xapi/statements", data=orjson.dumps(warm.batch(BATCH)), headers=headers)
-            assert response.status_code == 200, response.data[:300]
-        services = app.extensions["lrs"]
-        principal = services.authenticator.authenticate(headers["Authorization"], "127.0.0.1")
-        profiler = cProfile.Profile() if profile_path else None
-        service_rounds, post_rounds = [], []
-        # Rounds alternate between the two paths on fresh batches; the least round counts, as for a step.
-        for start in range(0, len(raw_batches), 2 * _ROUND):
-            service_part = raw_batches[start:start + _ROUND]
-            post_part = raw_batches[start + _ROUND:start + 2 * _ROUND]
-            started = time.process_time()
-            for raw in service_part:
-                services.statements.store(principal, orjson.loads(raw), version="1.0.3")
-            service_rounds.append((time.process_time() - started) / (len(service_part) * BATCH) * 1e6)
-            if profiler:
-                profiler.enable()
-            started = time.process_time()
-            for raw in post_part:
-                response = client.post("/xapi/statements", data=raw, headers=headers)
-                assert response.status_code == 200, response.data[:300]
-            post_rounds.append((time.process_time() - started) / (len(post_part) * BATCH) * 1e6)
-            if profiler:
-                profiler.disable()
-        if profiler:
-            profiler.dump_stats(profile_path)
-        service_us, post_us = min(service_rounds), min(post_rounds)
-        app.extensions["automation"].close()  # its runner thread, before the database folder goes
-        services.close()
+        with _app_on(url) as app:
+            service_us, post_us, profiler = _timed_paths(app, raw_batches, profile_path)
     return {"service store() incl. storage, parse": service_us,
             f"POST through Flask test client{' (under cProfile)' if profiler else ''}": post_us}
 
