@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import orjson
@@ -17,6 +18,13 @@ UNMATCHED_ROUTE = "unmatched"
 _CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}\Z")
 _ERROR_NAME = re.compile(r"[A-Za-z_]{1,64}\Z")
 _ERROR_BODY_MAX_BYTES = 64 * 1024
+
+
+def current_request_id() -> str | None:
+    """The id of the request this thread is answering (set by ObservedRequests while the app runs, so also
+    inside an answer made without Flask, lrs/api/plain_routes.py); None outside a request."""
+    exchange = CURRENT_EXCHANGE.get()
+    return exchange.request_id if exchange is not None else None
 
 
 def request_id_from(header: str | None) -> str:
@@ -44,6 +52,10 @@ class Exchange:
     # Set when Flask's after_request saw the answer; a WSGI layer that answers by itself (the plain
     # statement POST, lrs/api/statements/post_route.py) leaves the route to be matched from the path.
     noted: bool = False
+
+
+# The Exchange of the request this thread is answering: ObservedRequests sets it while the app runs.
+CURRENT_EXCHANGE: ContextVar[Exchange | None] = ContextVar("lrs_current_exchange", default=None)
 
 
 def error_family(body: bytes) -> str | None:

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import orjson
 from flask import has_request_context, request
 
-from lrs.operations.exchange import ENVIRON_KEY
+from lrs.operations.exchange import ENVIRON_KEY, current_request_id
 
 _SQL_PARAMETERS = re.compile(r"\[parameters: .*?\](?=\n|$)|\[SQL: .*?\](?=\n|$)", re.DOTALL)
 
@@ -39,8 +39,11 @@ def _redacted_for(record: logging.LogRecord, text: str) -> str:
 
 
 def _request_id() -> str | None:
-    if not has_request_context():
-        return None
+    """The request's id while ObservedRequests runs the app (answers made without Flask included), then
+    while Flask still holds the request (a streamed body's lines)."""
+    request_id = current_request_id()
+    if request_id is not None or not has_request_context():
+        return request_id
     exchange = request.environ.get(ENVIRON_KEY)
     return exchange.request_id if exchange is not None else None
 

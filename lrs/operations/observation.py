@@ -12,8 +12,8 @@ from flask import Response, g, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map
 
-from lrs.operations.exchange import (ENVIRON_KEY, REQUEST_ID_HEADER, UNMATCHED_ROUTE, Exchange, error_family,
-                                     request_id_from, statement_count)
+from lrs.operations.exchange import (CURRENT_EXCHANGE, ENVIRON_KEY, REQUEST_ID_HEADER, UNMATCHED_ROUTE, Exchange,
+                                     error_family, request_id_from, statement_count)
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,7 @@ class ObservedRequests:
             headers.append((REQUEST_ID_HEADER, exchange.request_id))
             return start_response(status, headers, exc_info)
 
+        current = CURRENT_EXCHANGE.set(exchange)  # log lines written while the app runs name the request
         try:
             body = self.wsgi_app(environ, start_with_request_id)
         except BaseException as error:
@@ -51,6 +52,8 @@ class ObservedRequests:
             exchange.error = exchange.error or type(error).__name__
             self._finish(exchange)
             raise
+        finally:
+            CURRENT_EXCHANGE.reset(current)
         if not exchange.noted:
             self._note_unrouted(exchange, environ, body)
         if exchange.status:

@@ -88,3 +88,39 @@ def test_an_error_line_written_during_a_request_carries_its_request_id():
         text_line = TextFormatter().format(_record("database unavailable"))
     assert json_line["request_id"] == "proxy-id-0042"
     assert "[proxy-id-0042] database unavailable" in text_line
+
+
+def test_a_line_written_in_an_answer_made_without_flask_carries_its_request_id():
+    """The plain routes (lrs/api/plain_routes.py) answer inside ObservedRequests but outside Flask: a line
+    they log names the request all the same, and nothing is named once the answer is made."""
+    from werkzeug.routing import Map
+
+    from lrs.operations.exchange import current_request_id
+    from lrs.operations.observation import ObservedRequests
+
+    lines = []
+
+    class Capture(logging.Handler):
+        def emit(self, record):
+            lines.append(orjson.loads(JsonFormatter().format(record)))
+
+    logger = logging.getLogger("tests.plain_answer")
+    logger.addHandler(handler := Capture())
+    logger.setLevel(logging.INFO)
+
+    def plain_app(environ, start_response):
+        logger.warning("the store is busy")
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b"[]"]
+
+    observed = ObservedRequests(plain_app, observers=(), url_map=Map())
+    try:
+        for request_id in ("proxy-id-0042", "proxy-id-0043"):
+            environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/xapi/statements", "HTTP_X_REQUEST_ID": request_id,
+                       "REMOTE_ADDR": "127.0.0.1", "wsgi.url_scheme": "http", "SERVER_NAME": "localhost",
+                       "SERVER_PORT": "80"}
+            assert b"".join(observed(environ, lambda status, headers, exc_info=None: None)) == b"[]"
+            assert current_request_id() is None
+    finally:
+        logger.removeHandler(handler)
+    assert [line["request_id"] for line in lines] == ["proxy-id-0042", "proxy-id-0043"]
