@@ -62,6 +62,14 @@ class HeldCursor:
                             position=to.position, attempts=0, next_attempt_ms=0, last_error=None)
 
 
+# A cursor moved past its events with its back-off cleared; created when the consumer has none yet.
+_MOVE = text(
+    "INSERT INTO automation_cursors (consumer, txid, position, attempts, next_attempt_ms, last_error, updated_ms) "
+    "VALUES (:consumer, :txid, :position, 0, 0, NULL, :now) "
+    "ON CONFLICT (consumer) DO UPDATE SET txid = excluded.txid, position = excluded.position, attempts = 0, "
+    "next_attempt_ms = 0, last_error = NULL, updated_ms = excluded.updated_ms")
+
+
 class Progress:
     def __init__(self, engines: Engines):
         self._engines = engines
@@ -98,11 +106,14 @@ class Progress:
         self._save(consumer, txid=to.txid, position=to.position, attempts=0, next_attempt_ms=0, last_error=None)
 
     def move_all(self, moves: dict[str, EventCursor]) -> None:
-        """Progress.move for each consumer, in one transaction."""
+        """Progress.move for each consumer, in one transaction: one statement for all (the embedded runner
+        saves every round's moves, and building an UPDATE per consumer cost more than running it)."""
+        if not moves:
+            return
+        now = now_ms()
         with self._engines.write.begin() as connection:
-            for consumer, to in moves.items():
-                self._save(consumer, connection=connection, txid=to.txid, position=to.position, attempts=0,
-                           next_attempt_ms=0, last_error=None)
+            connection.execute(_MOVE, [{"consumer": consumer, "txid": to.txid, "position": to.position, "now": now}
+                                       for consumer, to in moves.items()])
 
     @contextmanager
     def holding(self, consumer: str, at: EventCursor) -> Iterator["HeldCursor | None"]:

@@ -78,7 +78,8 @@ def main(argv=None) -> None:
     parser.add_argument("--floor-rounds", type=int, default=3,
                         help="rounds of 'floor', each server taking turns on the same statements")
     parser.add_argument("--profile", action="store_true", help="'steps' also writes and prints a cProfile")
-    parser.add_argument("--bulk-statements", type=int, default=1_000_000, help="store size 'bulk' loads (in whole batches of 1,000)")
+    parser.add_argument("--bulk-statements", type=int, default=1_000_000,
+                        help="store size 'bulk' loads (in whole batches of 1,000)")
     parser.add_argument("--mix-seconds", type=int, default=60, help="how long 'mix' runs")
     parser.add_argument("--soak-seconds", type=int, default=1800, help="how long 'soak' runs")
     parser.add_argument("--query-clients", default="1,8",

@@ -8,6 +8,12 @@ from bench.environment import auth_headers
 from bench.http_client import LeanClient
 
 
+def whole_batches(count: int, batch: int) -> int:
+    """`count` rounded down to whole batches of `batch`, at least one batch: a part batch would never be
+    posted, and a wait for it would never end."""
+    return max(batch, count // batch * batch)
+
+
 def post_all(base: str, bodies: list[bytes], clients: int) -> tuple[float, list[float]]:
     """POSTs every body to /xapi/statements from `clients` threads; returns (seconds, latencies in ms)."""
     headers = {**auth_headers(), "Content-Type": "application/json"}

@@ -30,32 +30,30 @@ STATEMENT_VOIDED = "statement.voided"
 OUTBOX_COLUMNS = ("kind", "store_id", "subject", "payload", "created_ms")
 _IFI_KEYS = ("mbox", "mbox_sha1sum", "openid", "account")
 
-# Events past `after`, with the statement a statement.stored event is about (read, not copied: the
-# outbox row holds no personal data of its own, so erasure of the statement erases the event's payload).
+# Events past `after`. A statement.stored row holds the statement's verb ({"verb_id": ...}, what most handlers
+# filter on) and no personal data; the statement itself is read from `statements` only when a consumer asks
+# for it (StatementPayload, StatementBodies), so erasure of the statement erases it from the event too.
 # SQLite seeks an index on the first column of a row-value range only: `(o.txid, o.position) > (?, ?)` read
 # every event before the cursor too, so each read grew with the outbox (35 ms for 500 events of 500,000).
 # There every txid is 0 (see Order above), and the read seeks on txid and position; the cursor's txid is
 # still compared, so a cursor that is not SQLite's finds nothing rather than the wrong events.
 _READ = """
-SELECT o.position, o.txid, o.kind, o.store_id, o.subject, o.payload, o.created_ms, s.body, s.body_zstd
+SELECT o.position, o.txid, o.kind, o.store_id, o.subject, o.payload, o.created_ms
 FROM event_outbox o
-LEFT JOIN statements s ON o.kind = 'statement.stored' AND s.store_id = o.store_id AND s.statement_id = o.subject
 WHERE o.txid = ? AND o.position > ? {visible}
 ORDER BY o.txid, o.position
 LIMIT ?
 """
-# PostgreSQL: the events first, then one statement look-up each (LATERAL). With the plain join, a planner
-# working from stale statistics (a young, fast-growing outbox) joined every event past the cursor to its
-# statement before sorting and keeping `limit`: a batch cost grew with the backlog (~90 ms for 500 of
-# 17,000, against ~10 ms this way).
 _READ_POSTGRESQL = """
-SELECT o.position, o.txid, o.kind, o.store_id, o.subject, o.payload, o.created_ms, s.body, s.body_zstd
-FROM (SELECT * FROM event_outbox o WHERE (o.txid, o.position) > (?, ?) {visible}
-      ORDER BY o.txid, o.position LIMIT ?) o
-LEFT JOIN LATERAL (SELECT s.body, s.body_zstd FROM statements s WHERE o.kind = 'statement.stored'
-                   AND s.store_id = o.store_id AND s.statement_id = o.subject) s ON true
+SELECT o.position, o.txid, o.kind, o.store_id, o.subject, o.payload, o.created_ms
+FROM event_outbox o
+WHERE (o.txid, o.position) > (?, ?) {visible}
 ORDER BY o.txid, o.position
+LIMIT ?
 """
+_BODY = "SELECT body, body_zstd FROM statements WHERE store_id = ? AND statement_id = ?"
+_BODIES = "SELECT statement_id, body, body_zstd FROM statements WHERE store_id = ? AND statement_id IN ({marks})"
+_BODIES_AT_ONCE = 500
 # Rows of transactions that can no longer commit: older than every transaction of THIS database that our
 # snapshot saw running. pg_snapshot_xmin alone would also wait for every other database's transactions
 # (xids are cluster-wide). A running xid counts as another database's only when pg_stat_activity says so
@@ -94,11 +92,19 @@ class Event:
 
 def statement_event_rows(store_id: int, records, created_ms: int) -> list[tuple]:
     """Outbox rows (OUTBOX_COLUMNS) for stored statement records (lrs.storage.statements.StatementRecord),
-    in batch order: statement.stored for each, then statement.voided for each voiding statement."""
-    rows = [(STATEMENT_STORED, store_id, record.statement_id, None, created_ms) for record in records]
+    in batch order: statement.stored for each (its payload the verb), then statement.voided for each voiding
+    statement."""
+    rows = [(STATEMENT_STORED, store_id, record.statement_id, stored_event_payload(record.verb_id), created_ms)
+            for record in records]
     rows += [(STATEMENT_VOIDED, store_id, record.voids, orjson.dumps({"voided_by": record.statement_id}).decode(),
               created_ms) for record in records if record.voids]
     return rows
+
+
+def stored_event_payload(verb_id: str | None) -> str | None:
+    """The payload column of a statement.stored row: the verb, which handlers filter on without reading the
+    statement (a verb IRI is vocabulary, not personal data)."""
+    return None if verb_id is None else orjson.dumps({"verb_id": verb_id}).decode()
 
 
 def _ifi(agent: dict) -> dict:
@@ -121,6 +127,15 @@ def statement_payload(statement_id: str, statement: dict | None) -> dict:
             "stored": statement.get("stored"), "statement": statement}
 
 
+def names_verb(payload: Mapping, verbs) -> bool:
+    """False only when the statement a statement.stored payload is about has none of `verbs`: answered from
+    the event's own row when it holds the verb (no statement read), else as `may_mention`."""
+    known = payload.known_verb if isinstance(payload, StatementPayload) else None
+    if known is not None:
+        return known in verbs
+    return may_mention(payload, verbs)
+
+
 def may_mention(payload: Mapping, texts) -> bool:
     """False only when the statement a statement.stored payload is about cannot hold any of `texts` (IRIs,
     say) as a value: its stored JSON text, which the LRS writes with orjson (no escaped characters in
@@ -130,32 +145,99 @@ def may_mention(payload: Mapping, texts) -> bool:
     return raw is None or any(text in raw for text in texts)
 
 
-class StatementPayload(Mapping):
-    """A statement.stored payload (statement_payload's keys), parsed only when a key is first read: a
-    consumer that only passes the statement on (forwarding) takes `raw`, the JSON text as stored. A body
-    read compressed (PostgreSQL) is decompressed only when `raw` or a key is first read: a consumer that
-    does not take statement.stored events never pays for it."""
-    __slots__ = ("_statement_id", "_raw", "_compressed", "_data")
+class StatementBodies:
+    """Reads the statements that statement.stored events are about, for the events of one read: one at a
+    time when a consumer first asks for one, or all at once (`preload_statements`)."""
 
-    def __init__(self, statement_id: str, raw: str | None, compressed: bytes | None = None):
+    def __init__(self, engines: Engines):
+        self._engines = engines
+
+    def one(self, store_id: int | None, statement_id: str) -> tuple[str | None, bytes | None]:
+        """(body, body_zstd) as stored, (None, None) when the statement is gone (erased)."""
+        rows = self._engines.rows(_BODY, (store_id, statement_id))
+        return (rows[0][0], rows[0][1]) if rows else (None, None)
+
+    def fill(self, payloads: list["StatementPayload"]) -> None:
+        """Gives each payload its statement, a few queries for all of them."""
+        by_store: dict[int | None, list[StatementPayload]] = {}
+        for payload in payloads:
+            by_store.setdefault(payload.store_id, []).append(payload)
+        for store_id, wanted in by_store.items():
+            for start in range(0, len(wanted), _BODIES_AT_ONCE):
+                chunk = wanted[start:start + _BODIES_AT_ONCE]
+                ids = list({payload.statement_id for payload in chunk})
+                found = {statement_id: (body, compressed) for statement_id, body, compressed in self._engines.rows(
+                    _BODIES.format(marks=", ".join("?" * len(ids))), (store_id, *ids))}
+                for payload in chunk:
+                    payload.fetched(*found.get(payload.statement_id, (None, None)))
+
+
+def preload_statements(events) -> None:
+    """Reads at once the statements of these events not read yet (a consumer that takes every statement,
+    forwarding): a few queries rather than one per event."""
+    by_source: dict[int, tuple[StatementBodies, list[StatementPayload]]] = {}
+    for event in events:
+        payload = event.payload
+        if isinstance(payload, StatementPayload) and payload.pending is not None:
+            by_source.setdefault(id(payload.pending), (payload.pending, []))[1].append(payload)
+    for source, payloads in by_source.values():
+        source.fill(payloads)
+
+
+class StatementPayload(Mapping):
+    """A statement.stored payload (statement_payload's keys). The verb comes from the event's row; the
+    statement is read (from `source`, when given) when `raw` or another key is first asked for, and parsed
+    only then: a consumer that only passes the statement on (forwarding) takes `raw`, the JSON text as
+    stored. A body read compressed (PostgreSQL) is decompressed only when `raw` or a key is first read."""
+    __slots__ = ("_statement_id", "_store_id", "_verb_id", "_pending", "_raw", "_compressed", "_data")
+
+    def __init__(self, statement_id: str, raw: str | None = None, compressed: bytes | None = None, *,
+                 verb_id: str | None = None, store_id: int | None = None, source: StatementBodies | None = None):
         self._statement_id = statement_id
+        self._store_id = store_id
+        self._verb_id = verb_id
+        self._pending = source  # None once the statement is read (or was given)
         self._raw = raw
         self._compressed = compressed
         self._data: dict | None = None
 
     @property
+    def statement_id(self) -> str:
+        return self._statement_id
+
+    @property
+    def store_id(self) -> int | None:
+        return self._store_id
+
+    @property
+    def pending(self) -> StatementBodies | None:
+        """Where the statement will be read from, while it is not read yet."""
+        return self._pending
+
+    @property
+    def known_verb(self) -> str | None:
+        """The verb as the event's row holds it, without reading the statement (None for an older row)."""
+        return self._verb_id
+
+    def fetched(self, raw: str | None, compressed: bytes | None) -> None:
+        self._raw, self._compressed, self._pending = raw, compressed, None
+
+    @property
     def raw(self) -> str | None:
+        if self._pending is not None:
+            self.fetched(*self._pending.one(self._store_id, self._statement_id))
         if self._compressed is not None:
             self._raw, self._compressed = stored_body(self._raw, self._compressed), None
         return self._raw
 
     @property
     def erased(self) -> bool:
-        return self._raw is None and self._compressed is None
+        return self.raw is None
 
     def _loaded(self) -> dict:
         if self._data is None:
-            self._data = statement_payload(self._statement_id, None if self.raw is None else orjson.loads(self.raw))
+            raw = self.raw
+            self._data = statement_payload(self._statement_id, None if raw is None else orjson.loads(raw))
         return self._data
 
     def __getitem__(self, key):
@@ -210,12 +292,14 @@ class EventLog:
     def _read(self) -> str:
         return _READ_POSTGRESQL if self._engines.dialect == "postgresql" else _READ
 
-    @staticmethod
-    def _events(rows) -> list[Event]:
-        events = []
-        for position, txid, kind, store_id, subject, payload, created_ms, body, compressed in rows:
+    def _events(self, rows) -> list[Event]:
+        events, bodies, verbs = [], StatementBodies(self._engines), {None: None}
+        for position, txid, kind, store_id, subject, payload, created_ms in rows:
             if kind == STATEMENT_STORED:
-                data = StatementPayload(subject, body, compressed)
+                verb_id = verbs.get(payload, False)
+                if verb_id is False:  # a read holds few distinct verbs: each payload text is parsed once
+                    verb_id = verbs[payload] = orjson.loads(payload).get("verb_id")
+                data = StatementPayload(subject, verb_id=verb_id, store_id=store_id, source=bodies)
             else:
                 data = orjson.loads(payload) if payload else {}
             events.append(Event(position, kind, store_id, subject, data, created_ms, txid))

@@ -10,7 +10,7 @@ from automation.workflows.enrolment import learner_email
 from automation.workflows.keys import effect_key
 from automation.workflows.rules import COMPLETION_VERBS
 from delivery.errors import DeliveryError
-from lrs.events import STATEMENT_STORED, may_mention
+from lrs.events import STATEMENT_STORED, names_verb
 from lrs.xapi.agents import ifi_key
 
 
@@ -63,8 +63,8 @@ class CompletionHandler:
         payload = event.payload
         rules = self._workflows.rules.get(event.store_id, "certificates")
         verbs = [rule["verb"] for rule in rules["rules"]] + (COMPLETION_VERBS if rules["on_course_completion"] else [])
-        # Most statements name none of these verbs: they are passed over without being parsed.
-        if not may_mention(payload, verbs) or payload.get("erased"):
+        # Most statements have none of these verbs: they are passed over without being read.
+        if not names_verb(payload, verbs) or payload.get("erased"):
             return
         statement = payload.get("statement") or {}
         actor = statement.get("actor") or {}

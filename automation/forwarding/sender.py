@@ -15,7 +15,7 @@ from automation.effects import Effects
 from automation.forwarding.signing import SIGNATURE_HEADER, signature
 from automation.forwarding.subscriptions import Subscription, SubscriptionStore, refused_host
 from automation.progress import Progress, now_ms
-from lrs.events import STATEMENT_STORED, Event
+from lrs.events import STATEMENT_STORED, Event, preload_statements
 
 _ERROR_CHARS = 500
 
@@ -46,8 +46,10 @@ class ForwardingConsumer:
 
     def handle_batch(self, events: list[Event], effects: Effects) -> None:
         subscription = self.subscription
-        matching = [event for event in events
-                    if event.store_id == subscription.store_id and subscription.matches(event.payload)]
+        candidates = [event for event in events
+                      if event.store_id == subscription.store_id and subscription.may_match(event.payload)]
+        preload_statements(candidates)  # forwarded whole: read together, not one query each
+        matching = [event for event in candidates if subscription.matches(event.payload)]
         if not matching:
             return
         by_key = {f"forward:{subscription.id}:{event.subject}": event for event in matching}

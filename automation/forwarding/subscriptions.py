@@ -11,6 +11,7 @@ from sqlalchemy import delete, select, update
 
 from automation.progress import now_ms
 from automation.storage.tables import forward_log, subscriptions
+from lrs.events import names_verb
 from lrs.storage.engines import Engines
 from lrs.xapi.agents import ifi_key
 
@@ -39,7 +40,13 @@ class Subscription:
     def consumer(self) -> str:
         return consumer_name(self.id)
 
+    def may_match(self, payload) -> bool:
+        """False when the event's own row rules the statement out (its verb), without reading it."""
+        return self.verb_id is None or names_verb(payload, (self.verb_id,))
+
     def matches(self, payload) -> bool:
+        if not self.may_match(payload):
+            return False
         if payload.get("erased") if isinstance(payload, dict) else payload.erased:
             return False
         if self.verb_id is None and self.activity_id is None and self.actor_key is None:

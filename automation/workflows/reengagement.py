@@ -14,7 +14,7 @@ from sqlalchemy import select
 from automation.workflows.keys import effect_key
 from automation.workflows.storage.rows import insert_if_absent
 from automation.workflows.storage.tables import learner_activity
-from lrs.events import STATEMENT_STORED, may_mention
+from lrs.events import STATEMENT_STORED, names_verb
 from lrs.xapi.agents import ifi_key
 
 DAY_MS = 24 * 3600 * 1000
@@ -53,8 +53,8 @@ class ActivityHandler:
         payload = event.payload
         rules = self._workflows.rules.get(event.store_id, "reengagement")
         nudging, message = rules["nudge"]["enabled"], rules["congratulations"]
-        # Both off (the default) or no module verb in the statement: nothing to do, and no statement to parse.
-        if not nudging and not (message["enabled"] and may_mention(payload, rules.get("module_verbs", ()))):
+        # Both off (the default) or not a module verb: nothing to do, and no statement to read.
+        if not nudging and not (message["enabled"] and names_verb(payload, rules.get("module_verbs", ()))):
             return
         if payload.get("erased"):
             return

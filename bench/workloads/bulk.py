@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 
 from bench.environment import create_credential, fresh_database, running_server
 from bench.generator import StatementGenerator
-from bench.load import post_all
+from bench.load import post_all, whole_batches
 
 BATCH, CLIENTS = 1000, 3
 TARGET_SECONDS, TARGET_BYTES, TARGET_SUSTAINED = 300, 3 * 1024, 4000
@@ -44,7 +44,7 @@ def _bytes_after_reindex(url: str, empty: int, loaded: int) -> float | None:
 
 def run(arguments, report) -> dict:
     results, rows = {}, []
-    total = max(BATCH, arguments.bulk_statements // BATCH * BATCH)  # whole batches: a part batch never loaded
+    total = whole_batches(arguments.bulk_statements, BATCH)
     step = max(total // 10, BATCH)
     for dialect in arguments.dialects:
         generator = StatementGenerator(seed=31, actors=50_000, activities=20_000)

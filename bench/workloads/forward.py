@@ -27,7 +27,7 @@ from bench.environment import SERVER_SECRET, auth_headers, create_credential, fr
     running_server
 from bench.generator import StatementGenerator
 from bench.http_client import LeanClient
-from bench.load import post_all
+from bench.load import post_all, whole_batches
 
 TARGET = 2000
 BATCH = 100
@@ -190,9 +190,8 @@ def _one(dialect: str, backlog: int, live: int, ingest_rate: float, report) -> d
 
 
 def run(arguments, report) -> dict:
-    # Whole batches of BATCH, at least one: a part batch would never be posted, and the wait for it never end.
-    backlog = max(BATCH, getattr(arguments, "forward_backlog", 20_000) // BATCH * BATCH)
-    live = max(BATCH, getattr(arguments, "forward_live", 5_000) // BATCH * BATCH)
+    backlog = whole_batches(getattr(arguments, "forward_backlog", 20_000), BATCH)
+    live = whole_batches(getattr(arguments, "forward_live", 5_000), BATCH)
     ingest_rate = getattr(arguments, "forward_ingest_rate", INGEST_RATE)
     results, rows = {}, []
     for dialect in arguments.dialects:

@@ -20,13 +20,6 @@ _ERROR_NAME = re.compile(r"[A-Za-z_]{1,64}\Z")
 _ERROR_BODY_MAX_BYTES = 64 * 1024
 
 
-def current_request_id() -> str | None:
-    """The id of the request this thread is answering (set by ObservedRequests while the app runs, so also
-    inside an answer made without Flask, lrs/api/plain_routes.py); None outside a request."""
-    exchange = CURRENT_EXCHANGE.get()
-    return exchange.request_id if exchange is not None else None
-
-
 def request_id_from(header: str | None) -> str:
     """The client's X-Request-Id when it is a plain token, else a new random one."""
     if header and _CLIENT_REQUEST_ID.match(header):
@@ -56,6 +49,13 @@ class Exchange:
 
 # The Exchange of the request this thread is answering: ObservedRequests sets it while the app runs.
 CURRENT_EXCHANGE: ContextVar[Exchange | None] = ContextVar("lrs_current_exchange", default=None)
+
+
+def current_request_id() -> str | None:
+    """The id of the request this thread is answering (set by ObservedRequests while the app runs, so also
+    inside an answer made without Flask, lrs/api/plain_routes.py); None outside a request."""
+    exchange = CURRENT_EXCHANGE.get()
+    return exchange.request_id if exchange is not None else None
 
 
 def error_family(body: bytes) -> str | None:

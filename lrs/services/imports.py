@@ -116,7 +116,8 @@ class ImportService:
         records = [StatementRecord(statement_id=line.statement["id"], body=line.text,
                                    terms=frozenset(filter_terms(line.statement)),
                                    ref_target=statement_ref_target(line.statement),
-                                   voids=voided_target(line.statement)) for line in batch]
+                                   voids=voided_target(line.statement), verb_id=line.statement["verb"]["id"])
+                   for line in batch]
         self._storage.insert(store_id, records, stored_ms=batch[0].stored_ms, credential_id=None,
                              definitions=self._changed_definitions(store_id, [line.statement for line in batch]))
 

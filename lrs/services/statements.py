@@ -200,7 +200,7 @@ class StatementService:
         records = [StatementRecord(statement_id=statement["id"], body=orjson.dumps(statement).decode(),
                                    terms=frozenset(filter_terms(statement)),
                                    ref_target=statement_ref_target(statement),
-                                   voids=voided_target(statement))
+                                   voids=voided_target(statement), verb_id=statement["verb"]["id"])
                    for statement in new]
         self._check_term_count(records)
         merged, changed = {}, {}

@@ -8,7 +8,7 @@ from typing import NamedTuple
 import orjson
 from sqlalchemy import select, update
 
-from lrs.events import OUTBOX_COLUMNS, statement_event_rows
+from lrs.events import OUTBOX_COLUMNS, statement_event_rows, stored_event_payload
 from lrs.storage.body_codec import compress_body, stored_body
 from lrs.storage.dialect import (allocate_statement_seqs, bulk_insert, driver_rows,
                                  insert_ignoring_conflicts, placeholders, translated_errors)
@@ -62,8 +62,9 @@ FROM (SELECT key FROM (
 # go in binary (%b): psycopg's text format escapes every quote of every JSON body with a regex.
 _PLAIN_INSERT_POSTGRESQL = """
 WITH input AS (
-    SELECT statement_id, body_zstd, position
-    FROM unnest(%(ids)b::text[], %(bodies)b::bytea[]) WITH ORDINALITY AS i(statement_id, body_zstd, position)
+    SELECT statement_id, body_zstd, event_payload, position
+    FROM unnest(%(ids)b::text[], %(bodies)b::bytea[], %(event_payloads)b::text[])
+         WITH ORDINALITY AS i(statement_id, body_zstd, event_payload, position)
 ), numbered AS (
     SELECT seq, row_number() OVER (ORDER BY seq) AS position
     FROM (SELECT nextval(pg_get_serial_sequence('statements', 'seq')) AS seq FROM input) AS allocated
@@ -95,7 +96,7 @@ WITH input AS (
         updated_ms = excluded.updated_ms
 ), outbox AS (
     INSERT INTO event_outbox (kind, store_id, subject, payload, created_ms)
-    SELECT 'statement.stored', %(store)s::integer, input.statement_id, NULL, %(stored)s::bigint
+    SELECT 'statement.stored', %(store)s::integer, input.statement_id, input.event_payload, %(stored)s::bigint
     FROM input WHERE EXISTS (SELECT 1 FROM new) ORDER BY input.position
 )
 SELECT count(*), EXISTS (SELECT 1 FROM fresh) FROM new
@@ -117,6 +118,7 @@ class StatementRecord(NamedTuple):
     terms: frozenset  # (term value, role as an int)
     ref_target: str | None = None
     voids: str | None = None
+    verb_id: str | None = None  # kept on its statement.stored event (lrs/events.py)
 
 
 @dataclass(frozen=True)
@@ -323,6 +325,7 @@ class StatementStorage:
                 connection.execute(_LOCK_POSTGRESQL, {"writer": True, "store": store_id, "keys": statement_ids})
                 inserted = connection.execute(_PLAIN_INSERT_POSTGRESQL, {
                     "ids": statement_ids, "bodies": [compress_body(record.body) for record in records],
+                    "event_payloads": [stored_event_payload(record.verb_id) for record in records],
                     "store": store_id, "stored": stored_ms, "credential": credential_id,
                     "generation": interned.generation,
                     # Prebuilt binary arrays: psycopg dumps a list of ints element by element in Python.

@@ -171,7 +171,8 @@ audit_log = Table(
 # it reports. `txid` is the writing transaction's id on PostgreSQL (0 on SQLite, whose writers commit one
 # at a time): readers go in (txid, position) order and only past transactions that can no longer commit,
 # so a position allocated early but committed late is never skipped. A statement.stored row keeps no
-# copy of the statement (payload NULL): readers join it, and an erased statement leaves nothing behind.
+# copy of the statement, only its verb (payload {"verb_id": ...}; NULL in rows written before): readers read
+# the statement when they need it, and an erased statement leaves nothing personal behind.
 event_outbox = Table(
     "event_outbox", metadata,
     Column("position", BigIntegerKey, primary_key=True, autoincrement=True),

@@ -197,3 +197,35 @@ def test_a_sqlite_read_seeks_to_its_cursor_whatever_came_before(tmp_path):
         assert [event.subject for event in log.at([3, 39_999])] == ["s3", "s39999"]
     finally:
         engines.dispose()
+
+
+def test_a_stored_event_holds_its_verb_and_reads_the_statement_only_when_asked(app, xapi):
+    """Handlers filter on the verb (automation/certificates, reengagement, forwarding): the outbox row holds
+    it, so passing over a statement reads nothing more; the statement is read when a key is first asked for."""
+    from lrs.events import names_verb
+    client, store_id = xapi
+    [statement_id] = client.post_statements(_statement("http://example.com/verb-only")).get_json()
+    [event] = _events_of(app, store_id)
+    payload = event.payload
+    assert payload.known_verb == VERB
+    assert names_verb(payload, [VERB]) and not names_verb(payload, ["http://adlnet.gov/expapi/verbs/passed"])
+    assert payload.pending is not None  # nothing read so far
+    assert payload["statement"]["id"] == statement_id and payload["verb_id"] == VERB
+    assert payload.pending is None
+
+
+def test_preloading_reads_a_batch_of_statements_at_once_and_finds_the_erased_ones(app, xapi):
+    from lrs.events import preload_statements
+    client, store_id = xapi
+    services = app.extensions["lrs"]
+    kept = {"mbox": "mailto:kept@example.com"}
+    gone = {"mbox": f"mailto:gone-{uuid.uuid4().hex[:8]}@example.com"}
+    ids = client.post_statements([_statement(f"http://example.com/p/{number}", actor=kept if number % 2 else gone)
+                                  for number in range(6)]).get_json()
+    services.administration.erase_agent("test", store_id, gone, dry_run=False)
+    events = _events_of(app, store_id)
+    assert [event.subject for event in events] == ids
+    preload_statements(events)
+    assert all(event.payload.pending is None for event in events)  # read by the preload, not one by one
+    assert [event.payload.erased for event in events] == [number % 2 == 0 for number in range(6)]
+    assert [event.payload["statement"]["id"] for event in events if not event.payload.erased] == ids[1::2]

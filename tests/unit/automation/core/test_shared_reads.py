@@ -25,9 +25,10 @@ class Seen:
         self.name, self.kinds, self.before, self.erased = name, frozenset({STATEMENT_STORED}), before, []
 
     def handle(self, event, effects) -> None:
+        # The statement is read when first asked for (lrs/events.py StatementPayload): ask before the hook.
+        self.erased.append(bool(event.payload.get("erased")))
         if self.before is not None:
             self.before()
-        self.erased.append(bool(event.payload.get("erased")))
 
 
 def test_a_statement_erased_during_a_slow_round_reaches_later_consumers_erased(database_url):
