@@ -145,3 +145,38 @@ def _parameters(filters: dict) -> dict:
         if filters.get(name):
             parameters[name] = "true"
     return parameters
+
+
+@click.group("analytics")
+def analytics_group():
+    """Analytics upkeep: the aggregation rollup (docs/adr/008-aggregation-rollups.md)."""
+
+
+@analytics_group.command("rollup")
+@click.option("--database-url", envvar="LRS_DATABASE_URL", default=None, help="SQLAlchemy URL of the database.")
+@click.option("--store", "store_name", default=None, help="Only this store (default: every store).")
+def rollup_command(database_url, store_name):
+    """Count the closed quarter-hours of each store's statements for the aggregation API (the automation
+    runner does the same every minute; run this once after loading a large store)."""
+    import time
+
+    from lrs.services.aggregations import RollupService
+
+    services = _services(database_url)
+    try:
+        service = RollupService.on(services.engines)
+        store_ids = [_store_id(services, store_name)] if store_name else None
+        progress = Progress("rollup", None, unit="quarter-hours")
+        state = {"watermark": {}}
+
+        def on_step(step) -> None:
+            before = state["watermark"].get(step.store_id)
+            state["watermark"][step.store_id] = step.counted_to
+            progress.advance(step.recounted + (step.counted_to - before if before is not None else 0))
+
+        steps = service.catch_up(int(time.time() * 1000), store_ids=store_ids, on_step=on_step)
+        progress.done()
+        if steps is None:
+            raise click.ClickException("another process is counting the rollup now; try again later")
+    finally:
+        services.close()

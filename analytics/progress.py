@@ -11,8 +11,9 @@ class Progress:
     """`advance(count)` as work is done; `done()` at the end. `total` may be None (no ETA then)."""
 
     def __init__(self, what: str, total: int | None, *, stream=None, interval_seconds: float = 2.0,
-                 terminal: bool | None = None):
+                 terminal: bool | None = None, unit: str = "statements"):
         self._what = what
+        self._unit = unit
         self.total = total
         self._stream = stream or sys.stderr
         self._terminal = self._stream.isatty() if terminal is None else terminal
@@ -47,10 +48,10 @@ class Progress:
             width = 30
             filled = width if final else (int(width * self.count / total) if total else 0)
             bar = "#" * filled + "-" * (width - filled)
-            click.echo(f"\r{self._what} [{bar}] {counted} statements, {rate:,.0f}/s, {eta}  ",
+            click.echo(f"\r{self._what} [{bar}] {counted} {self._unit}, {rate:,.0f}/s, {eta}  ",
                        file=self._stream, nl=final)
         else:
-            click.echo(f"{self._what}: {counted} statements, {rate:,.0f}/s, {eta}", file=self._stream)
+            click.echo(f"{self._what}: {counted} {self._unit}, {rate:,.0f}/s, {eta}", file=self._stream)
 
 
 def _duration(seconds: float) -> str:

@@ -56,6 +56,8 @@ def build_automation(settings, services, *, automation_settings: AutomationSetti
     if registry is None:
         registry = HandlerRegistry()
         register_workflows(registry, settings, services)
+        from analytics.rollup import rollup_job
+        registry.schedule(rollup_job(services.engines))  # the aggregation rollup (analytics/rollup.py)
         for plugin in automation_settings.plugins:
             module, _, function = plugin.partition(":")
             getattr(importlib.import_module(module), function)(registry, settings, services)

@@ -275,9 +275,10 @@ _add_profiles_commands()
 
 
 def _add_analytics_commands() -> None:
-    from analytics.cli import export_command, import_command
+    from analytics.cli import analytics_group, export_command, import_command
     main.add_command(export_command)
     main.add_command(import_command)
+    main.add_command(analytics_group)
 
 
 _add_analytics_commands()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from lrs.auth.principal import Principal
 from lrs.services.exports import StatementFilters, require_whole_store_reader
 from lrs.storage.aggregations import SLOT_MS, AggregationStorage
+from lrs.storage.rollups import AdvanceStep, RollupStorage
 from lrs.storage.engines import Engines
 from lrs.xapi.filter_terms import Role, verb_term
 
@@ -94,3 +95,37 @@ class AggregationService:
 
     def stored_range(self, store_id: int, filters: StatementFilters) -> tuple[int, int] | None:
         return self._storage.stored_range(store_id, filters.selection)
+
+
+class RollupService:
+    """Keeps the aggregation rollup counted (lrs/storage/rollups.py): run by the automation runner's
+    scheduled job every minute, and by `lrs analytics rollup` (a first count of a large store)."""
+
+    def __init__(self, storage: RollupStorage):
+        self._storage = storage
+
+    @classmethod
+    def on(cls, engines: Engines) -> RollupService:
+        return cls(RollupStorage(engines))
+
+    def catch_up(self, now_ms: int, *, store_ids: list[int] | None = None, max_steps: int | None = None,
+                 on_step=None) -> int | None:
+        """Counts each store's dirty slots and its closed slots past its watermark, a day of slots a step;
+        stops after `max_steps` steps. The steps taken, or None when another process is counting."""
+        with self._storage.exclusive() as alone:
+            if not alone:
+                return None
+            steps = 0
+            for store_id in self._storage.stores() if store_ids is None else store_ids:
+                while max_steps is None or steps < max_steps:
+                    step: AdvanceStep = self._storage.advance(store_id, now_ms)
+                    steps += 1
+                    if on_step is not None:
+                        on_step(step)
+                    if step.counted_to >= step.horizon and not step.recounted:
+                        break
+            return steps
+
+    def watermark(self, store_id: int) -> int | None:
+        """The slot below which the store is counted; None before its first count."""
+        return self._storage.coverage(store_id, None, None).watermark

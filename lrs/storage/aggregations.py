@@ -7,19 +7,20 @@ statement holds only through a StatementRef (inherited_index) make it *match* a 
 GET /statements does, but never count as its own verb, activity, agent or registration.
 
 Nothing is written on ingest for this: the cost is paid by the query, proportional to the statements
-the filters select.
+the filters select. Statement counts for one activity, by verb and/or time, come from the rollup's counted
+slots instead where it has them (lrs/storage/rollups.py, docs/adr/008-aggregation-rollups.md); the slots it
+lacks (the ends of the range, the ones not counted yet, the dirty ones) are counted here, and the two added.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lrs.storage.engines import Engines
+from lrs.storage.rollups import COUNTED_ROLES, MAX_DIRTY_IN_QUESTION, SLOT_MS, RollupStorage, full_slots
 from lrs.storage.statement_export import ExportFilter, matching_statements_sql
 from lrs.xapi.filter_terms import Role
 
-# Every UTC offset in use is a whole number of quarter hours, so quarter-hour slots bucket exactly into
-# hours, days, weeks and months of any time zone.
-SLOT_MS = 15 * 60 * 1000
+__all__ = ["SLOT_MS", "AggregationStorage", "ActivityOutcomeRow"]
 _OWN = ("NOT EXISTS (SELECT 1 FROM inherited_index h WHERE h.store_id = {row}.store_id AND h.seq = {row}.seq "
         "AND h.term_id = {row}.term_id AND h.role = {row}.role)")
 _TERM_ID = "(SELECT id FROM terms WHERE value = ?)"
@@ -44,6 +45,7 @@ def _own_rows(alias: str, role: Role) -> str:
 class AggregationStorage:
     def __init__(self, engines: Engines):
         self._engines = engines
+        self._rollups = RollupStorage(engines)
 
     def _matching(self, store_id: int, selection: ExportFilter) -> tuple[str, list]:
         sql, parameters, source = matching_statements_sql(
@@ -56,6 +58,47 @@ class AggregationStorage:
         (agents in the agent filter's sense) when `learners`. A slot is SLOT_MS wide (stored_ms // SLOT_MS).
         With both `slotted` and `learners` the rows are (slot, [term value], learner term id), distinct,
         since learners of different slots cannot be added up."""
+        if (not learners and role in (None, Role.VERB) and not selection.include_voided
+                and len(selection.terms) == 1 and selection.terms[0][1] in COUNTED_ROLES):
+            answered = self._counts_with_rollup(store_id, selection, by_verb=role is not None, slotted=slotted)
+            if answered is not None:
+                return answered
+        return self._counts_at_read_time(store_id, selection, role=role, slotted=slotted, learners=learners)
+
+    def _counts_with_rollup(self, store_id: int, selection: ExportFilter, *, by_verb: bool,
+                            slotted: bool) -> list[tuple] | None:
+        """Statement counts of one activity: the rollup's counted slots inside the range, the rest at read
+        time; None when the rollup holds nothing to use (the caller counts everything at read time)."""
+        first, end = full_slots(selection.since_ms, selection.until_ms)
+        coverage = self._rollups.coverage(store_id, first, end)
+        if coverage.watermark is None:
+            return None
+        covered_end = coverage.watermark if end is None else min(end, coverage.watermark)
+        dirty = frozenset(slot for slot in coverage.dirty if slot < covered_end)
+        if (first is not None and covered_end <= first) or len(dirty) > MAX_DIRTY_IN_QUESTION:
+            return None
+        term, term_role = selection.terms[0]
+        rows = self._rollups.counts(store_id, term, term_role, first, covered_end, skip=dirty, by_slot=slotted,
+                                    by_verb=by_verb)
+        rest = []  # stored_ms in (since, until] of each piece the rollup did not answer
+        if first is not None and selection.since_ms is not None and first * SLOT_MS - 1 > selection.since_ms:
+            rest.append(replace(selection, until_ms=first * SLOT_MS - 1))
+        if selection.until_ms is None or selection.until_ms > covered_end * SLOT_MS - 1:
+            rest.append(replace(selection, since_ms=covered_end * SLOT_MS - 1))
+        rest += [replace(selection, since_ms=slot * SLOT_MS - 1, until_ms=(slot + 1) * SLOT_MS - 1)
+                 for slot in sorted(dirty)]
+        role = Role.VERB if by_verb else None
+        for piece in rest:
+            rows += self._counts_at_read_time(store_id, piece, role=role, slotted=slotted, learners=False)
+        summed: dict[tuple, int] = {}
+        for *key, count in rows:
+            summed[tuple(key)] = summed.get(tuple(key), 0) + int(count)
+        if not slotted and not by_verb:  # one total, as the read-time count gives it
+            return [(summed.get((), 0),)]
+        return [(*key, count) for key, count in summed.items() if count]
+
+    def _counts_at_read_time(self, store_id: int, selection: ExportFilter, *, role: Role | None, slotted: bool,
+                             learners: bool) -> list[tuple]:
         matching, parameters = self._matching(store_id, selection)
         keys = []
         if slotted:

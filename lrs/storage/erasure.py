@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 
 from lrs.storage.dialect import driver_rows, placeholders, translated_errors
 from lrs.storage.engines import Engines
+from lrs.storage.rollups import mark_seqs
 from lrs.storage.statements import copy_inherited_rows, lock_statement_ids, referrers_of
 from lrs.storage.tables import (attachment_uses, attachments, documents, inherited_index, statement_index,
                                 statement_refs, statements, terms)
@@ -81,6 +82,8 @@ class ErasureStorage:
                            + [statement_id for _, statement_id in _descendants(connection, store_id, erased)])
         erased = _own_statements(connection, store_id, agent_terms)  # again, after the locks
         seqs = [seq for seq, _ in erased]
+        # Their slots' aggregation counts, and those of the statements that inherit from them, change.
+        mark_seqs(connection, seqs + [seq for seq, _ in _descendants(connection, store_id, erased)])
         hashes = set()
         for chunk in _chunks(seqs):
             hashes.update(connection.execute(select(attachment_uses.c.sha2).where(

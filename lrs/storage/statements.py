@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import NamedTuple
 
+import time
+
 import orjson
 from sqlalchemy import select, update
 
@@ -15,6 +17,7 @@ from lrs.storage.dialect import (allocate_statement_seqs, bulk_insert, driver_ro
 from lrs.storage.activities import definition_columns, put_definitions_in
 from lrs.storage.engines import Engines
 from lrs.storage.pg_arrays import Int2Array, Int8Array
+from lrs.storage.rollups import OLD_STORED_MS, mark_seqs, mark_statements, mark_stored
 from lrs.storage.errors import TransientStorageError
 from lrs.xapi.attachments import AttachmentPart
 from lrs.storage.tables import (attachment_uses, attachments, event_outbox, inherited_index, statement_index,
@@ -267,7 +270,8 @@ class StatementStorage:
                      payloads: list[AttachmentPart], definitions: dict[str, dict]) -> dict[str, int]:
         """Writes the records; returns the term ids it created for `missing` (committed when it returns)."""
         dialect = self._engines.dialect
-        if (dialect == "postgresql" and not payloads
+        now_ms = int(time.time() * 1000)
+        if (dialect == "postgresql" and not payloads and stored_ms >= now_ms - OLD_STORED_MS
                 and all(record.ref_target is None for record in records)
                 and self._insert_plain_postgresql(store_id, records, interned, stored_ms, credential_id,
                                                   definitions)):
@@ -302,6 +306,7 @@ class StatementStorage:
             self._apply_voiding(connection, store_id, records, referrers)
             self._propagate_statement_refs(connection, store_id, records, seqs, referrers)
             put_definitions_in(connection, store_id, definitions, updated_ms=stored_ms)
+            mark_stored(connection, store_id, stored_ms, now_ms)  # an import's old slot (lrs/storage/rollups.py)
             # The transactional outbox: the events commit or roll back with the statements.
             bulk_insert(connection, event_outbox, OUTBOX_COLUMNS, statement_event_rows(store_id, records, stored_ms))
         return created
@@ -360,6 +365,8 @@ class StatementStorage:
                 statements.c.store_id == store_id, statements.c.statement_id.in_(chunk),
                 statements.c.voids.is_(None), statements.c.voided == False)  # noqa: E712
                 .values(voided=True))
+        if targets:  # a voided statement leaves the aggregation counts of its slot
+            mark_statements(connection, store_id, targets)
 
     def _propagate_statement_refs(self, connection, store_id: int, records: list[StatementRecord],
                                   seqs: list[int], referrers: list[tuple[str, int, bool, str]]) -> None:
@@ -373,7 +380,7 @@ class StatementStorage:
         new_seqs = {record.statement_id: seq for record, seq in zip(records, seqs)}
         work = [(new_seqs[target_id], referrer_seq, referrer_id)
                 for target_id, referrer_seq, _, referrer_id in referrers]
-        steps = 0
+        steps, changed = 0, []
         while work and steps < _MAX_REF_PROPAGATION_STEPS:
             steps += 1
             source_seq, referrer_seq, referrer_id = work.pop()
@@ -384,8 +391,11 @@ class StatementStorage:
             lock_statement_ids(connection, store_id, [referrer_id])
             if not copy_inherited_rows(connection, store_id, source_seq, referrer_seq):
                 continue
+            changed.append(referrer_seq)
             work.extend((referrer_seq, next_seq, next_id)
                         for _, next_seq, _, next_id in referrers_of(connection, store_id, [referrer_id]))
+        if changed:  # stored earlier, they now match more activities: their slots' counts change
+            mark_seqs(connection, changed)
 
 
 def _body_columns(dialect: str, body: str) -> tuple[str, bytes | None]:

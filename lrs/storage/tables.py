@@ -184,3 +184,35 @@ event_outbox = Table(
     Column("created_ms", BigInteger, nullable=False),
     Index("ix_event_outbox_txid_position", "txid", "position"),
 )
+
+# Aggregation rollups (docs/adr/008-aggregation-rollups.md): statement counts per quarter-hour slot of
+# `stored` (slot = stored_ms // 900000), per activity term the statement matches (role ACTIVITY or
+# RELATED_ACTIVITY, inherited rows included, as the activity filter matches) and its own verb term; voided
+# statements are not counted. A store's slots below its watermark are counted, except the dirty ones: a
+# write that changes a counted slot (voiding, a StatementRef's inherited rows, erasure, an import with old
+# `stored` times) marks it dirty in its own transaction, and queries count dirty slots at read time until
+# the rollup counts them again (lrs/storage/rollups.py).
+aggregation_counts = Table(
+    "aggregation_counts", metadata,
+    Column("store_id", Integer, primary_key=True),
+    Column("term_id", BigInteger, primary_key=True),
+    Column("role", SmallInteger, primary_key=True),
+    Column("slot", BigInteger, primary_key=True),
+    Column("verb_term_id", BigInteger, primary_key=True),
+    Column("n", BigInteger, nullable=False),
+    Index("ix_aggregation_counts_slot", "store_id", "slot"),  # a slot's counts replaced
+)
+
+aggregation_dirty = Table(
+    "aggregation_dirty", metadata,
+    Column("store_id", Integer, primary_key=True),
+    Column("slot", BigInteger, primary_key=True),
+    Column("version", BigInteger, nullable=False),  # raised by every mark: a recount removes only the mark it saw
+)
+
+aggregation_watermarks = Table(
+    "aggregation_watermarks", metadata,
+    Column("store_id", Integer, primary_key=True),
+    Column("slot", BigInteger, nullable=False),  # every slot below it is counted (or dirty)
+    Column("updated_ms", BigInteger, nullable=False),
+)
