@@ -167,14 +167,8 @@ def rollup_command(database_url, store_name):
         service = RollupService.on(services.engines)
         store_ids = [_store_id(services, store_name)] if store_name else None
         progress = Progress("rollup", None, unit="quarter-hours")
-        state = {"watermark": {}}
-
-        def on_step(step) -> None:
-            before = state["watermark"].get(step.store_id)
-            state["watermark"][step.store_id] = step.counted_to
-            progress.advance(step.recounted + (step.counted_to - before if before is not None else 0))
-
-        steps = service.catch_up(int(time.time() * 1000), store_ids=store_ids, on_step=on_step)
+        steps = service.catch_up(int(time.time() * 1000), store_ids=store_ids,
+                                 on_step=lambda step: progress.advance(step.recounted + step.advanced))
         progress.done()
         if steps is None:
             raise click.ClickException("another process is counting the rollup now; try again later")

@@ -116,6 +116,9 @@ class Dispatcher:
             except Exception as error:  # noqa: BLE001 - any handler failure is retried, then a dead letter
                 return self._ordered_failure(consumer, state.attempts + 1, wanted, events, error, now)
             return Step(read=len(events), handled=len(wanted), more=full)
+        prepare = getattr(consumer, "prepare", None)
+        if prepare is not None and wanted:
+            prepare(wanted)  # what it will read of the whole batch, read at once (lrs.events.preload_statements)
         for event in wanted:
             try:
                 consumer.handle_batch([event], self.effects)

@@ -48,6 +48,13 @@ class HandlerConsumer:
         for event in events:
             self.handler.handle(event, effects)
 
+    def prepare(self, events: list[Event]) -> None:
+        """Before an unordered consumer's events are handled one by one: the handler's `prepare`, if it has
+        one, reads at once what it will need of them (the statements of a handler that reads every one)."""
+        prepare = getattr(self.handler, "prepare", None)
+        if prepare is not None:
+            prepare(events)
+
 
 @dataclass(frozen=True)
 class ScheduledJob:

@@ -232,7 +232,9 @@ class StatementPayload(Mapping):
 
     @property
     def erased(self) -> bool:
-        return self.raw is None
+        if self._pending is not None:
+            self.fetched(*self._pending.one(self._store_id, self._statement_id))
+        return self._raw is None and self._compressed is None
 
     def _loaded(self) -> dict:
         if self._data is None:

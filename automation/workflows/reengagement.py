@@ -14,7 +14,7 @@ from sqlalchemy import select
 from automation.workflows.keys import effect_key
 from automation.workflows.storage.rows import insert_if_absent
 from automation.workflows.storage.tables import learner_activity
-from lrs.events import STATEMENT_STORED, names_verb
+from lrs.events import STATEMENT_STORED, names_verb, preload_statements
 from lrs.xapi.agents import ifi_key
 
 DAY_MS = 24 * 3600 * 1000
@@ -46,6 +46,13 @@ class ActivityHandler:
 
     def __init__(self, workflows):
         self._workflows = workflows
+
+    def prepare(self, events) -> None:
+        """Nudges need every statement's actor: where a store has them on, its statements are read at once."""
+        nudging = {store_id for store_id in {event.store_id for event in events} if store_id is not None
+                   and self._workflows.rules.get(store_id, "reengagement")["nudge"]["enabled"]}
+        if nudging:
+            preload_statements([event for event in events if event.store_id in nudging])
 
     def handle(self, event, effects) -> None:
         if event.store_id is None:

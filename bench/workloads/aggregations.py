@@ -79,12 +79,10 @@ def _count_rollup(url: str, dialect: str, report) -> dict:
     from lrs.services.aggregations import RollupService
     from lrs.storage.engines import create_engines
     engines = create_engines(url)
-    counted = {"slots": 0}
+    counted = [0]
 
     def on_step(step) -> None:
-        counted["slots"] += step.recounted
-        counted.setdefault("first", step.counted_to)
-        counted["last"] = step.counted_to
+        counted[0] += step.recounted + step.advanced
 
     started, cpu = time.perf_counter(), time.process_time()
     try:
@@ -92,6 +90,6 @@ def _count_rollup(url: str, dialect: str, report) -> dict:
     finally:
         engines.dispose()
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
-    slots = counted["slots"] + counted.get("last", 0) - counted.get("first", 0)
+    slots = counted[0]
     report.progress(f"aggregations {dialect}: rollup counted in {seconds:.1f} s")
     return {"seconds": seconds, "cpu_seconds": cpu_seconds, "slots": slots}

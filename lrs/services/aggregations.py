@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from lrs.auth.principal import Principal
 from lrs.services.exports import StatementFilters, require_whole_store_reader
-from lrs.storage.aggregations import SLOT_MS, AggregationStorage
-from lrs.storage.rollups import AdvanceStep, RollupStorage
+from lrs.storage.aggregations import AggregationStorage
+from lrs.storage.rollups import SLOT_MS, AdvanceStep, RollupStorage
 from lrs.storage.engines import Engines
 from lrs.xapi.filter_terms import Role, verb_term
 
@@ -110,22 +110,26 @@ class RollupService:
 
     def catch_up(self, now_ms: int, *, store_ids: list[int] | None = None, max_steps: int | None = None,
                  on_step=None) -> int | None:
-        """Counts each store's dirty slots and its closed slots past its watermark, a day of slots a step;
-        stops after `max_steps` steps. The steps taken, or None when another process is counting."""
+        """Counts each store's dirty slots and its closed slots past its watermark, a day of slots a step.
+        The stores take turns, one step each a pass, the furthest behind first, so a store with a long
+        backlog holds no other up from tick to tick. Stops after `max_steps` steps that counted something;
+        returns those steps, or None when another process is counting."""
         with self._storage.exclusive() as alone:
             if not alone:
                 return None
             steps = 0
-            for store_id in self._storage.stores() if store_ids is None else store_ids:
-                while max_steps is None or steps < max_steps:
+            pending = [store_id for store_id in self._storage.stores() if store_ids is None or store_id in store_ids]
+            while pending:
+                behind = []
+                for store_id in pending:
+                    if max_steps is not None and steps >= max_steps:
+                        return steps
                     step: AdvanceStep = self._storage.advance(store_id, now_ms)
-                    steps += 1
                     if on_step is not None:
                         on_step(step)
-                    if step.counted_to >= step.horizon and not step.recounted:
-                        break
+                    if step.recounted or step.advanced:
+                        steps += 1
+                    if step.recounted or step.counted_to < step.horizon:
+                        behind.append(store_id)
+                pending = behind
             return steps
-
-    def watermark(self, store_id: int) -> int | None:
-        """The slot below which the store is counted; None before its first count."""
-        return self._storage.coverage(store_id, None, None).watermark

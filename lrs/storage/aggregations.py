@@ -16,13 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from lrs.storage.engines import Engines
-from lrs.storage.rollups import COUNTED_ROLES, MAX_DIRTY_IN_QUESTION, SLOT_MS, RollupStorage, full_slots
+from lrs.storage.rollups import COUNTED_ROLES, MAX_DIRTY_IN_QUESTION, OWN_ROW, SLOT_MS, RollupStorage, full_slots
 from lrs.storage.statement_export import ExportFilter, matching_statements_sql
 from lrs.xapi.filter_terms import Role
-
-__all__ = ["SLOT_MS", "AggregationStorage", "ActivityOutcomeRow"]
-_OWN = ("NOT EXISTS (SELECT 1 FROM inherited_index h WHERE h.store_id = {row}.store_id AND h.seq = {row}.seq "
-        "AND h.term_id = {row}.term_id AND h.role = {row}.role)")
 _TERM_ID = "(SELECT id FROM terms WHERE value = ?)"
 
 
@@ -39,7 +35,7 @@ class ActivityOutcomeRow:
 def _own_rows(alias: str, role: Role) -> str:
     """A join to a statement's own index rows of one role."""
     return (f" JOIN statement_index {alias} ON {alias}.seq = d.seq AND {alias}.role = {int(role)}"
-            f" AND {_OWN.format(row=alias)}")
+            f" AND {OWN_ROW.format(row=alias)}")
 
 
 class AggregationStorage:
@@ -81,7 +77,7 @@ class AggregationStorage:
         rows = self._rollups.counts(store_id, term, term_role, first, covered_end, skip=dirty, by_slot=slotted,
                                     by_verb=by_verb)
         rest = []  # stored_ms in (since, until] of each piece the rollup did not answer
-        if first is not None and selection.since_ms is not None and first * SLOT_MS - 1 > selection.since_ms:
+        if first is not None and first * SLOT_MS - 1 > selection.since_ms:
             rest.append(replace(selection, until_ms=first * SLOT_MS - 1))
         if selection.until_ms is None or selection.until_ms > covered_end * SLOT_MS - 1:
             rest.append(replace(selection, since_ms=covered_end * SLOT_MS - 1))

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 
-from lrs.storage.dialect import translated_errors
+from lrs.storage.dialect import placeholders, translated_errors
 from lrs.storage.engines import Engines
 from lrs.xapi.filter_terms import Role
 
@@ -57,12 +57,13 @@ _MARK_STATEMENTS = (
 _MARK_SLOT = (
     "INSERT INTO aggregation_dirty (store_id, slot, version) VALUES (:store, :slot, 1) "
     "ON CONFLICT (store_id, slot) DO UPDATE SET version = aggregation_dirty.version + 1")
-_OWN_VERB = ("NOT EXISTS (SELECT 1 FROM inherited_index h WHERE h.store_id = v.store_id AND h.seq = v.seq "
-             "AND h.term_id = v.term_id AND h.role = v.role)")
+# A statement's own index row, not one it inherits through a StatementRef (its verb, say): `{row}` is the alias.
+OWN_ROW = ("NOT EXISTS (SELECT 1 FROM inherited_index h WHERE h.store_id = {row}.store_id AND h.seq = {row}.seq "
+           "AND h.term_id = {row}.term_id AND h.role = {row}.role)")
 _COUNT = (
     f"SELECT s.stored_ms / {SLOT_MS}, i.term_id, i.role, v.term_id, count(*) FROM statements s "
     f"JOIN statement_index i ON i.seq = s.seq AND (i.role = {int(Role.ACTIVITY)} OR i.role = {int(Role.RELATED_ACTIVITY)}) "
-    f"JOIN statement_index v ON v.seq = s.seq AND v.role = {int(Role.VERB)} AND {_OWN_VERB} "
+    f"JOIN statement_index v ON v.seq = s.seq AND v.role = {int(Role.VERB)} AND {OWN_ROW.format(row='v')} "
     "WHERE s.store_id = ? AND s.stored_ms >= ? AND s.stored_ms < ? AND s.voided = ? "
     f"GROUP BY s.stored_ms / {SLOT_MS}, i.term_id, i.role, v.term_id")
 
@@ -78,13 +79,15 @@ class Coverage:
 class AdvanceStep:
     store_id: int
     recounted: int   # dirty slots counted again
+    advanced: int    # closed slots counted for the first time (the watermark's move)
     counted_to: int  # the watermark after the step
     horizon: int     # slots below it are closed
     rows: int
 
 
-def _marks(count: int, named: bool = False) -> str:
-    return ", ".join(f":p{number}" for number in range(count)) if named else ", ".join("?" * count)
+def _named(count: int) -> str:
+    """":p0, :p1, ..." for an IN list of `count` values (SQLAlchemy text() syntax)."""
+    return ", ".join(f":p{number}" for number in range(count))
 
 
 def mark_seqs(connection, seqs) -> None:
@@ -92,7 +95,7 @@ def mark_seqs(connection, seqs) -> None:
     seqs = sorted(set(seqs))
     for start in range(0, len(seqs), 500):
         chunk = seqs[start:start + 500]
-        connection.execute(text(_MARK_SEQS.format(marks=_marks(len(chunk), named=True))),
+        connection.execute(text(_MARK_SEQS.format(marks=_named(len(chunk)))),
                            {f"p{number}": seq for number, seq in enumerate(chunk)})
 
 
@@ -101,7 +104,7 @@ def mark_statements(connection, store_id: int, statement_ids) -> None:
     ids = sorted(set(statement_ids))
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        connection.execute(text(_MARK_STATEMENTS.format(marks=_marks(len(chunk), named=True))),
+        connection.execute(text(_MARK_STATEMENTS.format(marks=_named(len(chunk)))),
                            {"store": store_id, **{f"p{number}": value for number, value in enumerate(chunk)}})
 
 
@@ -114,7 +117,7 @@ def mark_stored(connection, store_id: int, stored_ms: int, now_ms: int) -> None:
 
 def full_slots(since_ms: int | None, until_ms: int | None) -> tuple[int | None, int | None]:
     """The slots wholly inside stored_ms in (since, until]: [first, end), None for an open side."""
-    first = None if since_ms is None else (since_ms + 1 + SLOT_MS - 1) // SLOT_MS
+    first = None if since_ms is None else (since_ms + SLOT_MS) // SLOT_MS  # the first slot starting after since
     end = None if until_ms is None else (until_ms + 1) // SLOT_MS
     return first, end
 
@@ -154,7 +157,7 @@ class RollupStorage:
             sql += " AND c.slot >= ?"
             parameters.append(first)
         if skip:
-            sql += f" AND c.slot NOT IN ({_marks(len(skip))})"
+            sql += f" AND c.slot NOT IN ({placeholders(len(skip))})"
             parameters += sorted(skip)
         if keys:
             sql += f" GROUP BY {', '.join(keys)}"
@@ -167,7 +170,10 @@ class RollupStorage:
     # --- counting --------------------------------------------------------------------------------
 
     def stores(self) -> list[int]:
-        return [int(row[0]) for row in self._engines.rows("SELECT id FROM stores ORDER BY id")]
+        """Every store, the furthest behind first (never counted, then the lowest watermark)."""
+        return [int(row[0]) for row in self._engines.rows(
+            "SELECT s.id FROM stores s LEFT JOIN aggregation_watermarks w ON w.store_id = s.id "
+            "ORDER BY COALESCE(w.slot, -1), s.id")]
 
     def horizon(self, now_ms: int) -> int:
         """Slots below it are closed: they ended LIVE_MS ago, and on PostgreSQL before the oldest running
@@ -176,7 +182,8 @@ class RollupStorage:
         if self._engines.dialect == "postgresql":
             oldest = self._engines.rows(
                 "SELECT (extract(epoch FROM min(xact_start)) * 1000)::bigint FROM pg_stat_activity "
-                "WHERE datname = current_database() AND xact_start IS NOT NULL AND pid <> pg_backend_pid()")[0][0]
+                "WHERE datname = current_database() AND xact_start IS NOT NULL AND pid <> pg_backend_pid() "
+                "AND backend_type = 'client backend'")[0][0]  # autovacuum writes no statement
             if oldest is not None:
                 closed_ms = min(closed_ms, int(oldest) - LIVE_MS)
         return closed_ms // SLOT_MS
@@ -226,16 +233,14 @@ class RollupStorage:
         if dirty:
             counted = self._count(store_id, sorted(dirty))
             written += self._write(store_id, sorted(dirty), counted, dirty, None, now_ms)
-        target = min(horizon, watermark + max_slots)
+        target = max(watermark, min(horizon, watermark + max_slots))
         if target > watermark or not rows:
-            span = list(range(watermark, target))
             seen = {int(slot): int(version) for slot, version in self._engines.rows(
                 "SELECT slot, version FROM aggregation_dirty WHERE store_id = ? AND slot >= ? AND slot < ?",
                 (store_id, watermark, target))}
-            counted = self._count_range(store_id, watermark, target) if span else []
-            written += self._write(store_id, span, counted, seen, max(target, watermark), now_ms)
-            watermark = max(target, watermark)
-        return AdvanceStep(store_id, len(dirty), watermark, horizon, written)
+            counted = self._count_range(store_id, watermark, target)
+            written += self._write(store_id, list(range(watermark, target)), counted, seen, target, now_ms)
+        return AdvanceStep(store_id, len(dirty), target - watermark, target, horizon, written)
 
     def _count(self, store_id: int, slots: list[int]) -> list[tuple]:
         found = []
@@ -251,12 +256,13 @@ class RollupStorage:
         """The counts of `slots` replaced, the dirty marks seen before counting removed (a mark made since
         has a higher version and stays), and the watermark moved: one short transaction."""
         with translated_errors(), self._engines.write.begin() as connection:
-            if slots:
+            if slots and len(slots) == slots[-1] - slots[0] + 1:  # a run of slots
                 connection.execute(text("DELETE FROM aggregation_counts WHERE store_id = :store AND slot >= :first "
-                                        "AND slot < :end" + ("" if len(slots) == slots[-1] - slots[0] + 1 else
-                                                             f" AND slot IN ({_marks(len(slots), named=True)})")),
-                                   {"store": store_id, "first": slots[0], "end": slots[-1] + 1,
-                                    **{f"p{number}": slot for number, slot in enumerate(slots)}})
+                                        "AND slot < :end"), {"store": store_id, "first": slots[0], "end": slots[-1] + 1})
+            elif slots:
+                connection.execute(text("DELETE FROM aggregation_counts WHERE store_id = :store "
+                                        f"AND slot IN ({_named(len(slots))})"),
+                                   {"store": store_id, **{f"p{number}": slot for number, slot in enumerate(slots)}})
             if counted:
                 connection.execute(text("INSERT INTO aggregation_counts (store_id, slot, term_id, role, verb_term_id, n) "
                                         "VALUES (:store, :slot, :term, :role, :verb, :n)"),

@@ -1,11 +1,10 @@
 """Statement storage on SQLAlchemy Core: writes in one transaction, reads as index range scans."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from functools import partial
 from typing import NamedTuple
-
-import time
 
 import orjson
 from sqlalchemy import select, update

@@ -140,3 +140,20 @@ def test_the_admin_api_needs_an_admin_and_an_existing_store(world):
     assert missing.status_code == 404
     assert world.admin("PUT", "/rules/support", data="x=1",
                        content_type="application/x-www-form-urlencoded").status_code == 415
+
+
+def test_with_nudges_on_a_batch_of_statements_is_read_at_once(world):
+    """Nudges read every statement's actor: the handler's `prepare` reads a batch's statements in a few
+    queries (lrs.events.preload_statements) rather than one query per event while it handles them."""
+    from automation.workflows.reengagement import ActivityHandler
+    from lrs.events import STATEMENT_STORED
+    log = world.app.extensions["lrs"].events
+    head = log.head()
+    for number in range(3):
+        world.post_statement(statement(f"batch-{number}-{uuid.uuid4().hex[:6]}@example.com", EXPERIENCED,
+                                       "https://example.com/modules/intro"))
+    events = [event for event in log.read_after(head) if event.kind == STATEMENT_STORED]
+    assert len(events) == 3 and all(event.payload.pending is not None for event in events)
+    assert world.workflows.rules.get(events[0].store_id, "reengagement")["nudge"]["enabled"]
+    ActivityHandler(world.workflows).prepare(events)
+    assert all(event.payload.pending is None and not event.payload.erased for event in events)
