@@ -6,7 +6,8 @@ parses and inserts, bench/floor_app.py), steps (CPU per statement of each step o
 in-process; --profile adds a cProfile), queries (GET latency per filter on a store of
 --statements statements), mix (90/10 POST/GET with a State loop); bulk (a 1M-statement load) and soak
 (30 minutes) run only when named, and so do scorm (simulated SCORM learners committing through the
-player API; --import and --navigation add their figures) and cmi5 (AU sessions under every session rule). Results are also written as JSON under bench/results/.
+player API; --import and --navigation add their figures) and cmi5 (AU sessions under every session rule); so do
+the analytics ones: export, aggregations and ingest-rollup (ingest beside the aggregation rollup's counting). Results are also written as JSON under bench/results/.
 """
 from __future__ import annotations
 
@@ -22,13 +23,14 @@ from bench import environment
 from bench.environment import database_version, fresh_database, machine
 from bench.workloads import bulk, ceiling, cmi5, floor, ingest, mix, queries, scorm, single, soak, steps, validation
 from bench.workloads import aggregations, export
-from bench.workloads import forward
+from bench.workloads import forward, rollup_ingest
 
 # `make bench` runs the quick ones; bulk (1M statements) and soak (30 min) are asked for by name.
 WORKLOADS = {"validation": validation, "ingest": ingest, "single": single, "ceiling": ceiling,
              "floor": floor, "queries": queries, "mix": mix, "bulk": bulk, "soak": soak,
              "steps": steps, "scorm": scorm, "cmi5": cmi5}
-WORKLOADS.update({"export": export, "aggregations": aggregations})  # analytics (issue 14), asked for by name
+WORKLOADS.update({"export": export, "aggregations": aggregations,  # analytics (issue 14), asked for by name
+                  "ingest-rollup": rollup_ingest})
 WORKLOADS["forward"] = forward  # statement forwarding (issue 15), asked for by name
 DEFAULT = ("validation", "ingest", "single", "ceiling", "floor", "queries", "mix")
 # BENCH_RESULTS_DIR: where the JSON goes instead (the smoke test in tests/unit/bench keeps its tiny runs out).
@@ -102,6 +104,12 @@ def main(argv=None) -> None:
                          help="mean seconds a --navigation learner spends in a SCO before its next continue "
                               "(drawn from 0.5-1.5x; 0 = back to back, the saturation figure)")
     courses.add_argument("--progressed", type=int, default=5, help="progressed statements per AU session")
+    rollup = parser.add_argument_group("ingest-rollup")
+    rollup.add_argument("--rollup-backlog", type=_positive, default=200_000,
+                        help="statements with past stored times the counter counts over and over")
+    rollup.add_argument("--rollup-rounds", type=_positive, default=3,
+                        help="pairs of rounds (ingest alone, ingest with the counter), each of --ingest-batches "
+                             "POSTs of 100")
     forwarding = parser.add_argument_group("forward")
     forwarding.add_argument("--forward-backlog", type=int, default=20_000,
                             help="statements stored while the subscription is paused (and as many during "

@@ -4,8 +4,8 @@ by verb, and by week; then completion rates and distinct learners for the same m
 per case through gunicorn, one client. Target: p95 ≤ 1 s. Before the questions the store's closed
 quarter-hours are counted for the rollup (`lrs analytics rollup`'s work, timed; docs/adr/008-aggregation-
 rollups.md): statement counts by verb and week come from it, learners and completion at read time (ADR 007).
-The statement write does no rollup work (a slot is counted after it closes), so ingest figures are those of
-`bench ingest`; the runner's per-minute count is the cost, reported here as counting time per statement."""
+The statement write does no rollup work (a slot is counted after it closes); the counting's time per
+statement is reported here, and its cost to ingest running beside it by `bench ingest-rollup`."""
 from __future__ import annotations
 
 import base64

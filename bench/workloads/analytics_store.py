@@ -119,10 +119,12 @@ def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def load(url: str, total: int, report, *, workers: int | None = None) -> dict:
+def load(url: str, total: int, report, *, workers: int | None = None, start_ms: int | None = None,
+         span_ms: int = YEAR_MS) -> dict:
     """Creates the store `bench` with a credential and stores `total` statements through the LRS's import
-    (several processes, each a slice of the year); returns the load's facts (seconds, CPU seconds of the
-    loading processes, statements per second)."""
+    (several processes, each a slice of the year, or of `span_ms` from `start_ms`); returns the load's
+    facts (seconds, CPU seconds of the loading processes, statements per second)."""
+    start_ms = int(YEAR_START.timestamp() * 1000) if start_ms is None else start_ms
     from lrs.services.container import build_services
     services = build_services(Settings(database_url=url))
     try:
@@ -139,7 +141,8 @@ def load(url: str, total: int, report, *, workers: int | None = None) -> dict:
     started, cpu_seconds = time.perf_counter(), 0.0
     with ProcessPoolExecutor(min(workers, len(slices)), mp_context=context, initializer=_worker_start,
                              initargs=(url, loaded)) as pool:
-        pending = {pool.submit(_load_slice, store_id, total, batches, first, end) for first, end in slices}
+        pending = {pool.submit(_load_slice, store_id, total, batches, first, end, start_ms, span_ms)
+                   for first, end in slices}
         shown = time.perf_counter()
         while pending:
             done, pending = wait(pending, timeout=10, return_when=FIRST_COMPLETED)
@@ -179,16 +182,15 @@ def _worker_start(url: str, loaded) -> None:
     _worker.update(importer=ImportService.on(services.engines, batch_size=BATCH), loaded=loaded)
 
 
-def _load_slice(store_id: int, total: int, batches: int, first: int, end: int) -> float:
-    """Stores batches [first, end) of the year; returns the CPU seconds it took in this process."""
+def _load_slice(store_id: int, total: int, batches: int, first: int, end: int, start_ms: int, span_ms: int) -> float:
+    """Stores batches [first, end) of the span; returns the CPU seconds it took in this process."""
     started = time.process_time()
     generator = StatementGenerator(seed=SEED * 1_000_003 + first, actors=50_000, activities=20_000)
-    start_ms = int(YEAR_START.timestamp() * 1000)
     loaded = _worker["loaded"]
 
     def lines():
         for number in range(first, end):
-            stored = format_ms(start_ms + number * YEAR_MS // batches)
+            stored = format_ms(start_ms + number * span_ms // batches)
             size = BATCH if number < batches - 1 else total - (batches - 1) * BATCH
             for statement in generator.batch(size, voiding_rate=0.01):
                 statement.update(stored=stored, authority=_AUTHORITY, version="1.0.0")

@@ -25,7 +25,7 @@ TINY = ["--statements", "500", "--repeats", "3", "--batch-size", "10", "--batch-
         "--mix-seconds", "1", "--soak-seconds", "1", "--query-clients", "1", "--learners", "2", "--seconds", "1",
         "--commit-interval", "0.3", "--import", "--import-mb", "1", "--navigation", "--nav-learners", "2",
         "--activities", "30", "--nav-interval", "0.2", "--forward-backlog", "100", "--forward-live", "100",
-        "--forward-ingest-rate", "200"]
+        "--forward-ingest-rate", "200", "--rollup-backlog", "1000", "--rollup-rounds", "1"]
 # The start of each workload's (first) table title, which no other workload's table shares.
 TITLES = {"validation": "validation (one core)", "ingest": "HTTP ingest on an empty store",
           "single": "Single-statement POST", "ceiling": "HTTP ingest as a fraction of the storage ceiling",
@@ -33,7 +33,7 @@ TITLES = {"validation": "validation (one core)", "ingest": "HTTP ingest on an em
           "mix": "90/10 POST/GET mix", "bulk": "Ingest curve", "soak": "Soak, sqlite",
           "steps": "CPU per statement of a batch-100 POST", "scorm": "SCORM learners over HTTP",
           "cmi5": "cmi5 AU sessions over HTTP", "export": "Statement export", "aggregations": "Aggregations, one",
-          "forward": "Statement forwarding"}
+          "forward": "Statement forwarding", "ingest-rollup": "Ingest (batches of"}
 
 
 def _run_bench(results: Path) -> subprocess.CompletedProcess:
