@@ -56,14 +56,18 @@ def grouped_counts(rows: list[tuple], grouping: Grouping) -> list[dict]:
     seen: dict[tuple, set] = defaultdict(set)
     values: dict[tuple, object] = {}
     labels: dict[int, str] = {}
+    instants: dict[int, int] = {}  # slot start -> its bucket's instant: rows repeat a slot once per term
     for row in rows:
         row = list(row)
         key = []
         if grouping.bucket:
-            # Keyed by the instant: same-zone datetimes compare equal across a repeated hour's fold.
-            start = bucket_start(row.pop(0), grouping.bucket, zone)
-            instant = int(start.timestamp())
-            labels[instant] = label(start)
+            moment = row.pop(0)
+            instant = instants.get(moment)
+            if instant is None:
+                # Keyed by the instant: same-zone datetimes compare equal across a repeated hour's fold.
+                start = bucket_start(moment, grouping.bucket, zone)
+                instant = instants[moment] = int(start.timestamp())
+                labels[instant] = label(start)
             key.append(instant)
         if grouping.term:
             value = row.pop(0)
