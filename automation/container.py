@@ -11,9 +11,12 @@ from automation.effects import Effects
 from automation.embedded import EmbeddedRunner, RunnerLock, lock_path
 from automation.forwarding.sender import Forwarding
 from automation.forwarding.subscriptions import SubscriptionStore
-from automation.handlers import HandlerRegistry
+from automation.handlers import HandlerRegistry, ScheduledJob
 from automation.progress import Progress
 from automation.settings import AutomationSettings
+
+
+OUTBOX_PRUNE_JOB = "automation.outbox_prune"
 
 
 @dataclass
@@ -70,6 +73,11 @@ def build_automation(settings, services, *, automation_settings: AutomationSetti
     dispatcher = Dispatcher(services.events, progress, effects, automation_settings,
                             lambda: [*registry.consumers(), *forwarding.consumers()],
                             lock=RunnerLock(lock_path(str(engines.write.url))) if sqlite else None)
+    # The outbox's pruning, every 10 minutes, whichever runner runs the handlers (both run
+    # scheduled jobs); once per registry, which a test may build automation with twice.
+    if not any(job.name == OUTBOX_PRUNE_JOB for job in registry.jobs):
+        registry.schedule(ScheduledJob(OUTBOX_PRUNE_JOB, "*/10 * * * *",
+                                       lambda _effects, tick_ms: dispatcher.prune_outbox(now=tick_ms)))
     runner = automation_settings.runner_for(engines.dialect)
     automation = Automation(settings=automation_settings, registry=registry, effects=effects, progress=progress,
                             forwarding=forwarding, dispatcher=dispatcher,

@@ -203,6 +203,23 @@ class Dispatcher:
                 names.append(name)
         return names
 
+    def prune_outbox(self, *, now: int | None = None) -> int:
+        """Deletes the events every registered consumer is past that are older than the retention
+        (LRS_AUTOMATION_OUTBOX_RETENTION_DAYS), keeping those a retrying delivery or a dead letter will read
+        again; returns how many. A consumer with no cursor yet stands before every event, so nothing goes
+        while one is new; a consumer no longer registered (a deleted subscription) holds nothing back."""
+        now = now_ms() if now is None else now
+        states = self.progress.states()
+        cursors = [states[name].cursor if name in states else EventCursor() for name in self.consumers()]
+        # The cursors first: a delivery set aside is saved before its consumer's cursor moves past its event,
+        # so every event at or before these cursors that a delivery awaits is in the set read after them.
+        through = min(cursors) if cursors else self.events.head()
+        if through == EventCursor():
+            return 0
+        keep = self.progress.awaited_positions()
+        retention_ms = int(self.settings.outbox_retention_days * 86_400_000)
+        return self.events.prune(through, created_before_ms=now - retention_ms, keep=keep)
+
     # --- retries and dead letters ----------------------------------------------------------------
 
     def redeliver_due(self, *, now: int | None = None, limit: int = 100) -> int:

@@ -216,6 +216,13 @@ class Progress:
             row = connection.execute(select(deliveries).where(deliveries.c.id == delivery_id)).first()
         return None if row is None else Delivery(**row._mapping)
 
+    def awaited_positions(self) -> set[int]:
+        """The event positions a delivery may still read again: retrying ones, and dead letters an admin may
+        retry (Dispatcher.prune_outbox keeps their events)."""
+        with self._engines.read.connect() as connection:
+            return set(connection.execute(select(deliveries.c.event_position).where(
+                deliveries.c.status.in_((RETRYING, DEAD)))).scalars())
+
     def any_due(self, now: int) -> bool:
         with self._engines.read.connect() as connection:
             return connection.execute(select(deliveries.c.id).where(

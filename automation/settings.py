@@ -32,6 +32,9 @@ class AutomationSettings:
     # A signed forward older than this should be refused by receivers (stated in the signature header's
     # documentation; the sender uses it only to document, the receiver enforces it).
     forward_tolerance_seconds: int = 300
+    # Events every consumer is past are deleted from the outbox once they are this old (a job every 10 minutes,
+    # either runner): a few days of history stay for looking into what the handlers were given.
+    outbox_retention_days: float = 7.0
     # More handlers to register, as "module:function" names, each called with (registry, settings,
     # services): a deployment's own handlers, or a test's, without editing automation/container.py.
     plugins: tuple[str, ...] = ()
@@ -41,6 +44,8 @@ class AutomationSettings:
             raise ValueError(f"LRS_AUTOMATION_RUNNER must be one of {', '.join(RUNNERS)}, not {self.runner!r}")
         if self.max_attempts < 1 or self.batch_size < 1:
             raise ValueError("LRS_AUTOMATION_MAX_ATTEMPTS and LRS_AUTOMATION_BATCH_SIZE are at least 1")
+        if not self.outbox_retention_days >= 0:  # NaN too
+            raise ValueError("LRS_AUTOMATION_OUTBOX_RETENTION_DAYS is a number of days, 0 or more")
 
     def runner_for(self, dialect: str) -> str:
         if self.runner != "auto":
@@ -66,5 +71,6 @@ class AutomationSettings:
                    forward_timeout_seconds=get("LRS_FORWARD_TIMEOUT_SECONDS", defaults.forward_timeout_seconds),
                    forward_tolerance_seconds=get("LRS_FORWARD_TOLERANCE_SECONDS",
                                                  defaults.forward_tolerance_seconds),
+                   outbox_retention_days=get("LRS_AUTOMATION_OUTBOX_RETENTION_DAYS", defaults.outbox_retention_days),
                    plugins=tuple(name.strip() for name in environ.get("LRS_AUTOMATION_PLUGINS", "").split(",")
                                  if name.strip()))

@@ -6,8 +6,9 @@ parses and inserts, bench/floor_app.py), steps (CPU per statement of each step o
 in-process; --profile adds a cProfile), queries (GET latency per filter on a store of
 --statements statements), mix (90/10 POST/GET with a State loop); bulk (a 1M-statement load) and soak
 (30 minutes) run only when named, and so do scorm (simulated SCORM learners committing through the
-player API; --import and --navigation add their figures) and cmi5 (AU sessions under every session rule); so do
-the analytics ones: export, aggregations and ingest-rollup (ingest beside the aggregation rollup's counting). Results are also written as JSON under bench/results/.
+player API; --import and --navigation add their figures) and cmi5 (AU sessions under every session rule); so
+do the analytics ones: export, aggregations and ingest-rollup (ingest beside the aggregation rollup's
+counting). Results are also written as JSON under bench/results/.
 """
 from __future__ import annotations
 

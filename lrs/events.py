@@ -15,7 +15,7 @@ appears later belongs to a newer transaction and sorts after everything already 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import orjson
@@ -54,6 +54,8 @@ LIMIT ?
 _BODY = "SELECT body, body_zstd FROM statements WHERE store_id = ? AND statement_id = ?"
 _BODIES = "SELECT statement_id, body, body_zstd FROM statements WHERE store_id = ? AND statement_id IN ({marks})"
 _BODIES_AT_ONCE = 500
+# EventLog.prune: events deleted per write transaction.
+_PRUNE_CHUNK = 5_000
 # Rows of transactions that can no longer commit: older than every transaction of THIS database that our
 # snapshot saw running. pg_snapshot_xmin alone would also wait for every other database's transactions
 # (xids are cluster-wide). A running xid counts as another database's only when pg_stat_activity says so
@@ -306,6 +308,43 @@ class EventLog:
                 data = orjson.loads(payload) if payload else {}
             events.append(Event(position, kind, store_id, subject, data, created_ms, txid))
         return events
+
+    def prune(self, through: EventCursor, *, created_before_ms: int, keep: Iterable[int] = (),
+              chunk: int = _PRUNE_CHUNK) -> int:
+        """Deletes events at or before `through` (the least cursor of every reader, so none reads them
+        again) that were created before `created_before_ms`, except those at the positions in `keep` (events a
+        retry will read again); returns how many it deleted. It goes in reading order and stops at the first
+        event too young (events come in about time order: an older one past it goes next time), each chunk
+        in a write transaction of its own, so a statement write waits for one chunk at most. The newest event
+        always stays: SQLite gives a new row the largest position in the table plus one, so with the newest
+        gone it would hand out positions that readers' cursors are already past."""
+        keep = frozenset(keep) | {self.head().position}
+        postgresql = self._engines.dialect == "postgresql"
+        # The cursor's range as the reads seek it (see _READ): on SQLite every txid is 0.
+        window = "(o.txid, o.position) > (?, ?) AND (o.txid, o.position) <= (?, ?)" if postgresql else \
+            "o.txid = ? AND o.position > ? AND o.txid = ? AND o.position <= ?"
+        select_chunk = (f"SELECT o.txid, o.position, o.created_ms FROM event_outbox o WHERE {window} "
+                        "ORDER BY o.txid, o.position LIMIT ?")
+        after, deleted = EventCursor(-1, -1) if postgresql else EventCursor(), 0
+        while True:
+            rows = self._engines.rows(select_chunk, (after.txid, after.position, through.txid, through.position,
+                                                     chunk))
+            old = []
+            for txid, position, created_ms in rows:
+                if created_ms >= created_before_ms:
+                    rows = []  # the rest is younger: stop after this chunk
+                    break
+                after = EventCursor(txid, position)
+                if position not in keep:
+                    old.append(position)
+            if old:
+                with translated_errors(), self._engines.write.begin() as connection:
+                    # Positions are integers read from the table: written into the SQL, as in `at`.
+                    connection.exec_driver_sql(
+                        f"DELETE FROM event_outbox WHERE position IN ({', '.join(str(int(p)) for p in old)})")
+                deleted += len(old)
+            if len(rows) < chunk:
+                return deleted
 
     def head(self) -> EventCursor:
         """The cursor of the newest event a reader may see now (EventCursor() when there is none)."""

@@ -94,6 +94,9 @@ def _rounds(url: str, base: str, bodies: list[list[bytes]], report, dialect: str
             report.progress(f"ingest-rollup {dialect} round {number + 1} (off): {off[-1]:,.0f}/s")
     # Passes that ended while ingest ran; a tiny run (the smoke test) may have only passes cut by a round's end.
     passes = [p for p in passes if p["during_ingest"]] or passes
+    if not passes or not sum(p["seconds"] for p in passes):
+        raise RuntimeError("the counter process finished no pass of the rollup (did it fail? its error is above), "
+                           "so there is no counter throughput to report")
     counted = sum(p["statements"] for p in passes)
     counter_rate = counted / sum(p["seconds"] for p in passes)
     off_rate, on_rate = statistics.median(off), statistics.median(on)
