@@ -67,6 +67,22 @@ def run_command(database_url) -> None:
         click.echo(automation.dispatcher.run_until_idle())
 
 
+@automation_group.command("prune-outbox")
+@database_option
+@click.option("--retention-days", type=click.FloatRange(min=0), default=None,
+              help="Delete events at least this old (default: LRS_AUTOMATION_OUTBOX_RETENTION_DAYS, 7).")
+def prune_outbox_command(database_url, retention_days) -> None:
+    """Delete the event outbox's events that every handler and forwarding subscription is past, now (the
+    runners do it every 10 minutes): a large backlog can be pruned at a quiet hour. Events a retry or a dead
+    letter will read again, and the newest event, stay. Prints how many went."""
+    from dataclasses import replace
+    with _automation(database_url) as (_, automation):
+        dispatcher = automation.dispatcher
+        if retention_days is not None:
+            dispatcher.settings = replace(dispatcher.settings, outbox_retention_days=retention_days)
+        click.echo(dispatcher.prune_outbox())
+
+
 @automation_group.group("dead-letters")
 def dead_letters() -> None:
     """Deliveries that failed every try: list, retry, discard."""

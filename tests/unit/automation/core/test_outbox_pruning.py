@@ -198,6 +198,34 @@ def test_the_pruning_job_is_scheduled_with_the_handlers(own_database):
         services.close()
 
 
+def test_prune_outbox_from_the_command_line(own_database):
+    from click.testing import CliRunner
+
+    from lrs.cli import main
+    services = build_services(Settings(database_url=own_database, secret_key=SERVER_SECRET))
+    try:
+        automation = build_automation(Settings(database_url=own_database, secret_key=SERVER_SECRET), services,
+                                      automation_settings=AutomationSettings(runner="off"))
+        for consumer in automation.dispatcher.consumers().values():
+            automation.dispatcher.start_at_head(consumer.name)
+        for subject in ("c1", "c2", "c3"):
+            services.events.emit("test.happened", None, subject, {})
+        automation.dispatcher.run_until_idle()
+    finally:
+        services.close()
+    time.sleep(0.01)
+    runner = CliRunner()
+    kept = runner.invoke(main, ["automation", "prune-outbox", "--database-url", own_database])
+    assert kept.exit_code == 0 and kept.stdout.strip() == "0"  # younger than the 7 days' retention
+    pruned = runner.invoke(main, ["automation", "prune-outbox", "--database-url", own_database,
+                                  "--retention-days", "0"])
+    assert pruned.exit_code == 0, pruned.output
+    assert pruned.stdout.strip() == "2"
+    wrong = runner.invoke(main, ["automation", "prune-outbox", "--database-url", own_database,
+                                 "--retention-days", "-1"])
+    assert wrong.exit_code == 2 and "retention-days" in wrong.output
+
+
 def test_the_retention_setting():
     assert AutomationSettings.from_env({"LRS_AUTOMATION_OUTBOX_RETENTION_DAYS": "2.5"}).outbox_retention_days == 2.5
     assert AutomationSettings.from_env({}).outbox_retention_days == 7.0
