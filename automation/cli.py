@@ -69,18 +69,35 @@ def run_command(database_url) -> None:
 
 @automation_group.command("prune-outbox")
 @database_option
-@click.option("--retention-days", type=click.FloatRange(min=0), default=None,
+@click.option("--retention-days", type=click.FloatRange(min=0, max=1e6, max_open=True), default=None,
               help="Delete events at least this old (default: LRS_AUTOMATION_OUTBOX_RETENTION_DAYS, 7).")
 def prune_outbox_command(database_url, retention_days) -> None:
-    """Delete the event outbox's events that every handler and forwarding subscription is past, now (the
-    runners do it every 10 minutes): a large backlog can be pruned at a quiet hour. Events a retry or a dead
-    letter will read again, and the newest event, stay. Prints how many went."""
+    """Delete the event outbox's events that every stored cursor (handlers, forwarding subscriptions, paused
+    ones too) is past, now (the runners do it every 10 minutes): a large backlog can be pruned at a quiet hour.
+    Events a retry or a dead letter will read again, and the newest event, stay. Prints how many went."""
     from dataclasses import replace
     with _automation(database_url) as (_, automation):
         dispatcher = automation.dispatcher
         if retention_days is not None:
             dispatcher.settings = replace(dispatcher.settings, outbox_retention_days=retention_days)
         click.echo(dispatcher.prune_outbox())
+
+
+@automation_group.command("forget-consumer")
+@database_option
+@click.argument("name")
+def forget_consumer_command(database_url, name) -> None:
+    """Remove the cursor of a handler taken out of use (NAME as the outbox pruning's warning names it), so it
+    no longer holds the event outbox's pruning back. A handler still in use starts again from the oldest
+    event kept; a forwarding subscription is removed with `subscriptions delete` instead."""
+    if name.startswith("forward:"):
+        raise click.ClickException("a forwarding subscription's cursor goes with it: "
+                                   "use `lrs automation subscriptions delete`")
+    with _automation(database_url) as (_, automation):
+        if name not in automation.progress.states():
+            raise click.ClickException(f"no consumer named {name!r} has a cursor")
+        automation.progress.forget(name)
+        click.echo(f"cursor of {name} removed")
 
 
 @automation_group.group("dead-letters")

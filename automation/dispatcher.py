@@ -204,16 +204,28 @@ class Dispatcher:
         return names
 
     def prune_outbox(self, *, now: int | None = None) -> int:
-        """Deletes the events every registered consumer is past that are older than the retention
+        """Deletes the events every consumer is past that are older than the retention
         (LRS_AUTOMATION_OUTBOX_RETENTION_DAYS), keeping those a retrying delivery or a dead letter will read
-        again; returns how many. A consumer with no cursor yet stands before every event, so nothing goes
-        while one is new; a consumer no longer registered (a deleted subscription) holds nothing back."""
+        again; returns how many. "Every consumer" is every stored cursor, not only the consumers this process
+        runs: a paused forwarding subscription keeps its place (it forwards what it missed when resumed), and
+        a plugin handler or a newly deployed one that this process does not know still holds its events back.
+        A registered consumer with no cursor yet stands before every event, so nothing goes while one is new.
+        A cursor nobody uses any more (a handler taken out of the code) holds everything back until it is
+        removed (`lrs automation forget-consumer`); it is named in a warning when it does."""
         now = now_ms() if now is None else now
         states = self.progress.states()
-        cursors = [states[name].cursor if name in states else EventCursor() for name in self.consumers()]
+        registered = self.consumers()
+        cursors = {name: state.cursor for name, state in states.items()}
+        cursors.update({name: EventCursor() for name in registered if name not in states})
         # The cursors first: a delivery set aside is saved before its consumer's cursor moves past its event,
         # so every event at or before these cursors that a delivery awaits is in the set read after them.
-        through = min(cursors) if cursors else self.events.head()
+        through = min(cursors.values()) if cursors else self.events.head()
+        holding = sorted(name for name, cursor in cursors.items() if cursor == through and name not in registered
+                         and not name.startswith("forward:"))
+        if holding:
+            log.warning("the event outbox is pruned only up to the cursor of %s, which no handler of this process "
+                        "runs: if it was taken out of use, `lrs automation forget-consumer` removes it",
+                        ", ".join(holding))
         if through == EventCursor():
             return 0
         keep = self.progress.awaited_positions()

@@ -44,8 +44,8 @@ class AutomationSettings:
             raise ValueError(f"LRS_AUTOMATION_RUNNER must be one of {', '.join(RUNNERS)}, not {self.runner!r}")
         if self.max_attempts < 1 or self.batch_size < 1:
             raise ValueError("LRS_AUTOMATION_MAX_ATTEMPTS and LRS_AUTOMATION_BATCH_SIZE are at least 1")
-        if not self.outbox_retention_days >= 0:  # NaN too
-            raise ValueError("LRS_AUTOMATION_OUTBOX_RETENTION_DAYS is a number of days, 0 or more")
+        if not 0 <= self.outbox_retention_days < 1e6:  # NaN and infinity too
+            raise ValueError("LRS_AUTOMATION_OUTBOX_RETENTION_DAYS is a number of days, from 0 to 999,999")
 
     def runner_for(self, dialect: str) -> str:
         if self.runner != "auto":

@@ -1,5 +1,6 @@
 """The outbox is pruned (lrs/events.py EventLog.prune, automation/dispatcher.py Dispatcher.prune_outbox): an
-event goes once every registered consumer is past it and it is older than the retention, unless a retrying
+event goes once every stored cursor is past it (and every registered consumer has one) and it is older
+than the retention, unless a retrying
 delivery or a dead letter will read it again, or it is the newest (SQLite would hand its position out again).
 On SQLite and PostgreSQL, each test on a database of its own
 (pruning removes whatever every consumer is past, other tests' events included)."""
@@ -119,14 +120,45 @@ def test_a_consumer_with_no_cursor_yet_holds_every_event_back(engines):
     assert dispatcher.prune_outbox(now=now_ms() + 8 * DAY_MS) == 2  # all but the newest
 
 
-def test_a_consumer_no_longer_registered_holds_nothing_back(engines):
-    kept, gone = Counting("kept"), Counting("gone")
-    dispatcher = _dispatcher(engines, [HandlerConsumer(kept), HandlerConsumer(gone)])
-    dispatcher.progress.start("gone", EventCursor())  # a cursor row before every event, left by a deleted consumer
-    _emit(dispatcher.events, 2, "e")
+def test_a_cursor_this_process_does_not_run_holds_its_events_back_until_forgotten(engines, caplog):
+    """Another process's plugin handler, or a handler taken out of the code: its stored cursor counts."""
+    kept, elsewhere = Counting("kept"), Counting("elsewhere")
+    dispatcher = _dispatcher(engines, [HandlerConsumer(kept), HandlerConsumer(elsewhere)])
+    _emit(dispatcher.events, 3, "e")
     dispatcher.advance(dispatcher.consumers()["kept"])
-    dispatcher._consumers = lambda: [HandlerConsumer(kept)]
-    assert dispatcher.prune_outbox(now=now_ms() + 8 * DAY_MS) == 1  # all but the newest
+    dispatcher.progress.start("elsewhere", EventCursor())  # its row, before every event
+    dispatcher._consumers = lambda: [HandlerConsumer(kept)]  # this process does not run it
+    with caplog.at_level("WARNING", logger="automation.dispatcher"):
+        assert dispatcher.prune_outbox(now=now_ms() + 8 * DAY_MS) == 0
+    assert "elsewhere" in caplog.text and "forget-consumer" in caplog.text
+    dispatcher.progress.forget("elsewhere")
+    assert dispatcher.prune_outbox(now=now_ms() + 8 * DAY_MS) == 2  # all but the newest
+
+
+def test_a_paused_forwarding_subscription_keeps_what_it_missed(own_database):
+    """automation/admin.py: "A disabled subscription keeps its place: enabled again, it forwards what it missed"."""
+    from tests.factories import issue_credential
+    services = build_services(Settings(database_url=own_database, secret_key=SERVER_SECRET))
+    try:
+        automation = build_automation(Settings(database_url=own_database, secret_key=SERVER_SECRET), services,
+                                      automation_settings=AutomationSettings(runner="off"))
+        dispatcher = automation.dispatcher
+        for consumer in dispatcher.consumers().values():
+            dispatcher.start_at_head(consumer.name)
+        store_id = issue_credential(services, "prune-forward").store_id
+        subscription = automation.admin.subscribe(store_id, "https://receiver.example.com/xapi")
+        automation.admin.set_enabled(subscription.id, False)
+        assert subscription.consumer not in dispatcher.consumers()  # paused: not run
+        missed = [f"m{n}" for n in range(3)]
+        for subject in missed:
+            services.events.emit("test.happened", store_id, subject, {})
+        dispatcher.run_until_idle()  # every running handler reads them
+        assert dispatcher.prune_outbox(now=now_ms() + 8 * DAY_MS) == 0
+        automation.admin.set_enabled(subscription.id, True)
+        cursor = automation.progress.state(subscription.consumer).cursor
+        assert [event.subject for event in services.events.read_after(cursor, 10)] == missed
+    finally:
+        services.close()
 
 
 def test_events_a_retry_or_a_dead_letter_will_read_stay(engines):
@@ -224,11 +256,15 @@ def test_prune_outbox_from_the_command_line(own_database):
     wrong = runner.invoke(main, ["automation", "prune-outbox", "--database-url", own_database,
                                  "--retention-days", "-1"])
     assert wrong.exit_code == 2 and "retention-days" in wrong.output
+    unknown = runner.invoke(main, ["automation", "forget-consumer", "--database-url", own_database, "no-such"])
+    assert unknown.exit_code == 1 and "no consumer named 'no-such'" in unknown.output
+    forwarding = runner.invoke(main, ["automation", "forget-consumer", "--database-url", own_database, "forward:1"])
+    assert forwarding.exit_code == 1 and "subscriptions delete" in forwarding.output
 
 
 def test_the_retention_setting():
     assert AutomationSettings.from_env({"LRS_AUTOMATION_OUTBOX_RETENTION_DAYS": "2.5"}).outbox_retention_days == 2.5
     assert AutomationSettings.from_env({}).outbox_retention_days == 7.0
-    for wrong in ("-1", "nan"):
+    for wrong in ("-1", "nan", "inf", "1e6"):
         with pytest.raises(ValueError, match="LRS_AUTOMATION_OUTBOX_RETENTION_DAYS"):
             AutomationSettings.from_env({"LRS_AUTOMATION_OUTBOX_RETENTION_DAYS": wrong})
