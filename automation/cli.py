@@ -75,12 +75,8 @@ def prune_outbox_command(database_url, retention_days) -> None:
     """Delete the event outbox's events that every stored cursor (handlers, forwarding subscriptions, paused
     ones too) is past, now (the runners do it every 10 minutes): a large backlog can be pruned at a quiet hour.
     Events a retry or a dead letter will read again, and the newest event, stay. Prints how many went."""
-    from dataclasses import replace
     with _automation(database_url) as (_, automation):
-        dispatcher = automation.dispatcher
-        if retention_days is not None:
-            dispatcher.settings = replace(dispatcher.settings, outbox_retention_days=retention_days)
-        click.echo(dispatcher.prune_outbox())
+        click.echo(automation.dispatcher.prune_outbox(retention_days=retention_days))
 
 
 @automation_group.command("forget-consumer")

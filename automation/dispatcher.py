@@ -203,9 +203,9 @@ class Dispatcher:
                 names.append(name)
         return names
 
-    def prune_outbox(self, *, now: int | None = None) -> int:
-        """Deletes the events every consumer is past that are older than the retention
-        (LRS_AUTOMATION_OUTBOX_RETENTION_DAYS), keeping those a retrying delivery or a dead letter will read
+    def prune_outbox(self, *, now: int | None = None, retention_days: float | None = None) -> int:
+        """Deletes the events every consumer is past that are older than the retention (`retention_days`,
+        by default LRS_AUTOMATION_OUTBOX_RETENTION_DAYS), keeping those a retrying delivery or a dead letter will read
         again; returns how many. "Every consumer" is every stored cursor, not only the consumers this process
         runs: a paused forwarding subscription keeps its place (it forwards what it missed when resumed), and
         a plugin handler or a newly deployed one that this process does not know still holds its events back.
@@ -229,7 +229,8 @@ class Dispatcher:
         if through == EventCursor():
             return 0
         keep = self.progress.awaited_positions()
-        retention_ms = int(self.settings.outbox_retention_days * 86_400_000)
+        days = self.settings.outbox_retention_days if retention_days is None else retention_days
+        retention_ms = int(days * 86_400_000)
         return self.events.prune(through, created_before_ms=now - retention_ms, keep=keep)
 
     # --- retries and dead letters ----------------------------------------------------------------

@@ -280,9 +280,13 @@ class EventLog:
         if not positions:
             return []
         wanted = ", ".join(str(int(position)) for position in positions)
-        before_all = (-1, -1) if self._engines.dialect == "postgresql" else (0, -1)
+        before_all = self.before_every_event()
         return self._events(self._engines.rows(self._read().format(visible=f"AND o.position IN ({wanted})"),
-                                               (*before_all, len(positions))))
+                                               (before_all.txid, before_all.position, len(positions))))
+
+    def before_every_event(self) -> EventCursor:
+        """A cursor before every event, visible or not (on SQLite every txid is 0)."""
+        return EventCursor(-1, -1) if self._engines.dialect == "postgresql" else EventCursor(0, -1)
 
     def read_after(self, after: EventCursor | int = EventCursor(), limit: int = 500) -> list[Event]:
         """Up to `limit` events after `after` in reading order. An int means EventCursor(0, int), exact on
@@ -319,20 +323,21 @@ class EventLog:
         always stays: SQLite gives a new row the largest position in the table plus one, so with the newest
         gone it would hand out positions that readers' cursors are already past."""
         keep = frozenset(keep) | {self.head().position}
-        postgresql = self._engines.dialect == "postgresql"
         # The cursor's range as the reads seek it (see _READ): on SQLite every txid is 0.
-        window = "(o.txid, o.position) > (?, ?) AND (o.txid, o.position) <= (?, ?)" if postgresql else \
-            "o.txid = ? AND o.position > ? AND o.txid = ? AND o.position <= ?"
+        window = ("(o.txid, o.position) > (?, ?) AND (o.txid, o.position) <= (?, ?)"
+                  if self._engines.dialect == "postgresql" else
+                  "o.txid = ? AND o.position > ? AND o.txid = ? AND o.position <= ?")
         select_chunk = (f"SELECT o.txid, o.position, o.created_ms FROM event_outbox o WHERE {window} "
                         "ORDER BY o.txid, o.position LIMIT ?")
-        after, deleted = EventCursor(-1, -1) if postgresql else EventCursor(), 0
-        while True:
+        after, deleted, more = self.before_every_event(), 0, True
+        while more:
             rows = self._engines.rows(select_chunk, (after.txid, after.position, through.txid, through.position,
                                                      chunk))
+            more = len(rows) == chunk
             old = []
             for txid, position, created_ms in rows:
                 if created_ms >= created_before_ms:
-                    rows = []  # the rest is younger: stop after this chunk
+                    more = False  # the rest is younger
                     break
                 after = EventCursor(txid, position)
                 if position not in keep:
@@ -343,8 +348,7 @@ class EventLog:
                     connection.exec_driver_sql(
                         f"DELETE FROM event_outbox WHERE position IN ({', '.join(str(int(p)) for p in old)})")
                 deleted += len(old)
-            if len(rows) < chunk:
-                return deleted
+        return deleted
 
     def head(self) -> EventCursor:
         """The cursor of the newest event a reader may see now (EventCursor() when there is none)."""

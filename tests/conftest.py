@@ -136,6 +136,25 @@ def postgres_to_myself(wait_seconds: float = 60.0):
         fcntl.flock(_postgres_lock_file, fcntl.LOCK_SH)
 
 
+@contextlib.contextmanager
+def throwaway_postgres_database(label: str):
+    """A new, empty PostgreSQL database (its URL), dropped afterwards; the PostgreSQL group is skipped (a
+    failure under CI=true) when no server answers."""
+    reason = postgres_available()
+    if reason:
+        skip_group("PostgreSQL", reason)
+    name = f"lrs_{label}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(_psycopg(POSTGRES_ADMIN_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(_psycopg(POSTGRES_ADMIN_URL)).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def postgresql_database_url():
     reason = postgres_available()

@@ -17,8 +17,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from automation.container import build_automation
 from automation.settings import AutomationSettings
@@ -26,7 +25,7 @@ from automation.workflows.rules import Rules
 from lrs.services.container import build_services
 from lrs.settings import Settings
 from lrs.storage.migrate import upgrade
-from tests.conftest import POSTGRES_ADMIN_URL, SERVER_SECRET, _psycopg, postgres_available, skip_group
+from tests.conftest import SERVER_SECRET, throwaway_postgres_database
 from tests.e2e.automation.smtp_server import Inbox, SmtpServer
 from tests.factories import issue_credential
 
@@ -48,19 +47,9 @@ class SlowInbox(Inbox):
 
 @pytest.fixture()
 def fault_database():
-    reason = postgres_available()
-    if reason:
-        skip_group("PostgreSQL", reason)
-    name = f"lrs_wf_fault_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(_psycopg(POSTGRES_ADMIN_URL), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(_psycopg(POSTGRES_ADMIN_URL)).set(database=name).render_as_string(hide_password=False)
-    upgrade(url)
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_postgres_database("wf_fault") as url:
+        upgrade(url)
+        yield url
 
 
 def _start_worker(environment: dict, name: str, log: Path) -> subprocess.Popen:

@@ -13,12 +13,10 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from automation.container import build_automation
 from automation.forwarding.receiver import RecordingReceiver
@@ -28,7 +26,7 @@ from automation.testing import RECORDED_TABLE, create_recorded_table
 from lrs.services.container import build_services
 from lrs.settings import Settings
 from lrs.storage.migrate import upgrade
-from tests.conftest import POSTGRES_ADMIN_URL, SERVER_SECRET, _psycopg, postgres_available, skip_group
+from tests.conftest import SERVER_SECRET, throwaway_postgres_database
 from tests.factories import issue_credential
 
 STATEMENTS = 400
@@ -41,19 +39,9 @@ RECORDING_MS = 300  # a worker whose newest effect is this recent is in the midd
 @pytest.fixture()
 def fault_database():
     """A database of its own: the recorder handles every statement stored in it."""
-    reason = postgres_available()
-    if reason:
-        skip_group("PostgreSQL", reason)
-    name = f"lrs_fault_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(_psycopg(POSTGRES_ADMIN_URL), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(_psycopg(POSTGRES_ADMIN_URL)).set(database=name).render_as_string(hide_password=False)
-    upgrade(url)
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_postgres_database("fault") as url:
+        upgrade(url)
+        yield url
 
 
 def _worker_environment(database_url: str, data_dir: Path) -> dict:

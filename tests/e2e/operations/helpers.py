@@ -3,7 +3,6 @@ as operators run it, a client ingesting batches on several threads, and reading 
 from __future__ import annotations
 
 import base64
-import contextlib
 import os
 import subprocess
 import sys
@@ -12,33 +11,13 @@ import uuid
 from pathlib import Path
 
 import requests
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from lrs.app import create_app
 from lrs.settings import Settings
-from tests.conftest import POSTGRES_ADMIN_URL, SERVER_SECRET, XapiClient, _psycopg, postgres_available, skip_group
+from tests.conftest import SERVER_SECRET, XapiClient, throwaway_postgres_database  # noqa: F401 - shared here
 from tests.factories import agent, new_id, statement
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-@contextlib.contextmanager
-def throwaway_postgres_database(label: str):
-    """A new, empty PostgreSQL database (its URL), dropped afterwards."""
-    reason = postgres_available()
-    if reason:
-        skip_group("PostgreSQL", reason)
-    name = f"lrs_ops_{label}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(_psycopg(POSTGRES_ADMIN_URL), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(_psycopg(POSTGRES_ADMIN_URL)).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def lrs_command(*arguments: str, check: bool = True, **environment: str) -> subprocess.CompletedProcess:

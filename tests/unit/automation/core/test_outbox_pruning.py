@@ -1,17 +1,13 @@
 """The outbox is pruned (lrs/events.py EventLog.prune, automation/dispatcher.py Dispatcher.prune_outbox): an
-event goes once every stored cursor is past it (and every registered consumer has one) and it is older
-than the retention, unless a retrying
-delivery or a dead letter will read it again, or it is the newest (SQLite would hand its position out again).
-On SQLite and PostgreSQL, each test on a database of its own
-(pruning removes whatever every consumer is past, other tests' events included)."""
+event goes once every stored cursor is past it (and every registered consumer has one) and it is older than
+the retention, unless a retrying delivery or a dead letter will read it again, or it is the newest (SQLite
+would hand its position out again). On SQLite and PostgreSQL, each test on a database of its own (pruning
+removes whatever every consumer is past, other tests' events included)."""
 from __future__ import annotations
 
 import time
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from automation.container import OUTBOX_PRUNE_JOB, build_automation
 from automation.dispatcher import Dispatcher
@@ -25,7 +21,7 @@ from lrs.services.container import build_services
 from lrs.settings import Settings
 from lrs.storage.engines import create_engines
 from lrs.storage.migrate import upgrade
-from tests.conftest import POSTGRES_ADMIN_URL, SERVER_SECRET, _psycopg
+from tests.conftest import SERVER_SECRET, throwaway_postgres_database
 
 DAY_MS = 86_400_000
 
@@ -34,19 +30,13 @@ DAY_MS = 86_400_000
 def own_database(database_url, tmp_path):
     """A migrated database of this test's own, of the dialect `database_url` is."""
     if database_url.startswith("sqlite"):
-        url, admin, name = f"sqlite:///{tmp_path / 'prune.sqlite3'}", None, None
-    else:
-        name = f"lrs_prune_{uuid.uuid4().hex[:10]}"
-        admin = create_engine(_psycopg(POSTGRES_ADMIN_URL), isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        url = make_url(_psycopg(POSTGRES_ADMIN_URL)).set(database=name).render_as_string(hide_password=False)
-    upgrade(url)
-    yield url
-    if admin is not None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        url = f"sqlite:///{tmp_path / 'prune.sqlite3'}"
+        upgrade(url)
+        yield url
+        return
+    with throwaway_postgres_database("prune") as url:
+        upgrade(url)
+        yield url
 
 
 @pytest.fixture()
@@ -72,8 +62,7 @@ def _emit(events: EventLog, count: int, tag: str) -> list[str]:
 
 
 def _subjects(events: EventLog) -> list[str]:
-    return [event.subject for event in events.read_after(EventCursor(-1, -1) if events._engines.dialect ==
-                                                          "postgresql" else EventCursor(), 10_000)]
+    return [event.subject for event in events.read_after(events.before_every_event(), 10_000)]
 
 
 def _dispatcher(engines, consumers, *, retention_days: float = 7.0) -> Dispatcher:
@@ -166,8 +155,7 @@ def test_events_a_retry_or_a_dead_letter_will_read_stay(engines):
     dispatcher = _dispatcher(engines, [HandlerConsumer(handler)])
     _emit(dispatcher.events, 6, "e")  # the sixth, the newest, stays whatever happens
     dispatcher.advance(dispatcher.consumers()["handler"])
-    events = dispatcher.events.read_after(EventCursor(-1, -1) if engines.dialect == "postgresql" else
-                                          EventCursor(), 10)
+    events = dispatcher.events.read_after(dispatcher.events.before_every_event(), 10)
     retrying, dead, done = events[1], events[3], events[4]
     progress = dispatcher.progress
     progress.failed("handler", retrying, "boom", next_attempt_ms=now_ms() + DAY_MS)
@@ -196,6 +184,7 @@ def test_pruning_stops_at_the_first_event_younger_than_the_retention(engines):
     boundary = now_ms()
     time.sleep(0.01)
     young = _emit(events, 3, "young")
+    assert _subjects(events) == old + young
     # In chunks of 2: five old events take three chunks, and the first young one stops the last.
     assert events.prune(events.head(), created_before_ms=boundary, chunk=2) == 5
     assert _subjects(events) == young
@@ -203,11 +192,10 @@ def test_pruning_stops_at_the_first_event_younger_than_the_retention(engines):
     # Every event old, the newest stays: SQLite's next position is the largest plus one.
     assert events.prune(events.head(), created_before_ms=now_ms() + 1, chunk=2) == 2
     assert _subjects(events) == young[-1:]
-    [newest] = events.read_after(EventCursor(-1, -1) if engines.dialect == "postgresql" else EventCursor(), 10)
+    [newest] = events.read_after(events.before_every_event(), 10)
     events.emit("test.happened", 1, "next", {})
     [after] = events.read_after(newest.cursor, 10)
     assert after.subject == "next" and after.position > newest.position
-    assert old
 
 
 def test_the_pruning_job_is_scheduled_with_the_handlers(own_database):
