@@ -3,6 +3,7 @@ section 6.3: Content-Length, chunked, the connection's end), keeps a connection 
 again once when the server closed an idle one. Against a real server on loopback (the standard library's)."""
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,7 +15,13 @@ from bench.http_client import LeanClient
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    connections: list = []
+    connections: list = []  # the serial of the connection each GET came on
+    _serials = itertools.count()
+
+    def setup(self) -> None:
+        # One handler per connection: a serial of its own (id() of a closed connection's socket can be reused).
+        super().setup()
+        self.serial = next(_Handler._serials)
 
     def log_message(self, *_arguments) -> None:
         pass
@@ -24,7 +31,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(200, b"echo:" + body + b":" + self.headers.get("X-Probe", "").encode())
 
     def do_GET(self) -> None:
-        _Handler.connections.append(id(self.connection))
+        _Handler.connections.append(self.serial)
         if self.path == "/chunked":
             self.send_response(200)
             self.send_header("Transfer-Encoding", "chunked")
